@@ -1,0 +1,165 @@
+package dev.paved.core;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.paved.core.internal.DaemonThreadFactory;
+import dev.paved.core.internal.ThrottledLogger;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin HTTP server: its own port and bind address, its own small bounded executor (requests
+ * beyond its queue are refused, never queued without limit), and endpoints that modules and the
+ * service add by path. Built on the JDK's {@code com.sun.net.httpserver}.
+ *
+ * <p>Core serves {@code /health/live}, {@code /health/ready} and {@code /info}; other modules add
+ * theirs ({@code /metrics} comes with observability).
+ */
+public final class AdminServer {
+  private static final ThrottledLogger LOG = new ThrottledLogger(LoggerFactory.getLogger(AdminServer.class));
+
+  private final Map<String, AdminEndpoint> endpoints = new ConcurrentHashMap<>();
+  private final AtomicLong rejected;
+  private final @Nullable HttpServer server;
+  private final @Nullable ThreadPoolExecutor executor;
+
+  private AdminServer(@Nullable HttpServer server, @Nullable ThreadPoolExecutor executor, AtomicLong rejected) {
+    this.server = server;
+    this.executor = executor;
+    this.rejected = rejected;
+  }
+
+  /** A server that is not listening (platform.admin.enabled=false); endpoints can still be added. */
+  static AdminServer disabled() {
+    return new AdminServer(null, null, new AtomicLong());
+  }
+
+  static AdminServer start(String bindAddress, int port, int threads, int queue) throws IOException {
+    AtomicLong rejectedCounter = new AtomicLong();
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(queue),
+            new DaemonThreadFactory("paved-admin"),
+            (r, e) -> {
+              rejectedCounter.incrementAndGet();
+              throw new RejectedExecutionException("admin server queue is full");
+            });
+    executor.allowCoreThreadTimeOut(true);
+    HttpServer http = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
+    AdminServer admin = new AdminServer(http, executor, rejectedCounter);
+    http.setExecutor(executor);
+    http.createContext("/", admin::dispatch);
+    http.start();
+    return admin;
+  }
+
+  /** The port it listens on (the real one when 0 was asked), or -1 when disabled. */
+  public int port() {
+    HttpServer s = server;
+    return s == null ? -1 : s.getAddress().getPort();
+  }
+
+  /** Whether the server listens. */
+  public boolean isEnabled() {
+    return server != null;
+  }
+
+  /**
+   * Adds an endpoint at an exact path.
+   *
+   * @throws IllegalArgumentException if the path is taken or does not start with '/'
+   */
+  public void addEndpoint(String path, AdminEndpoint endpoint) {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(endpoint, "endpoint");
+    if (!path.startsWith("/") || path.length() > 1 && path.endsWith("/")) {
+      throw new IllegalArgumentException("path: '" + path + "' (expected: starts with '/', no trailing '/')");
+    }
+    if (endpoints.putIfAbsent(path, endpoint) != null) {
+      throw new IllegalArgumentException("path: '" + path + "' (expected: a path not yet taken)");
+    }
+  }
+
+  /** The paths served. */
+  public Set<String> paths() {
+    return Collections.unmodifiableSet(new TreeSet<>(endpoints.keySet()));
+  }
+
+  /** Requests refused because the admin executor's queue was full. */
+  public long rejectedRequests() {
+    return rejected.get();
+  }
+
+  private void dispatch(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      String method = exchange.getRequestMethod();
+      AdminEndpoint endpoint = endpoints.get(path);
+      AdminResponse response;
+      if (endpoint == null) {
+        response = AdminResponse.json(404, Map.of("error", "not found", "paths", paths()));
+      } else if (!method.equals("GET") && !method.equals("HEAD")) {
+        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+        response = AdminResponse.json(405, Map.of("error", "method not allowed"));
+      } else {
+        String query = exchange.getRequestURI().getRawQuery();
+        try {
+          response = endpoint.handle(new AdminRequest(method, path, query == null ? "" : query));
+        } catch (Exception | LinkageError e) {
+          LOG.warn("Admin endpoint " + path + " failed", e);
+          response = AdminResponse.json(500, Map.of("error", "internal error"));
+        }
+      }
+      byte[] body = response.bodyUnsafe();
+      exchange.getResponseHeaders().set("Content-Type", response.contentType());
+      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      if (method.equals("HEAD")) {
+        exchange.sendResponseHeaders(response.status(), -1);
+      } else {
+        exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        }
+      }
+    }
+  }
+
+  void stop() {
+    HttpServer s = server;
+    if (s != null) {
+      s.stop(0);
+    }
+    ThreadPoolExecutor e = executor;
+    if (e != null) {
+      e.shutdown();
+      try {
+        if (!e.awaitTermination(1, TimeUnit.SECONDS)) {
+          e.shutdownNow();
+        }
+      } catch (InterruptedException ie) {
+        e.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,543 @@
+package dev.paved.core;
+
+import dev.paved.core.spi.ModuleContext;
+import dev.paved.core.spi.PlatformModule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running platform of one service: its identity, configuration, health, admin server and the
+ * modules found on the classpath.
+ *
+ * <pre>{@code
+ * try (Platform platform = Platform.start()) {
+ *   // serve
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start()} reads {@code platform.yaml} and the environment; {@link #builder()} adds
+ * overrides in code. Start-up fails with one {@link ConfigException} listing every configuration
+ * problem. {@link #close()} runs graceful shutdown in phases, each logged with its duration:
+ * readiness goes DOWN, the drain period passes, in-flight work finishes (up to a deadline),
+ * modules stop in reverse order (flushing telemetry), the admin server stops. A JVM shutdown hook
+ * runs the same unless turned off. {@code close()} is idempotent and thread-safe.
+ */
+public final class Platform implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
+  private static final String SDK_VERSION = readSdkVersion();
+
+  private final ServiceDescriptor descriptor;
+  private final PlatformConfig config;
+  private final HealthRegistry health;
+  private final AdminServer admin;
+  private final InFlight inFlight = new InFlight();
+  private final Map<Class<?>, Object> components = new ConcurrentHashMap<>();
+  private final Map<String, Supplier<?>> info = Collections.synchronizedMap(new LinkedHashMap<>());
+  private final List<PlatformModule> started = new ArrayList<>();
+  private final Duration drain;
+  private final Duration shutdownTimeout;
+  private final Object closeLock = new Object();
+  private volatile boolean closed;
+  private @Nullable Thread shutdownHook;
+
+  private Platform(ServiceDescriptor descriptor, PlatformConfig config, HealthRegistry health, AdminServer admin) {
+    this.descriptor = descriptor;
+    this.config = config;
+    this.health = health;
+    this.admin = admin;
+    this.drain = config.get(CoreConfig.SHUTDOWN_DRAIN);
+    this.shutdownTimeout = config.get(CoreConfig.SHUTDOWN_TIMEOUT);
+  }
+
+  /** Starts the platform from {@code platform.yaml}, the environment and system properties. */
+  public static Platform start() {
+    return builder().start();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The Paved version, {@code platform.sdk.version}. */
+  public static String sdkVersion() {
+    return SDK_VERSION;
+  }
+
+  public ServiceDescriptor descriptor() {
+    return descriptor;
+  }
+
+  public PlatformConfig config() {
+    return config;
+  }
+
+  public HealthRegistry health() {
+    return health;
+  }
+
+  public AdminServer admin() {
+    return admin;
+  }
+
+  /** Work in progress that graceful shutdown waits for. */
+  public InFlight inFlight() {
+    return inFlight;
+  }
+
+  /** A component a module published, such as the flags or secrets client. */
+  public <T> Optional<T> component(Class<T> type) {
+    return Optional.ofNullable(type.cast(components.get(type)));
+  }
+
+  /**
+   * A component a module published.
+   *
+   * @throws IllegalStateException naming the type when no module on the classpath published it
+   */
+  public <T> T require(Class<T> type) {
+    return component(type)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "No Paved module published " + type.getName() + "; add the module that provides it as a dependency"));
+  }
+
+  /** Names of the started modules, in start order. */
+  public List<String> modules() {
+    synchronized (started) {
+      return started.stream().map(PlatformModule::name).toList();
+    }
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Runs graceful shutdown (see the class documentation). Idempotent; later calls return at once. */
+  @Override
+  public void close() {
+    synchronized (closeLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      Thread hook = shutdownHook;
+      if (hook != null && Thread.currentThread() != hook) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+          // The JVM is exiting; the hook will find the platform closed.
+        }
+      }
+      long total = System.nanoTime();
+      LOG.info("Paved shutdown of {} started", descriptor.name());
+      phase("readiness-down", health::markStopping);
+      phase(
+          "drain",
+          () -> {
+            if (!drain.isZero()) {
+              try {
+                Thread.sleep(drain.toMillis());
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          });
+      phase(
+          "in-flight",
+          () -> {
+            try {
+              if (!inFlight.awaitIdle(shutdownTimeout)) {
+                LOG.warn(
+                    "Paved shutdown: {} units of work still in progress after {} ms (platform.shutdown.timeout); stopping anyway",
+                    inFlight.current(),
+                    shutdownTimeout.toMillis());
+              }
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+      phase("modules", this::stopModules);
+      phase(
+          "admin",
+          () -> {
+            admin.stop();
+            health.close();
+          });
+      LOG.info("Paved shutdown of {} finished in {} ms", descriptor.name(), millisSince(total));
+    }
+  }
+
+  private void phase(String name, Runnable action) {
+    long start = System.nanoTime();
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      LOG.warn("Paved shutdown phase '{}' failed", name, e);
+    }
+    LOG.info("Paved shutdown phase '{}' finished in {} ms", name, millisSince(start));
+  }
+
+  private void stopModules() {
+    List<PlatformModule> reverse;
+    synchronized (started) {
+      reverse = new ArrayList<>(started);
+    }
+    Collections.reverse(reverse);
+    for (PlatformModule m : reverse) {
+      long start = System.nanoTime();
+      try {
+        m.stop();
+        LOG.debug("Paved module '{}' stopped in {} ms", m.name(), millisSince(start));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        LOG.warn("Paved module '{}' was interrupted while stopping", m.name());
+      } catch (Exception | LinkageError e) {
+        LOG.warn("Paved module '{}' failed to stop", m.name(), e);
+      }
+    }
+  }
+
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
+  }
+
+  private static String readSdkVersion() {
+    try (InputStream in = Platform.class.getResourceAsStream("version.properties")) {
+      if (in == null) {
+        return "unknown";
+      }
+      Properties p = new Properties();
+      p.load(in);
+      return p.getProperty("version", "unknown");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Map<String, Object> infoBody() {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("service", descriptor.toMap());
+    Map<String, Object> platform = new LinkedHashMap<>();
+    platform.put("sdkVersion", SDK_VERSION);
+    platform.put("modules", modules());
+    body.put("platform", platform);
+    Map<String, Object> cfg = new LinkedHashMap<>();
+    cfg.put("version", config.version());
+    body.put("config", cfg);
+    Map<String, Supplier<?>> extra;
+    synchronized (info) {
+      extra = new LinkedHashMap<>(info);
+    }
+    extra.forEach(
+        (section, supplier) -> {
+          try {
+            body.put(section, supplier.get());
+          } catch (RuntimeException e) {
+            body.put(section, Map.of("error", e.getClass().getName()));
+          }
+        });
+    return body;
+  }
+
+  private void registerCoreEndpoints() {
+    admin.addEndpoint("/health/live", r -> report(health.liveness()));
+    admin.addEndpoint("/health/ready", r -> report(health.readiness()));
+    admin.addEndpoint("/info", r -> AdminResponse.json(200, infoBody()));
+  }
+
+  private static AdminResponse report(HealthReport report) {
+    return AdminResponse.json(report.httpStatus(), report.toMap());
+  }
+
+  private final class Context implements ModuleContext {
+    @Override
+    public ServiceDescriptor descriptor() {
+      return descriptor;
+    }
+
+    @Override
+    public PlatformConfig config() {
+      return config;
+    }
+
+    @Override
+    public HealthRegistry health() {
+      return health;
+    }
+
+    @Override
+    public AdminServer admin() {
+      return admin;
+    }
+
+    @Override
+    public InFlight inFlight() {
+      return inFlight;
+    }
+
+    @Override
+    public String sdkVersion() {
+      return SDK_VERSION;
+    }
+
+    @Override
+    public <T> void register(Class<T> type, T component) {
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(component, "component");
+      if (components.putIfAbsent(type, type.cast(component)) != null) {
+        throw new IllegalArgumentException("type: " + type.getName() + " (expected: published once)");
+      }
+    }
+
+    @Override
+    public <T> Optional<T> component(Class<T> type) {
+      return Platform.this.component(type);
+    }
+
+    @Override
+    public void info(String section, Supplier<?> supplier) {
+      Objects.requireNonNull(section, "section");
+      Objects.requireNonNull(supplier, "supplier");
+      info.put(section, supplier);
+    }
+  }
+
+  /** Builds and starts a {@link Platform}. Values set here override every file and variable. */
+  public static final class Builder {
+    private final Map<String, String> overrides = new LinkedHashMap<>();
+    private final List<PlatformModule> modules = new ArrayList<>();
+    private boolean discoverModules = true;
+    private @Nullable ClassLoader classLoader;
+    private @Nullable Map<String, String> environment;
+    private @Nullable Map<String, String> systemProperties;
+
+    private Builder() {}
+
+    /** Sets {@code platform.service.name}. */
+    public Builder serviceName(String name) {
+      ServiceDescriptor.requireName("serviceName", name);
+      return property(CoreConfig.SERVICE_NAME.name(), name);
+    }
+
+    /** Sets every {@code platform.service.*} key from a descriptor. */
+    public Builder service(ServiceDescriptor d) {
+      Objects.requireNonNull(d, "descriptor");
+      property("platform.service.name", d.name());
+      property("platform.service.version", d.version());
+      property("platform.service.environment", d.environment());
+      d.owner().ifPresent(o -> property("platform.service.owner", o));
+      d.system().ifPresent(s -> property("platform.service.system", s));
+      property("platform.service.tier", String.valueOf(d.tier()));
+      property("platform.service.lifecycle", d.lifecycle().id());
+      d.costCentre().ifPresent(c -> property("platform.service.cost-centre", c));
+      d.links().forEach((k, v) -> property("platform.service.links." + k, v.toString()));
+      for (ServiceDescriptor.Dependency dep : d.dependencies()) {
+        property("platform.service.dependencies." + dep.name() + ".kind", dep.kind().id());
+      }
+      return this;
+    }
+
+    /** Sets any configuration key; it outranks every other layer. */
+    public Builder property(String key, String value) {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(value, "value");
+      if (key.isBlank()) {
+        throw new IllegalArgumentException("key: '' (expected: non-blank)");
+      }
+      overrides.put(key, value);
+      return this;
+    }
+
+    /** Sets {@code platform.admin.port}; 0 picks a free port. */
+    public Builder adminPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("adminPort: " + port + " (expected: 0 to 65535)");
+      }
+      return property(CoreConfig.ADMIN_PORT.name(), String.valueOf(port));
+    }
+
+    /** Sets {@code platform.shutdown.hook}: whether a JVM shutdown hook runs graceful shutdown. */
+    public Builder shutdownHook(boolean enabled) {
+      return property(CoreConfig.SHUTDOWN_HOOK.name(), String.valueOf(enabled));
+    }
+
+    /** Sets {@code platform.shutdown.drain}. */
+    public Builder drain(Duration drain) {
+      if (drain.isNegative()) {
+        throw new IllegalArgumentException("drain: " + drain + " (expected: >= 0)");
+      }
+      return property(CoreConfig.SHUTDOWN_DRAIN.name(), drain.toMillis() + "ms");
+    }
+
+    /** Adds a module in code, besides those found with {@link ServiceLoader}. */
+    public Builder module(PlatformModule module) {
+      modules.add(Objects.requireNonNull(module, "module"));
+      return this;
+    }
+
+    /** Whether to find modules with {@link ServiceLoader} (default true). */
+    public Builder discoverModules(boolean discover) {
+      this.discoverModules = discover;
+      return this;
+    }
+
+    /** Where {@code platform.yaml} and modules are looked up (default: the context class loader). */
+    public Builder classLoader(ClassLoader classLoader) {
+      this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+      return this;
+    }
+
+    /** Replaces the process's environment variables (for tests). */
+    public Builder environment(Map<String, String> environment) {
+      this.environment = Map.copyOf(environment);
+      return this;
+    }
+
+    /** Replaces the JVM's system properties (for tests). */
+    public Builder systemProperties(Map<String, String> properties) {
+      this.systemProperties = Map.copyOf(properties);
+      return this;
+    }
+
+    /**
+     * Reads the configuration, starts the admin server and every module, and returns the running
+     * platform.
+     *
+     * @throws ConfigException listing every configuration problem
+     * @throws PlatformStartException when a module or the admin server cannot start
+     */
+    public Platform start() {
+      long begin = System.nanoTime();
+      ClassLoader cl = classLoader;
+      if (cl == null) {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        cl = context != null ? context : Platform.class.getClassLoader();
+      }
+      List<PlatformModule> all = new ArrayList<>(modules);
+      if (discoverModules) {
+        for (PlatformModule m : ServiceLoader.load(PlatformModule.class, cl)) {
+          all.add(m);
+        }
+      }
+      List<PlatformModule> ordered = ModuleOrder.sort(all);
+
+      List<ConfigKey<?>> keys = new ArrayList<>(CoreConfig.keys());
+      for (PlatformModule m : ordered) {
+        keys.addAll(m.configKeys());
+      }
+      Map<String, String> env = environment != null ? environment : System.getenv();
+      Map<String, String> props = systemProperties != null ? systemProperties : systemPropertiesSnapshot();
+      ConfigLoader.Result loaded =
+          ConfigLoader.load(new ConfigLoader.Inputs(env, props, overrides, cl), keys);
+      List<ConfigProblem> problems = new ArrayList<>(loaded.problems());
+      ServiceDescriptor descriptor = ServiceDescriptor.fromConfig(loaded.config(), problems);
+      if (!problems.isEmpty() || descriptor == null) {
+        throw new ConfigException(problems);
+      }
+      PlatformConfig config = loaded.config();
+
+      HealthRegistry health = new HealthRegistry(config.get(CoreConfig.HEALTH_TIMEOUT), config.get(CoreConfig.HEALTH_THREADS));
+      AdminServer admin;
+      if (config.get(CoreConfig.ADMIN_ENABLED)) {
+        ConfigValue port = config.value(CoreConfig.ADMIN_PORT.name()).orElseThrow();
+        try {
+          admin =
+              AdminServer.start(
+                  config.get(CoreConfig.ADMIN_BIND_ADDRESS),
+                  config.get(CoreConfig.ADMIN_PORT),
+                  config.get(CoreConfig.ADMIN_THREADS),
+                  config.get(CoreConfig.ADMIN_QUEUE));
+        } catch (BindException e) {
+          health.close();
+          throw new ConfigException(
+              List.of(
+                  new ConfigProblem(
+                      port.key(),
+                      port.source(),
+                      "cannot listen on " + config.get(CoreConfig.ADMIN_BIND_ADDRESS) + ":" + port.value() + " (" + e.getMessage() + ")",
+                      "choose a free port with PLATFORM_ADMIN_PORT, or 0 for any free port")));
+        } catch (IOException | RuntimeException e) {
+          health.close();
+          throw new PlatformStartException("The admin server could not start on port " + port.value(), e);
+        }
+      } else {
+        admin = AdminServer.disabled();
+      }
+
+      Platform platform = new Platform(descriptor, config, health, admin);
+      platform.registerCoreEndpoints();
+      Context context = platform.new Context();
+      for (PlatformModule m : ordered) {
+        long moduleStart = System.nanoTime();
+        try {
+          m.start(context);
+        } catch (Exception | LinkageError e) {
+          if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+          }
+          LOG.error("Paved module '{}' failed to start; stopping the modules already started", m.name());
+          platform.closed = true;
+          platform.stopModules();
+          admin.stop();
+          health.close();
+          if (e instanceof ConfigException ce) {
+            throw ce;
+          }
+          throw new PlatformStartException("Paved module '" + m.name() + "' failed to start: " + e, e);
+        }
+        synchronized (platform.started) {
+          platform.started.add(m);
+        }
+        LOG.debug("Paved module '{}' started in {} ms", m.name(), millisSince(moduleStart));
+      }
+      health.markReady();
+      if (config.get(CoreConfig.SHUTDOWN_HOOK)) {
+        Thread hook = new Thread(platform::close, "paved-shutdown");
+        platform.shutdownHook = hook;
+        Runtime.getRuntime().addShutdownHook(hook);
+      }
+      LOG.info(
+          "Paved {} started {} {} in environment {} in {} ms (admin port {}, modules {}, config version {})",
+          SDK_VERSION,
+          descriptor.name(),
+          descriptor.version(),
+          descriptor.environment(),
+          millisSince(begin),
+          admin.port(),
+          platform.modules(),
+          config.version());
+      return platform;
+    }
+
+    private static Map<String, String> systemPropertiesSnapshot() {
+      Map<String, String> out = new HashMap<>();
+      Properties p = System.getProperties();
+      for (String name : p.stringPropertyNames()) {
+        String v = p.getProperty(name);
+        if (v != null) {
+          out.put(name, v);
+        }
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.paved.core.spi;
+
+import dev.paved.core.ConfigKey;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A feature module that plugs into the platform: found with {@link java.util.ServiceLoader}
+ * (listed in {@code META-INF/services/dev.paved.core.spi.PlatformModule}) or added on the builder.
+ *
+ * <p>Modules start in dependency order ({@link #dependsOn()}) and stop in reverse. A module that
+ * depends on an external system must not fail start-up when that system is down: it degrades,
+ * logs once, and reports it in health. Only what the service declared as required may fail.
+ */
+public interface PlatformModule {
+
+  /** A unique, lower-case name such as {@code observability}. */
+  String name();
+
+  /** Names of modules that must start before this one; absent names are an error. */
+  default Set<String> dependsOn() {
+    return Set.of();
+  }
+
+  /** Modules this one starts after if they are present, without requiring them. */
+  default Set<String> startsAfter() {
+    return Set.of();
+  }
+
+  /** The {@code platform.*} keys this module reads; any other key under its namespace is an error. */
+  default List<ConfigKey<?>> configKeys() {
+    return List.of();
+  }
+
+  /** Starts the module. Throwing fails start-up, so do it only for what the service declared as required. */
+  void start(ModuleContext context) throws Exception;
+
+  /** Stops the module, flushing what it buffers. Called once, in reverse start order, during shutdown. */
+  default void stop() throws Exception {}
+}
