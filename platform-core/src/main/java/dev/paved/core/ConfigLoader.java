@@ -125,8 +125,8 @@ final class ConfigLoader {
         }
       }
     }
-    for (String key : new ArrayList<>(values.keySet())) {
-      if (!key.startsWith("platform.")) {
+    for (String key : serviceKeys()) {
+      {
         String name = PlatformConfig.environmentName(key);
         String v = inputs.environment().get(name);
         if (v != null) {
@@ -143,7 +143,7 @@ final class ConfigLoader {
         inputs.systemProperties().get("otel.resource.attributes"), "system property otel.resource.attributes", propLayer);
     for (Map.Entry<String, String> e : inputs.systemProperties().entrySet()) {
       String key = e.getKey();
-      if ((key.startsWith("platform.") && !key.equals(CONFIG_FILE_PROPERTY)) || values.containsKey(key)) {
+      if ((key.startsWith("platform.") && !key.equals(CONFIG_FILE_PROPERTY)) || serviceKeys().contains(key)) {
         propLayer.put(key, new ConfigValue(key, e.getValue(), "system property " + key));
       }
     }
@@ -157,6 +157,18 @@ final class ConfigLoader {
     validatePlatformKeys();
     PlatformConfig config = new PlatformConfig(values, inputs.environment(), 1);
     return new Result(config, List.copyOf(problems), environmentName);
+  }
+
+  /** Keys outside platform. that files set, with the roots of their lists. */
+  private Set<String> serviceKeys() {
+    Set<String> keys = new LinkedHashSet<>();
+    for (String key : values.keySet()) {
+      if (!key.startsWith("platform.")) {
+        keys.add(key);
+        keys.add(listRoot(key));
+      }
+    }
+    return keys;
   }
 
   /** Decides the environment before the environment file is read, by the same precedence. */

@@ -127,6 +127,11 @@ public final class Platform implements AutoCloseable {
     }
   }
 
+  /** The registered JVM shutdown hook, if any (for tests). */
+  @Nullable Thread shutdownHookThread() {
+    return shutdownHook;
+  }
+
   public boolean isClosed() {
     return closed;
   }

@@ -60,10 +60,10 @@ public final class YamlReader {
   public static Map<String, Scalar> read(String text) throws YamlException {
     YamlReader reader = new YamlReader(tokenize(text));
     Map<String, Scalar> out = new LinkedHashMap<>();
-    if (reader.lines.isEmpty()) {
+    Line first = reader.current();
+    if (first == null) {
       return out;
     }
-    Line first = reader.lines.get(0);
     if (first.indent != 0) {
       throw new YamlException("the document must start at column 1", first.number, first.indent + 1);
     }
@@ -191,6 +191,9 @@ public final class YamlReader {
       if (isSequenceItem(line)) {
         throw new YamlException(
             "a sequence item where a 'key: value' entry was expected", line.number, line.indent + 1);
+      }
+      if (line.text.equals("?") || line.text.startsWith("? ")) {
+        throw new YamlException("complex keys ('?') are not supported", line.number, line.indent + 1);
       }
       int colon = findMappingColon(line.text);
       if (colon < 0) {
