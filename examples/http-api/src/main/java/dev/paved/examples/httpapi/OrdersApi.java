@@ -1,0 +1,84 @@
+package dev.paved.examples.httpapi;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.paved.core.HealthKind;
+import dev.paved.core.HealthResult;
+import dev.paved.core.InFlight;
+import dev.paved.core.Platform;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code GET /api/orders/{id}} over the JDK's HTTP server, counted as in-flight work. */
+final class OrdersApi {
+  private static final Pattern ORDER_PATH = Pattern.compile("/api/orders/([^/]+)");
+  private static final Pattern ORDER_ID = Pattern.compile("\\d{1,18}");
+
+  private final HttpServer server;
+  private final OrderStore store;
+  private final InFlight inFlight;
+
+  private OrdersApi(HttpServer server, OrderStore store, InFlight inFlight) {
+    this.server = server;
+    this.store = store;
+    this.inFlight = inFlight;
+  }
+
+  static OrdersApi start(Platform platform, int port) throws IOException {
+    OrderStore store = new OrderStore();
+    platform.health().register("orders-db", HealthKind.READINESS, () -> store.isAvailable() ? HealthResult.up() : HealthResult.down("orders store unavailable"));
+    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    ExecutorService executor = Executors.newFixedThreadPool(8);
+    OrdersApi api = new OrdersApi(server, store, platform.inFlight());
+    server.setExecutor(executor);
+    server.createContext("/api/orders/", api::handle);
+    server.start();
+    return api;
+  }
+
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange; InFlight.Ticket ticket = inFlight.begin()) {
+      if (!exchange.getRequestMethod().equals("GET")) {
+        exchange.getResponseHeaders().set("Allow", "GET");
+        respond(exchange, 405, "{\"error\":\"method not allowed\"}");
+        return;
+      }
+      Matcher m = ORDER_PATH.matcher(exchange.getRequestURI().getPath());
+      if (!m.matches()) {
+        respond(exchange, 404, "{\"error\":\"not found\"}");
+        return;
+      }
+      String id = m.group(1);
+      if (!ORDER_ID.matcher(id).matches()) {
+        respond(exchange, 400, "{\"error\":\"order id must be a number\"}");
+        return;
+      }
+      Map<String, Object> order = store.find(Long.parseLong(id));
+      if (order == null) {
+        respond(exchange, 404, "{\"error\":\"order " + id + " not found\"}");
+        return;
+      }
+      respond(exchange, 200, OrderStore.toJson(order));
+    }
+  }
+
+  private static void respond(HttpExchange exchange, int status, String json) throws IOException {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.paved.examples.httpapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.jspecify.annotations.Nullable;
+
+/** Runs the built jar as the README does, as a real process, and talks to both of its ports. */
+@Timeout(120)
+class HttpApiIT {
+  private static final Path JAR = Path.of("target", "http-api.jar");
+  private static final Pattern LISTENING = Pattern.compile("http-api listening on port (\\d+), admin on port (\\d+)");
+
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+  private @Nullable Process process;
+
+  @AfterEach
+  void kill() {
+    Process p = process;
+    if (p != null) {
+      p.destroyForcibly();
+    }
+  }
+
+  private Process launch(Map<String, String> env) throws IOException {
+    assertThat(JAR).exists();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-jar", JAR.toString()).redirectErrorStream(true);
+    pb.environment().keySet().removeIf(k -> k.startsWith("PLATFORM_") || k.startsWith("OTEL_"));
+    pb.environment().putAll(env);
+    Process started = pb.start();
+    process = started;
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r = new BufferedReader(new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  output.add(line);
+                }
+              } catch (IOException e) {
+                output.add("reader failed: " + e);
+              }
+            });
+    reader.setDaemon(true);
+    reader.start();
+    return started;
+  }
+
+  private HttpResponse<String> get(int port, String path) throws Exception {
+    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void answersOnBothPortsAndShutsDownGracefullyOnSigterm() throws Exception {
+    Process app = launch(Map.of("HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "0", "SHUTDOWN_DRAIN", "100ms"));
+    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> output.stream().anyMatch(l -> LISTENING.matcher(l).find()));
+    Matcher m = output.stream().map(LISTENING::matcher).filter(Matcher::find).findFirst().orElseThrow();
+    int appPort = Integer.parseInt(m.group(1));
+    int adminPort = Integer.parseInt(m.group(2));
+
+    HttpResponse<String> order = get(appPort, "/api/orders/1");
+    assertThat(order.statusCode()).isEqualTo(200);
+    assertThat(order.body()).isEqualTo("{\"id\":1,\"status\":\"CONFIRMED\",\"totalCents\":4990,\"currency\":\"EUR\"}");
+    assertThat(get(appPort, "/api/orders/999").statusCode()).isEqualTo(404);
+    assertThat(get(appPort, "/api/orders/abc").statusCode()).isEqualTo(400);
+
+    HttpResponse<String> ready = get(adminPort, "/health/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).contains("\"name\":\"orders-db\",\"status\":\"UP\"");
+    assertThat(get(adminPort, "/health/live").statusCode()).isEqualTo(200);
+    HttpResponse<String> info = get(adminPort, "/info");
+    assertThat(info.body()).contains("\"name\":\"http-api\"").contains("\"owner\":\"team-examples\"").contains("\"sdkVersion\":\"0.1.0-SNAPSHOT\"");
+
+    // SIGTERM through the handle: Process.destroy() would also close our end of its output.
+    assertThat(app.toHandle().destroy()).isTrue();
+    assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    Awaitility.await("graceful shutdown logged; output so far: " + output).atMost(Duration.ofSeconds(5))
+        .until(() -> output.stream().anyMatch(l -> l.contains("Paved shutdown of http-api finished")));
+    assertThat(output).anyMatch(l -> l.contains("Paved shutdown phase 'drain' finished"));
+  }
+
+  @Test
+  void badConfigurationStopsItWithAClearMessage() throws Exception {
+    Process app = launch(Map.of("HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "eighty", "PLATFORM_ADMN_THREADS", "2"));
+    assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(app.exitValue()).isEqualTo(2);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> output.stream().anyMatch(l -> l.contains("2 problems")));
+    String all = String.join("\n", output);
+    assertThat(all)
+        .contains("Invalid Paved configuration: 2 problems")
+        .contains("platform.admin.port (environment variable PLATFORM_ADMIN_PORT): 'eighty' is not an integer from 0 to 65535")
+        .contains("did you mean PLATFORM_ADMIN_THREADS?");
+  }
+
+  @Test
+  void readmeCommandArtifactIsAnExecutableJar() throws IOException {
+    try (var jar = new java.util.jar.JarFile(JAR.toFile())) {
+      assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("dev.paved.examples.httpapi.HttpApiMain");
+    }
+    assertThat(Files.size(JAR)).isGreaterThan(10_000);
+  }
+}
