@@ -1,0 +1,5 @@
+/** JMH benchmarks. Run: see docs/benchmarks.md. */
+@NullMarked
+package dev.paved.benchmarks;
+
+import org.jspecify.annotations.NullMarked;
