@@ -1,0 +1,103 @@
+package dev.paved.tests.architecture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paved.core.ConfigKey;
+import dev.paved.core.CoreConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Keeps the README and docs/ true: their Java compiles and the reference lists every key. */
+class DocumentationTest {
+  private static final Path ROOT = Path.of("..", "..").toAbsolutePath().normalize();
+  private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
+  private static final Pattern PUBLIC_CLASS = Pattern.compile("public (?:final )?class (\\w+)");
+
+  record Snippet(String file, int index, String code) {
+    @Override
+    public String toString() {
+      return file + " #" + index;
+    }
+  }
+
+  static Stream<Snippet> javaSnippets() throws IOException {
+    List<Path> files = new ArrayList<>();
+    files.add(ROOT.resolve("README.md"));
+    try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
+      docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(files::add);
+    }
+    List<Snippet> snippets = new ArrayList<>();
+    for (Path f : files) {
+      Matcher m = JAVA_BLOCK.matcher(Files.readString(f, StandardCharsets.UTF_8));
+      int i = 0;
+      while (m.find()) {
+        snippets.add(new Snippet(ROOT.relativize(f).toString(), ++i, m.group(1)));
+      }
+    }
+    assertThat(snippets).as("java snippets found").hasSizeGreaterThanOrEqualTo(4);
+    return snippets.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("javaSnippets")
+  void javaSnippetCompiles(Snippet snippet, @TempDir Path dir) throws IOException {
+    Matcher name = PUBLIC_CLASS.matcher(snippet.code());
+    assertThat(name.find()).as("%s declares a public class (snippets are whole files)", snippet).isTrue();
+    Path source = dir.resolve(name.group(1) + ".java");
+    Files.writeString(source, snippet.code());
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    try (StandardJavaFileManager fm = compiler.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
+      boolean ok =
+          compiler
+              .getTask(
+                  null,
+                  fm,
+                  diagnostics,
+                  List.of("-classpath", System.getProperty("java.class.path"), "-d", dir.toString(), "-proc:none"),
+                  null,
+                  fm.getJavaFileObjects(source))
+              .call();
+      assertThat(ok).as("%s compiles: %s", snippet, diagnostics.getDiagnostics()).isTrue();
+    }
+  }
+
+  @Test
+  void configurationReferenceListsEveryCoreKeyWithItsDefault() throws IOException {
+    String reference = Files.readString(ROOT.resolve("docs/configuration.md"), StandardCharsets.UTF_8);
+    for (ConfigKey<?> key : CoreConfig.keys()) {
+      String row =
+          reference.lines()
+              .filter(l -> l.startsWith("| `" + key.name() + "` |"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("docs/configuration.md has no row for " + key.name()));
+      String expectedDefault = key.defaultText().map(d -> "`" + d + "`").orElse("—");
+      assertThat(row.split("\\|")[2].strip()).as("default of %s", key.name()).startsWith(expectedDefault);
+    }
+  }
+
+  @Test
+  void ciRunsTheReadmeTestCommand() throws IOException {
+    String readme = Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8);
+    String ci = Files.readString(ROOT.resolve(".ci/run"), StandardCharsets.UTF_8);
+    assertThat(readme).contains("```bash\n./mvnw verify\n```");
+    assertThat(ci).contains("./mvnw --batch-mode --no-transfer-progress verify");
+    assertThat(readme).contains("java -jar examples/http-api/target/http-api.jar");
+  }
+}
