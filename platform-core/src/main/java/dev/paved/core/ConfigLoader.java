@@ -103,10 +103,8 @@ final class ConfigLoader {
 
     // 4. Environment variables: the OTEL_* standard ones first, then PLATFORM_*, then any
     // variable that names a key a file already set.
-    Map<String, ConfigValue> envLayer = new LinkedHashMap<>();
-    otelServiceName(inputs.environment().get("OTEL_SERVICE_NAME"), "environment variable OTEL_SERVICE_NAME", envLayer);
-    otelResourceAttributes(
-        inputs.environment().get("OTEL_RESOURCE_ATTRIBUTES"), "environment variable OTEL_RESOURCE_ATTRIBUTES", envLayer);
+    Map<String, ConfigValue> envLayer =
+        otelLayer(inputs.environment(), "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "environment variable ");
     for (Map.Entry<String, String> e : inputs.environment().entrySet()) {
       String name = e.getKey();
       if (name.startsWith("PLATFORM_") && !name.equals(CONFIG_FILE_VARIABLE)) {
@@ -137,10 +135,8 @@ final class ConfigLoader {
     applyLayer(envLayer);
 
     // 5. System properties.
-    Map<String, ConfigValue> propLayer = new LinkedHashMap<>();
-    otelServiceName(inputs.systemProperties().get("otel.service.name"), "system property otel.service.name", propLayer);
-    otelResourceAttributes(
-        inputs.systemProperties().get("otel.resource.attributes"), "system property otel.resource.attributes", propLayer);
+    Map<String, ConfigValue> propLayer =
+        otelLayer(inputs.systemProperties(), "otel.service.name", "otel.resource.attributes", "system property ");
     for (Map.Entry<String, String> e : inputs.systemProperties().entrySet()) {
       String key = e.getKey();
       if ((key.startsWith("platform.") && !key.equals(CONFIG_FILE_PROPERTY)) || serviceKeys().contains(key)) {
@@ -199,6 +195,15 @@ final class ConfigLoader {
     }
     // Only a valid name may become part of a file name; an invalid one is reported later.
     return ServiceDescriptor.checkName(v.strip()) == null ? v.strip() : DEFAULT_ENVIRONMENT;
+  }
+
+  /** OpenTelemetry's service name and resource attributes, mapped onto the descriptor's keys. */
+  private static Map<String, ConfigValue> otelLayer(
+      Map<String, String> from, String serviceName, String resourceAttributes, String sourcePrefix) {
+    Map<String, ConfigValue> layer = new LinkedHashMap<>();
+    otelServiceName(from.get(serviceName), sourcePrefix + serviceName, layer);
+    otelResourceAttributes(from.get(resourceAttributes), sourcePrefix + resourceAttributes, layer);
+    return layer;
   }
 
   private static void otelServiceName(@Nullable String name, String source, Map<String, ConfigValue> layer) {

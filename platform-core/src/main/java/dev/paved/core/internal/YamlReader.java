@@ -162,6 +162,18 @@ public final class YamlReader {
     return pos < lines.size() ? lines.get(pos) : null;
   }
 
+  /** The next line of a block at {@code indent}, or null when the block has ended. */
+  private @Nullable Line nextAt(int indent) throws YamlException {
+    Line line = current();
+    if (line == null || line.indent < indent) {
+      return null;
+    }
+    if (line.indent > indent) {
+      throw new YamlException("unexpected indentation", line.number, line.indent + 1);
+    }
+    return line;
+  }
+
   private static boolean isSequenceItem(Line line) {
     return line.text.equals("-") || line.text.startsWith("- ");
   }
@@ -181,12 +193,9 @@ public final class YamlReader {
   private void parseMapping(String path, int indent, Map<String, Scalar> out) throws YamlException {
     Map<String, Integer> seen = new LinkedHashMap<>();
     while (true) {
-      Line line = current();
-      if (line == null || line.indent < indent) {
+      Line line = nextAt(indent);
+      if (line == null) {
         return;
-      }
-      if (line.indent > indent) {
-        throw new YamlException("unexpected indentation", line.number, line.indent + 1);
       }
       if (isSequenceItem(line)) {
         throw new YamlException(
@@ -237,14 +246,8 @@ public final class YamlReader {
   private void parseSequence(String path, int indent, Map<String, Scalar> out) throws YamlException {
     int index = 0;
     while (true) {
-      Line line = current();
-      if (line == null || line.indent < indent) {
-        return;
-      }
-      if (line.indent > indent) {
-        throw new YamlException("unexpected indentation", line.number, line.indent + 1);
-      }
-      if (!isSequenceItem(line)) {
+      Line line = nextAt(indent);
+      if (line == null || !isSequenceItem(line)) {
         return;
       }
       String itemPath = path + "[" + index++ + "]";
