@@ -2,6 +2,9 @@ package dev.paved.core;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -10,8 +13,23 @@ import java.util.Optional;
  * @param method the HTTP method, upper case
  * @param path the path, without the query
  * @param query the raw query string, or empty
+ * @param headers request headers, names in lower case
  */
-public record AdminRequest(String method, String path, String query) {
+public record AdminRequest(String method, String path, String query, Map<String, List<String>> headers) {
+  public AdminRequest {
+    headers = Map.copyOf(headers);
+  }
+
+  /** A request without headers. */
+  public AdminRequest(String method, String path, String query) {
+    this(method, path, query, Map.of());
+  }
+
+  /** The first value of a header, by case-insensitive name. */
+  public Optional<String> header(String name) {
+    List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+  }
 
   /** The first value of a query parameter, decoded. */
   public Optional<String> queryParameter(String name) {

@@ -122,7 +122,9 @@ public final class AdminServer {
       } else {
         String query = exchange.getRequestURI().getRawQuery();
         try {
-          response = endpoint.handle(new AdminRequest(method, path, query == null ? "" : query));
+          Map<String, java.util.List<String>> headers = new java.util.HashMap<>();
+          exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), java.util.List.copyOf(v)));
+          response = endpoint.handle(new AdminRequest(method, path, query == null ? "" : query, headers));
         } catch (Exception | LinkageError e) {
           LOG.warn("Admin endpoint " + path + " failed", e);
           response = AdminResponse.json(500, Map.of("error", "internal error"));

@@ -1,0 +1,84 @@
+package dev.paved.observability;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Names, attributes and meters shared by the HTTP server and client instrumentation. */
+final class HttpInstrumentation {
+  static final String SERVER_DURATION = "http.server.request.duration";
+  static final String SERVER_ACTIVE = "http.server.active_requests";
+  static final String CLIENT_DURATION = "http.client.request.duration";
+
+  static final AttributeKey<String> METHOD = AttributeKey.stringKey("http.request.method");
+  static final AttributeKey<String> METHOD_ORIGINAL = AttributeKey.stringKey("http.request.method_original");
+  static final AttributeKey<String> ROUTE = AttributeKey.stringKey("http.route");
+  static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
+  static final AttributeKey<String> SCHEME = AttributeKey.stringKey("url.scheme");
+  static final AttributeKey<String> PATH = AttributeKey.stringKey("url.path");
+  static final AttributeKey<String> URL_FULL = AttributeKey.stringKey("url.full");
+  static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+  static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
+  static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.stringKey("client.address");
+  static final AttributeKey<String> USER_AGENT = AttributeKey.stringKey("user_agent.original");
+  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+
+  private static final Set<String> KNOWN_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
+  final ContextPropagators propagators;
+  final Tracer tracer;
+  final RedMeters serverDuration;
+  final RedMeters clientDuration;
+  private final MeterRegistry registry;
+  private final Map<String, AtomicInteger> active = new ConcurrentHashMap<>();
+
+  HttpInstrumentation(ContextPropagators propagators, Tracer tracer, MeterRegistry registry, int maxSeries) {
+    this.propagators = propagators;
+    this.tracer = tracer;
+    this.registry = registry;
+    this.serverDuration =
+        new RedMeters(
+            registry,
+            SERVER_DURATION,
+            "Duration of HTTP server requests",
+            List.of("http.request.method", "http.route", "http.response.status_code", "error.type", "url.scheme"),
+            maxSeries);
+    this.clientDuration =
+        new RedMeters(
+            registry,
+            CLIENT_DURATION,
+            "Duration of HTTP client requests",
+            List.of("http.request.method", "server.address", "server.port", "http.response.status_code", "error.type"),
+            maxSeries);
+  }
+
+  /** The semantic-convention method: one of the known methods, else {@code _OTHER}. */
+  static String method(String raw) {
+    String upper = raw.toUpperCase(Locale.ROOT);
+    return KNOWN_METHODS.contains(upper) ? upper : "_OTHER";
+  }
+
+  /** The in-flight gauge for one method and scheme (bounded by the known methods). */
+  AtomicInteger active(String method, String scheme) {
+    return active.computeIfAbsent(
+        method + " " + scheme,
+        k -> {
+          AtomicInteger counter = new AtomicInteger();
+          Gauge.builder(SERVER_ACTIVE, counter, AtomicInteger::get)
+              .description("Number of HTTP server requests in progress")
+              .tag("http.request.method", method)
+              .tag("url.scheme", scheme)
+              .register(registry);
+          return counter;
+        });
+  }
+}

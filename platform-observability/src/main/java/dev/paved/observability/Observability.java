@@ -1,0 +1,117 @@
+package dev.paved.observability;
+
+import dev.paved.core.InFlight;
+import dev.paved.core.Platform;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import java.net.http.HttpClient;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The observability of a running platform: its OpenTelemetry SDK, its Micrometer registry, and
+ * instrumentation that records traces, RED metrics and log correlation with standard names.
+ *
+ * <pre>{@code
+ * Observability obs = Observability.of(platform);
+ * server.createContext("/api/orders/", handler).getFilters().add(obs.httpServerFilter(Routes.of("/api/orders/{id}")));
+ * TracedHttpClient client = obs.httpClient(HttpClient.newHttpClient());
+ * }</pre>
+ */
+public final class Observability {
+  /** The instrumentation scope of Paved's spans. */
+  public static final String INSTRUMENTATION_SCOPE = "dev.paved.observability";
+
+  private final OpenTelemetry openTelemetry;
+  private final Tracer tracer;
+  private final PrometheusMeterRegistry registry;
+  private final @Nullable RecentSpans recentSpans;
+  private final HttpInstrumentation http;
+  private final InFlight inFlight;
+
+  Observability(
+      OpenTelemetry openTelemetry,
+      PrometheusMeterRegistry registry,
+      @Nullable RecentSpans recentSpans,
+      int maxSeries,
+      InFlight inFlight) {
+    this.openTelemetry = openTelemetry;
+    this.tracer = openTelemetry.getTracer(INSTRUMENTATION_SCOPE, Platform.sdkVersion());
+    this.registry = registry;
+    this.recentSpans = recentSpans;
+    this.inFlight = inFlight;
+    this.http = new HttpInstrumentation(openTelemetry.getPropagators(), tracer, registry, maxSeries);
+  }
+
+  /**
+   * The observability of a started platform.
+   *
+   * @throws IllegalStateException when platform-observability is not on the classpath
+   */
+  public static Observability of(Platform platform) {
+    return platform.require(Observability.class);
+  }
+
+  public OpenTelemetry openTelemetry() {
+    return openTelemetry;
+  }
+
+  public Tracer tracer() {
+    return tracer;
+  }
+
+  public ContextPropagators propagators() {
+    return openTelemetry.getPropagators();
+  }
+
+  /** The registry behind {@code GET /metrics}; add the service's own meters here. */
+  public MeterRegistry meterRegistry() {
+    return registry;
+  }
+
+  /** The in-memory span buffer, when no OTLP endpoint is configured. */
+  public @Nullable RecentSpans recentSpans() {
+    return recentSpans;
+  }
+
+  /**
+   * A filter for the JDK's {@code HttpServer}: extracts context, makes a SERVER span named after
+   * the route template, records RED metrics, sets {@code trace_id}/{@code span_id} for logs and
+   * counts the request as in-flight work for graceful shutdown.
+   */
+  public com.sun.net.httpserver.Filter httpServerFilter(Routes routes) {
+    return new JdkHttpServerFilter(http, routes, inFlight);
+  }
+
+  /** An HTTP client that injects context, makes CLIENT spans and records client metrics. */
+  public TracedHttpClient httpClient(HttpClient client) {
+    return new TracedHttpClient(client, http);
+  }
+
+  /** An executor whose tasks run in the context of the code that submitted them. */
+  public static Executor propagating(Executor executor) {
+    return Context.taskWrapping(executor);
+  }
+
+  /** An executor service whose tasks run in the context of the code that submitted them. */
+  public static ExecutorService propagating(ExecutorService executor) {
+    return Context.taskWrapping(executor);
+  }
+
+  /** A scheduled executor service whose tasks run in the context of the code that scheduled them. */
+  public static ScheduledExecutorService propagating(ScheduledExecutorService executor) {
+    return Context.taskWrapping(executor);
+  }
+
+  /** The metric names Paved records, for dashboards and SLOs. */
+  public static List<String> redMetricNames() {
+    return List.of(HttpInstrumentation.SERVER_DURATION, HttpInstrumentation.SERVER_ACTIVE, HttpInstrumentation.CLIENT_DURATION);
+  }
+}

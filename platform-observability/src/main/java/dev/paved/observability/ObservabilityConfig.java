@@ -1,0 +1,97 @@
+package dev.paved.observability;
+
+import dev.paved.core.ConfigKey;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The keys platform-observability reads. The standard {@code OTEL_*} variables keep their meaning
+ * and win over these (they are read by OpenTelemetry's autoconfigure).
+ */
+public final class ObservabilityConfig {
+  private ObservabilityConfig() {}
+
+  /** How OTLP is sent. */
+  public enum OtlpProtocol {
+    HTTP_PROTOBUF("http/protobuf"),
+    GRPC("grpc");
+
+    private final String id;
+
+    OtlpProtocol(String id) {
+      this.id = id;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    static OtlpProtocol parse(String s) {
+      String v = s.strip().toLowerCase(Locale.ROOT);
+      for (OtlpProtocol p : values()) {
+        if (p.id.equals(v)) {
+          return p;
+        }
+      }
+      throw new IllegalArgumentException("unknown protocol");
+    }
+  }
+
+  public static final ConfigKey<Double> SAMPLER_RATIO =
+      ConfigKey.custom(
+              "platform.observability.traces.sampler-ratio",
+              "a number from 0 to 1",
+              s -> {
+                double d = Double.parseDouble(s.strip());
+                if (!(d >= 0 && d <= 1)) {
+                  throw new IllegalArgumentException("out of range");
+                }
+                return d;
+              })
+          .withDefault("1.0")
+          .withDescription("Share of new traces sampled (parent-based: a sampled parent is always followed).");
+  public static final ConfigKey<List<String>> PROPAGATORS =
+      ConfigKey.custom(
+              "platform.observability.traces.propagators",
+              "a list of tracecontext, baggage, b3, b3multi, jaeger",
+              s -> {
+                List<String> items = ConfigKey.list("x").parse(s);
+                for (String item : items) {
+                  if (!List.of("tracecontext", "baggage", "b3", "b3multi", "jaeger").contains(item)) {
+                    throw new IllegalArgumentException("unknown propagator");
+                  }
+                }
+                return items;
+              })
+          .withDefault("tracecontext,baggage")
+          .withDescription("Context propagation formats, in and out.");
+  public static final ConfigKey<Integer> TRACES_BUFFER =
+      ConfigKey.integer("platform.observability.traces.buffer-size", 0, 100_000)
+          .withDefault("2048")
+          .withDescription("Finished spans kept in memory for GET /traces when no OTLP endpoint is set.");
+  public static final ConfigKey<URI> OTLP_ENDPOINT =
+      ConfigKey.uri("platform.observability.otlp.endpoint")
+          .withDescription("OTLP collector; unset keeps spans in memory (GET /traces).");
+  public static final ConfigKey<OtlpProtocol> OTLP_PROTOCOL =
+      ConfigKey.custom("platform.observability.otlp.protocol", "http/protobuf or grpc", OtlpProtocol::parse)
+          .withDefault("http/protobuf")
+          .withDescription("OTLP transport.");
+  public static final ConfigKey<Boolean> JVM_METRICS =
+      ConfigKey.bool("platform.observability.metrics.jvm")
+          .withDefault("true")
+          .withDescription("JVM and process metrics: memory, GC, threads, classes, CPU, uptime.");
+  public static final ConfigKey<Integer> MAX_SERIES =
+      ConfigKey.integer("platform.observability.metrics.max-series-per-meter", 1, 100_000)
+          .withDefault("1000")
+          .withDescription("Distinct label sets per RED meter; more collapse into one overflow series.");
+  public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT =
+      ConfigKey.duration("platform.observability.shutdown-timeout")
+          .withDefault("10s")
+          .withDescription("How long close() may take to flush telemetry.");
+
+  static List<ConfigKey<?>> keys() {
+    return List.of(SAMPLER_RATIO, PROPAGATORS, TRACES_BUFFER, OTLP_ENDPOINT, OTLP_PROTOCOL, JVM_METRICS, MAX_SERIES, SHUTDOWN_TIMEOUT);
+  }
+}

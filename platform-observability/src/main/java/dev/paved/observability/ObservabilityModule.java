@@ -1,0 +1,207 @@
+package dev.paved.observability;
+
+import dev.paved.core.AdminResponse;
+import dev.paved.core.ConfigKey;
+import dev.paved.core.HealthKind;
+import dev.paved.core.HealthResult;
+import dev.paved.core.Platform;
+import dev.paved.core.PlatformConfig;
+import dev.paved.core.ServiceDescriptor;
+import dev.paved.core.spi.ModuleContext;
+import dev.paved.core.spi.PlatformModule;
+import dev.paved.observability.internal.CountingAsyncAppender;
+import dev.paved.observability.internal.LogFields;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.resources.Resource;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts OpenTelemetry (through its autoconfigure, so {@code OTEL_*} keep their meaning), the
+ * Prometheus registry with JVM metrics, the admin endpoints {@code /metrics} and {@code /traces},
+ * and the service fields of JSON logs. Found with {@code ServiceLoader}.
+ */
+public final class ObservabilityModule implements PlatformModule {
+  private static final Logger LOG = LoggerFactory.getLogger(ObservabilityModule.class);
+
+  private @Nullable OpenTelemetrySdk sdk;
+  private @Nullable PrometheusMeterRegistry registry;
+  private @Nullable JvmGcMetrics gcMetrics;
+  private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+  @Override
+  public String name() {
+    return "observability";
+  }
+
+  @Override
+  public List<ConfigKey<?>> configKeys() {
+    return ObservabilityConfig.keys();
+  }
+
+  @Override
+  public void start(ModuleContext context) {
+    PlatformConfig config = context.config();
+    ServiceDescriptor d = context.descriptor();
+    shutdownTimeout = config.get(ObservabilityConfig.SHUTDOWN_TIMEOUT);
+    Optional<URI> endpoint = config.find(ObservabilityConfig.OTLP_ENDPOINT);
+    int bufferSize = config.get(ObservabilityConfig.TRACES_BUFFER);
+    RecentSpans recent = endpoint.isPresent() ? null : new RecentSpans(bufferSize);
+
+    Map<String, String> defaults = new LinkedHashMap<>();
+    defaults.put("otel.service.name", d.name());
+    defaults.put("otel.traces.sampler", "parentbased_traceidratio");
+    defaults.put("otel.traces.sampler.arg", String.valueOf(config.get(ObservabilityConfig.SAMPLER_RATIO)));
+    defaults.put("otel.propagators", String.join(",", config.get(ObservabilityConfig.PROPAGATORS)));
+    defaults.put("otel.metrics.exporter", "none");
+    defaults.put("otel.logs.exporter", "none");
+    if (endpoint.isPresent()) {
+      defaults.put("otel.traces.exporter", "otlp");
+      defaults.put("otel.exporter.otlp.endpoint", endpoint.get().toString());
+      defaults.put("otel.exporter.otlp.protocol", config.get(ObservabilityConfig.OTLP_PROTOCOL).id());
+    } else {
+      defaults.put("otel.traces.exporter", "none");
+    }
+    Resource paved = Resource.create(resourceAttributes(d, context.sdkVersion()));
+    OpenTelemetrySdk openTelemetry =
+        AutoConfiguredOpenTelemetrySdk.builder()
+            .disableShutdownHook()
+            .addPropertiesSupplier(() -> defaults)
+            .addResourceCustomizer((resource, props) -> resource.merge(paved))
+            .addTracerProviderCustomizer(
+                (builder, props) -> recent == null ? builder : builder.addSpanProcessor(recent))
+            .build()
+            .getOpenTelemetrySdk();
+    this.sdk = openTelemetry;
+
+    PrometheusMeterRegistry prometheus =
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM, new CurrentSpanExemplars());
+    this.registry = prometheus;
+    prometheus.config().commonTags("service.name", d.name());
+    if (config.get(ObservabilityConfig.JVM_METRICS)) {
+      new JvmMemoryMetrics().bindTo(prometheus);
+      JvmGcMetrics gc = new JvmGcMetrics();
+      gc.bindTo(prometheus);
+      this.gcMetrics = gc;
+      new JvmThreadMetrics().bindTo(prometheus);
+      new ClassLoaderMetrics().bindTo(prometheus);
+      new ProcessorMetrics().bindTo(prometheus);
+      new UptimeMetrics().bindTo(prometheus);
+    }
+    FunctionCounter.builder("paved.logs.dropped", CountingAsyncAppender.class, c -> CountingAsyncAppender.dropped())
+        .description("Log events dropped because the asynchronous log queue was full")
+        .register(prometheus);
+    if (recent != null) {
+      FunctionCounter.builder("paved.traces.buffer.dropped", recent, RecentSpans::dropped)
+          .description("Spans pushed out of the in-memory trace buffer")
+          .register(prometheus);
+    }
+
+    Observability observability =
+        new Observability(openTelemetry, prometheus, recent, config.get(ObservabilityConfig.MAX_SERIES), context.inFlight());
+    context.register(Observability.class, observability);
+    context.admin().addEndpoint(
+        "/metrics",
+        request -> {
+          String accept = request.header("accept").orElse("");
+          String body = prometheus.scrape(accept);
+          String type = accept.contains("application/openmetrics-text")
+              ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+              : "text/plain; version=0.0.4; charset=utf-8";
+          return AdminResponse.text(200, type, body);
+        });
+    if (recent != null) {
+      context.admin().addEndpoint(
+          "/traces",
+          request -> {
+            int limit = request.queryParameter("limit").map(ObservabilityModule::parseLimit).orElse(20);
+            return AdminResponse.json(200, Map.of("traces", recent.recentTraces(limit), "droppedSpans", recent.dropped()));
+          });
+    }
+    context.health().register(
+        "telemetry",
+        HealthKind.READINESS,
+        () -> HealthResult.up().withDetail("traces", endpoint.map(e -> "otlp").orElse("in-memory")));
+    Map<String, String> logFields = new LinkedHashMap<>();
+    logFields.put("service.name", d.name());
+    logFields.put("service.version", d.version());
+    logFields.put("deployment.environment", d.environment());
+    LogFields.set(logFields);
+    LOG.info(
+        "Paved observability started: traces {}, sampler ratio {}, propagators {}",
+        endpoint.map(e -> "to " + e).orElse("kept in memory (GET /traces)"),
+        config.get(ObservabilityConfig.SAMPLER_RATIO),
+        config.get(ObservabilityConfig.PROPAGATORS));
+  }
+
+  private static int parseLimit(String s) {
+    try {
+      return Math.max(1, Math.min(500, Integer.parseInt(s)));
+    } catch (NumberFormatException e) {
+      return 20;
+    }
+  }
+
+  static Attributes resourceAttributes(ServiceDescriptor d, String sdkVersion) {
+    AttributesBuilder b = Attributes.builder();
+    b.put("service.name", d.name());
+    b.put("service.version", d.version());
+    d.system().ifPresent(s -> b.put("service.namespace", s));
+    b.put("deployment.environment.name", d.environment());
+    b.put("service.instance.id", UUID.randomUUID().toString());
+    d.owner().ifPresent(o -> b.put("platform.service.owner", o));
+    d.costCentre().ifPresent(c -> b.put("platform.service.cost_centre", c));
+    b.put("platform.service.tier", (long) d.tier());
+    b.put("platform.sdk.version", sdkVersion);
+    return b.build();
+  }
+
+  @Override
+  public void stop() {
+    OpenTelemetrySdk s = sdk;
+    if (s != null) {
+      CompletableResultCode result = s.shutdown().join(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (!result.isSuccess()) {
+        LOG.warn("Paved observability: telemetry was not flushed within {} ms", shutdownTimeout.toMillis());
+      }
+    }
+    JvmGcMetrics gc = gcMetrics;
+    if (gc != null) {
+      gc.close();
+    }
+    PrometheusMeterRegistry r = registry;
+    if (r != null) {
+      r.close();
+    }
+    LogFields.clear();
+  }
+
+  /** For {@code Platform.sdkVersion()} in tests. */
+  static String sdkVersion() {
+    return Platform.sdkVersion();
+  }
+}

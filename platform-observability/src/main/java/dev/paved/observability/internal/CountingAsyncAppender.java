@@ -1,0 +1,44 @@
+package dev.paved.observability.internal;
+
+import ch.qos.logback.classic.AsyncAppender;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Logback's {@link AsyncAppender} that never blocks the logging thread and counts what it drops
+ * when its queue is full, with a throttled warning on standard error (the log itself is what is
+ * full). Not API.
+ */
+public final class CountingAsyncAppender extends AsyncAppender {
+  private static final LongAdder DROPPED = new LongAdder();
+  private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+  private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+
+  public CountingAsyncAppender() {
+    setNeverBlock(true);
+    setDiscardingThreshold(0);
+    setQueueSize(8192);
+  }
+
+  /** Events dropped by every instance since the JVM started. */
+  public static long dropped() {
+    return DROPPED.sum();
+  }
+
+  @Override
+  protected void append(ILoggingEvent event) {
+    if (getRemainingCapacity() == 0) {
+      DROPPED.increment();
+      long now = System.nanoTime();
+      long last = lastWarning.get();
+      if (now - last >= WARN_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
+        System.err.println(
+            "Paved: the log queue is full; " + DROPPED.sum() + " log events dropped so far (metric paved.logs.dropped)");
+      }
+      return;
+    }
+    super.append(event);
+  }
+}
