@@ -76,9 +76,9 @@ public final class Observability {
     return registry;
   }
 
-  /** The in-memory span buffer, when no OTLP endpoint is configured. */
-  public @Nullable RecentSpans recentSpans() {
-    return recentSpans;
+  /** The in-memory span buffer, present when no OTLP endpoint is configured. */
+  public java.util.Optional<RecentSpans> recentSpans() {
+    return java.util.Optional.ofNullable(recentSpans);
   }
 
   /**

@@ -1,0 +1,57 @@
+package dev.paved.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RedMetersTest {
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  @Test
+  void labelSetsBeyondTheLimitCollapseIntoOneCountedOverflowSeries() {
+    RedMeters meters = new RedMeters(registry, "http.server.request.duration", "d", List.of("http.route", "http.response.status_code"), 3);
+    for (int i = 0; i < 10; i++) {
+      meters.record(List.of("/r/" + i, "200"), 1_000_000);
+    }
+    meters.record(List.of("/r/0", "200"), 1_000_000); // an existing series still records normally
+    assertThat(meters.series()).isEqualTo(3);
+    assertThat(registry.get("http.server.request.duration").tag("http.route", "/r/0").timer().count()).isEqualTo(2);
+    assertThat(registry.get("http.server.request.duration").tag("http.route", RedMeters.OVERFLOW).timer().count()).isEqualTo(7);
+    assertThat(registry.get("paved.metrics.overflow").tag("meter", "http.server.request.duration").counter().count()).isEqualTo(7);
+  }
+
+  @Test
+  void histogramHasTheSemanticConventionBuckets() {
+    RedMeters meters = new RedMeters(registry, "http.client.request.duration", "d", List.of("server.address"), 10);
+    meters.record(List.of("a"), 30_000_000);
+    var snapshot = registry.get("http.client.request.duration").timer().takeSnapshot();
+    assertThat(snapshot.histogramCounts()).hasSize(RedMeters.BUCKETS.size());
+    assertThat(snapshot.histogramCounts()[0].bucket(java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(0.005);
+    assertThat(snapshot.histogramCounts()[RedMeters.BUCKETS.size() - 1].bucket(java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(10.0);
+  }
+
+  @Test
+  void unknownMethodsCollapseToOther() {
+    assertThat(HttpInstrumentation.method("get")).isEqualTo("GET");
+    assertThat(HttpInstrumentation.method("PROPFIND")).isEqualTo("_OTHER");
+  }
+
+  @Test
+  void routesMatchTemplatesOnly() {
+    Routes routes = Routes.of("/api/orders/{id}", "/api/orders/{id}/items/{item}");
+    assertThat(routes.match("/api/orders/7")).contains("/api/orders/{id}");
+    assertThat(routes.match("/api/orders/7/items/3")).contains("/api/orders/{id}/items/{item}");
+    assertThat(routes.match("/api/orders/")).isEmpty();
+    assertThat(routes.match("/api/orders/7/x")).isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Routes.of("api")).hasMessageContaining("starts with '/'");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Routes.of("/a/{id")).hasMessageContaining("closed");
+  }
+
+  @Test
+  void clientUrlsNeverCarryQueryValuesOrUserInfo() {
+    assertThat(TracedHttpClient.redactUrl(java.net.URI.create("https://user:pw@api.example.com:8443/v1/pay?token=abc")))
+        .isEqualTo("https://api.example.com:8443/v1/pay?REDACTED");
+  }
+}
