@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * a key under {@code platform.} that nobody declared is an error with a "did you mean".
  *
  * <p>A name may contain one {@code *} segment for a user-chosen name, as in {@code
- * platform.service.dependencies.*.kind}.
+ * platform.service.dependencies.*.kind}, or end in {@code .**} for any number of segments, as in
+ * {@code platform.observability.otel.**} (such keys are not mapped from environment variables).
  *
  * @param <T> the Java type the text is parsed into
  */
@@ -184,11 +185,20 @@ public final class ConfigKey<T> {
     return parser.apply(text);
   }
 
+  /** Whether the name ends in {@code .**} and so matches any deeper key. */
+  public boolean isPrefix() {
+    return name.endsWith(".**");
+  }
+
   /** Whether {@code key} (with any {@code [i]} list suffix removed) is this key. */
   public boolean matches(String key) {
     String k = key.replaceAll("\\[\\d+]", "");
     if (!isPattern()) {
       return k.equals(name);
+    }
+    if (isPrefix()) {
+      String prefix = name.substring(0, name.length() - 2);
+      return k.startsWith(prefix) && k.length() > prefix.length();
     }
     String[] want = name.split("\\.");
     String[] have = k.split("\\.");

@@ -372,7 +372,7 @@ final class ConfigLoader {
         if (PlatformConfig.environmentName(key.name()).equals(name)) {
           return key.name();
         }
-      } else {
+      } else if (!key.isPrefix()) {
         String[] parts = key.name().split("\\*", -1);
         String regex =
             Pattern.quote(PlatformConfig.environmentName(parts[0]) + "_")

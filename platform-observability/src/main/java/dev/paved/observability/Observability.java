@@ -35,13 +35,19 @@ public final class Observability {
   private final @Nullable RecentSpans recentSpans;
   private final HttpInstrumentation http;
   private final InFlight inFlight;
+  private final @Nullable CountingSpanExporter exporter;
+  private final SdkTelemetry sdkTelemetry;
 
   Observability(
       OpenTelemetry openTelemetry,
       PrometheusMeterRegistry registry,
       @Nullable RecentSpans recentSpans,
       int maxSeries,
-      InFlight inFlight) {
+      InFlight inFlight,
+      @Nullable CountingSpanExporter exporter,
+      SdkTelemetry sdkTelemetry) {
+    this.exporter = exporter;
+    this.sdkTelemetry = sdkTelemetry;
     this.openTelemetry = openTelemetry;
     this.tracer = openTelemetry.getTracer(INSTRUMENTATION_SCOPE, Platform.sdkVersion());
     this.registry = registry;
@@ -108,6 +114,15 @@ public final class Observability {
   /** A scheduled executor service whose tasks run in the context of the code that scheduled them. */
   public static ScheduledExecutorService propagating(ScheduledExecutorService executor) {
     return Context.taskWrapping(executor);
+  }
+
+  /** The exporter wrapper, when an exporter is configured. */
+  @Nullable CountingSpanExporter exporterForTests() {
+    return exporter;
+  }
+
+  SdkTelemetry sdkTelemetryForTests() {
+    return sdkTelemetry;
   }
 
   /** The metric names Paved records, for dashboards and SLOs. */

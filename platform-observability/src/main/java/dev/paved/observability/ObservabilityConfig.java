@@ -78,6 +78,10 @@ public final class ObservabilityConfig {
       ConfigKey.custom("platform.observability.otlp.protocol", "http/protobuf or grpc", OtlpProtocol::parse)
           .withDefault("http/protobuf")
           .withDescription("OTLP transport.");
+  public static final ConfigKey<Duration> OTLP_TIMEOUT =
+      ConfigKey.duration("platform.observability.otlp.timeout")
+          .withDefault("10s")
+          .withDescription("Time limit of one OTLP export.");
   public static final ConfigKey<Boolean> JVM_METRICS =
       ConfigKey.bool("platform.observability.metrics.jvm")
           .withDefault("true")
@@ -91,7 +95,18 @@ public final class ObservabilityConfig {
           .withDefault("10s")
           .withDescription("How long close() may take to flush telemetry.");
 
+  /** The prefix of {@link #OTEL_PROPERTIES}. */
+  static final String OTEL_PREFIX = "platform.observability.otel.";
+
+  public static final ConfigKey<String> OTEL_PROPERTIES =
+      ConfigKey.string("platform.observability.otel.**")
+          .withDescription(
+              "Escape hatch: any OpenTelemetry SDK property, e.g. platform.observability.otel.bsp.schedule.delay: 1000"
+                  + " sets otel.bsp.schedule.delay. OTEL_* variables and otel.* system properties still win.");
+
   static List<ConfigKey<?>> keys() {
-    return List.of(SAMPLER_RATIO, PROPAGATORS, TRACES_BUFFER, OTLP_ENDPOINT, OTLP_PROTOCOL, JVM_METRICS, MAX_SERIES, SHUTDOWN_TIMEOUT);
+    return List.of(
+        SAMPLER_RATIO, PROPAGATORS, TRACES_BUFFER, OTLP_ENDPOINT, OTLP_PROTOCOL, OTLP_TIMEOUT, JVM_METRICS, MAX_SERIES,
+        SHUTDOWN_TIMEOUT, OTEL_PROPERTIES);
   }
 }

@@ -4,7 +4,6 @@ import dev.paved.core.AdminResponse;
 import dev.paved.core.ConfigKey;
 import dev.paved.core.HealthKind;
 import dev.paved.core.HealthResult;
-import dev.paved.core.Platform;
 import dev.paved.core.PlatformConfig;
 import dev.paved.core.ServiceDescriptor;
 import dev.paved.core.spi.ModuleContext;
@@ -52,6 +51,7 @@ public final class ObservabilityModule implements PlatformModule {
   private @Nullable PrometheusMeterRegistry registry;
   private @Nullable JvmGcMetrics gcMetrics;
   private Duration shutdownTimeout = Duration.ofSeconds(10);
+  private volatile @Nullable CountingSpanExporter exporter;
 
   @Override
   public String name() {
@@ -86,7 +86,15 @@ public final class ObservabilityModule implements PlatformModule {
     } else {
       defaults.put("otel.traces.exporter", "none");
     }
+    defaults.put("otel.exporter.otlp.timeout", String.valueOf(config.get(ObservabilityConfig.OTLP_TIMEOUT).toMillis()));
+    config.entries().forEach((key, value) -> {
+      if (key.startsWith(ObservabilityConfig.OTEL_PREFIX)) {
+        defaults.put("otel." + key.substring(ObservabilityConfig.OTEL_PREFIX.length()), value.value());
+      }
+    });
     Resource paved = Resource.create(resourceAttributes(d, context.sdkVersion()));
+    SdkTelemetry sdkTelemetry = new SdkTelemetry();
+    java.util.concurrent.atomic.AtomicReference<@Nullable CountingSpanExporter> exporterRef = new java.util.concurrent.atomic.AtomicReference<>();
     OpenTelemetrySdk openTelemetry =
         AutoConfiguredOpenTelemetrySdk.builder()
             .disableShutdownHook()
@@ -94,6 +102,13 @@ public final class ObservabilityModule implements PlatformModule {
             .addResourceCustomizer((resource, props) -> resource.merge(paved))
             .addTracerProviderCustomizer(
                 (builder, props) -> recent == null ? builder : builder.addSpanProcessor(recent))
+            .addSpanExporterCustomizer(
+                (exporter, props) -> {
+                  CountingSpanExporter counting = new CountingSpanExporter(exporter);
+                  exporterRef.set(counting);
+                  return counting;
+                })
+            .addMeterProviderCustomizer((builder, props) -> builder.registerMetricReader(sdkTelemetry))
             .build()
             .getOpenTelemetrySdk();
     this.sdk = openTelemetry;
@@ -121,8 +136,23 @@ public final class ObservabilityModule implements PlatformModule {
           .register(prometheus);
     }
 
+    CountingSpanExporter counting = exporterRef.get();
+    if (counting != null) {
+      FunctionCounter.builder("paved.traces.exported", counting, CountingSpanExporter::exported)
+          .description("Spans the exporter delivered")
+          .register(prometheus);
+      FunctionCounter.builder("paved.traces.export.failed", counting, CountingSpanExporter::failed)
+          .description("Spans whose export failed (collector down, refusing, slow or erroring)")
+          .register(prometheus);
+    }
+    FunctionCounter.builder("paved.traces.dropped", sdkTelemetry, SdkTelemetry::droppedSpans)
+        .description("Spans dropped by the batch span processor because its queue was full")
+        .register(prometheus);
+    this.exporter = counting;
+
     Observability observability =
-        new Observability(openTelemetry, prometheus, recent, config.get(ObservabilityConfig.MAX_SERIES), context.inFlight());
+        new Observability(
+            openTelemetry, prometheus, recent, config.get(ObservabilityConfig.MAX_SERIES), context.inFlight(), counting, sdkTelemetry);
     context.register(Observability.class, observability);
     context.admin().addEndpoint(
         "/metrics",
@@ -145,7 +175,11 @@ public final class ObservabilityModule implements PlatformModule {
     context.health().register(
         "telemetry",
         HealthKind.READINESS,
-        () -> HealthResult.up().withDetail("traces", endpoint.map(e -> "otlp").orElse("in-memory")));
+        () -> {
+          CountingSpanExporter c = exporter;
+          HealthResult r = c == null ? HealthResult.up() : c.health();
+          return r.withDetail("traces", endpoint.map(e -> "otlp").orElse("in-memory"));
+        });
     Map<String, String> logFields = new LinkedHashMap<>();
     logFields.put("service.name", d.name());
     logFields.put("service.version", d.version());
@@ -200,8 +234,5 @@ public final class ObservabilityModule implements PlatformModule {
     LogFields.clear();
   }
 
-  /** For {@code Platform.sdkVersion()} in tests. */
-  static String sdkVersion() {
-    return Platform.sdkVersion();
-  }
+
 }
