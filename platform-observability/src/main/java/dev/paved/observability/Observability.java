@@ -37,6 +37,8 @@ public final class Observability {
   private final InFlight inFlight;
   private final @Nullable CountingSpanExporter exporter;
   private final SdkTelemetry sdkTelemetry;
+  private final Messaging messaging;
+  private final Jobs jobs;
 
   Observability(
       OpenTelemetry openTelemetry,
@@ -54,6 +56,8 @@ public final class Observability {
     this.recentSpans = recentSpans;
     this.inFlight = inFlight;
     this.http = new HttpInstrumentation(openTelemetry.getPropagators(), tracer, registry, maxSeries);
+    this.messaging = new Messaging(openTelemetry.getPropagators(), tracer, registry, maxSeries, inFlight);
+    this.jobs = new Jobs(tracer, registry, inFlight);
   }
 
   /**
@@ -94,6 +98,29 @@ public final class Observability {
    */
   public com.sun.net.httpserver.Filter httpServerFilter(Routes routes) {
     return new JdkHttpServerFilter(http, routes, inFlight);
+  }
+
+  /**
+   * The same instrumentation as a Jakarta Servlet filter (Jetty, Tomcat, Spring MVC). Needs
+   * {@code jakarta.servlet-api} 6 on the classpath.
+   */
+  public ServletFilter servletFilter(Routes routes) {
+    return new ServletFilter(http, routes, inFlight);
+  }
+
+  /** Messaging instrumentation over string headers (any broker). */
+  public Messaging messaging() {
+    return messaging;
+  }
+
+  /** Kafka adapters; needs {@code kafka-clients} on the classpath. */
+  public KafkaMessaging kafka() {
+    return new KafkaMessaging(messaging);
+  }
+
+  /** Scheduled jobs as root spans with duration and outcome metrics. */
+  public Jobs jobs() {
+    return jobs;
   }
 
   /** An HTTP client that injects context, makes CLIENT spans and records client metrics. */

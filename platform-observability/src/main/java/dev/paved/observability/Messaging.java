@@ -1,0 +1,164 @@
+package dev.paved.observability;
+
+import dev.paved.core.InFlight;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapSetter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Messaging instrumentation for any broker whose messages carry string headers: the producer
+ * injects the current context into the headers and gets a PRODUCER span ({@code send orders}); the
+ * consumer extracts it and runs its handler in a CONSUMER span ({@code process orders}) whose
+ * parent is the producer's, with {@code messaging.process.duration} and in-flight counting.
+ * Kafka has a ready-made adapter: {@link KafkaMessaging}.
+ */
+public final class Messaging {
+  static final String PROCESS_DURATION = "messaging.process.duration";
+  static final String CLIENT_DURATION = "messaging.client.operation.duration";
+
+  static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("messaging.system");
+  static final AttributeKey<String> DESTINATION = AttributeKey.stringKey("messaging.destination.name");
+  static final AttributeKey<String> OPERATION_TYPE = AttributeKey.stringKey("messaging.operation.type");
+  static final AttributeKey<String> OPERATION_NAME = AttributeKey.stringKey("messaging.operation.name");
+
+  private static final TextMapSetter<Map<String, String>> MAP_SETTER =
+      (carrier, key, value) -> {
+        if (carrier != null) {
+          carrier.put(key, value);
+        }
+      };
+  private static final TextMapGetter<Map<String, String>> MAP_GETTER =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) {
+          return carrier.keySet();
+        }
+
+        @Override
+        public @Nullable String get(@Nullable Map<String, String> carrier, String key) {
+          return carrier == null ? null : carrier.get(key);
+        }
+      };
+
+  final ContextPropagators propagators;
+  final Tracer tracer;
+  private final RedMeters processDuration;
+  private final RedMeters clientDuration;
+  private final InFlight inFlight;
+
+  Messaging(ContextPropagators propagators, Tracer tracer, MeterRegistry registry, int maxSeries, InFlight inFlight) {
+    this.propagators = propagators;
+    this.tracer = tracer;
+    this.inFlight = inFlight;
+    List<String> labels = List.of("messaging.system", "messaging.destination.name", "messaging.operation.name", "error.type");
+    this.processDuration = new RedMeters(registry, PROCESS_DURATION, "Duration of processing one message", labels, maxSeries);
+    this.clientDuration = new RedMeters(registry, CLIENT_DURATION, "Duration of a messaging client operation", labels, maxSeries);
+  }
+
+  /** Writes the current context into {@code headers}. */
+  public void inject(Map<String, String> headers) {
+    propagators.getTextMapPropagator().inject(Context.current(), headers, MAP_SETTER);
+  }
+
+  /** The context carried by {@code headers}. */
+  public Context extract(Map<String, String> headers) {
+    return propagators.getTextMapPropagator().extract(Context.root(), headers, MAP_GETTER);
+  }
+
+  /**
+   * Sends a message: a PRODUCER span around {@code send}, with the span's context injected into
+   * {@code headers} before {@code send} runs (so {@code send} must copy the headers into the
+   * message).
+   */
+  public <T> T send(String system, String destination, Map<String, String> headers, Callable<T> send) throws Exception {
+    Span span = startProducer(system, destination);
+    long start = System.nanoTime();
+    String errorType = "";
+    try (Scope scope = span.makeCurrent()) {
+      try {
+        inject(headers);
+        return send.call();
+      } catch (Exception | Error e) {
+        errorType = e.getClass().getName();
+        span.recordException(e);
+        throw e;
+      } finally {
+        endProducer(span, system, destination, errorType, System.nanoTime() - start);
+      }
+    }
+  }
+
+  /** Processes a message in a CONSUMER span whose parent is the context in {@code headers}. */
+  public <T> T process(String system, String destination, Map<String, String> headers, Callable<T> handler) throws Exception {
+    return process(system, destination, extract(headers), Map.of(), handler);
+  }
+
+  <T> T process(
+      String system, String destination, Context parent, Map<AttributeKey<?>, Object> extra, Callable<T> handler)
+      throws Exception {
+    var builder =
+        tracer
+            .spanBuilder("process " + destination)
+            .setSpanKind(SpanKind.CONSUMER)
+            .setParent(parent)
+            .setAttribute(SYSTEM, system)
+            .setAttribute(DESTINATION, destination)
+            .setAttribute(OPERATION_TYPE, "process")
+            .setAttribute(OPERATION_NAME, "process");
+    extra.forEach((k, v) -> setAttribute(builder, k, v));
+    Span span = builder.startSpan();
+    long start = System.nanoTime();
+    String errorType = "";
+    try (Scope scope = span.makeCurrent(); InFlight.Ticket ticket = inFlight.begin()) {
+      try {
+        return handler.call();
+      } catch (Exception | Error e) {
+        errorType = e.getClass().getName();
+        span.recordException(e);
+        span.setStatus(StatusCode.ERROR);
+        span.setAttribute(HttpInstrumentation.ERROR_TYPE, errorType);
+        throw e;
+      } finally {
+        processDuration.record(List.of(system, destination, "process", errorType), System.nanoTime() - start);
+        span.end();
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void setAttribute(io.opentelemetry.api.trace.SpanBuilder builder, AttributeKey<?> key, Object value) {
+    builder.setAttribute((AttributeKey<Object>) key, value);
+  }
+
+  Span startProducer(String system, String destination) {
+    return tracer
+        .spanBuilder("send " + destination)
+        .setSpanKind(SpanKind.PRODUCER)
+        .setAttribute(SYSTEM, system)
+        .setAttribute(DESTINATION, destination)
+        .setAttribute(OPERATION_TYPE, "send")
+        .setAttribute(OPERATION_NAME, "send")
+        .startSpan();
+  }
+
+  void endProducer(Span span, String system, String destination, String errorType, long nanos) {
+    if (!errorType.isEmpty()) {
+      span.setStatus(StatusCode.ERROR);
+      span.setAttribute(HttpInstrumentation.ERROR_TYPE, errorType);
+    }
+    clientDuration.record(List.of(system, destination, "send", errorType), nanos);
+    span.end();
+  }
+}

@@ -1,0 +1,127 @@
+package dev.paved.observability;
+
+import dev.paved.core.InFlight;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One server request in progress, shared by every server instrumentation (JDK HttpServer, Servlet):
+ * the SERVER span named after the route template, the in-flight ticket, the active-requests gauge,
+ * and on {@link #end} the status, error and RED duration. 5xx is a server error; 4xx is not.
+ */
+final class ServerRequest implements AutoCloseable {
+  private final HttpInstrumentation http;
+  private final long start = System.nanoTime();
+  private final String method;
+  private final String scheme;
+  private final Optional<String> route;
+  private final Span span;
+  private final Scope scope;
+  private final InFlight.Ticket ticket;
+  private final AtomicInteger active;
+  private String errorType = "";
+  private int status;
+
+  @SuppressWarnings("MustBeClosedChecker") // the scope is closed by close()
+  private <C> ServerRequest(
+      HttpInstrumentation http,
+      InFlight inFlight,
+      Routes routes,
+      String rawMethod,
+      String scheme,
+      String path,
+      int serverPort,
+      @Nullable String clientAddress,
+      @Nullable String userAgent,
+      C carrier,
+      TextMapGetter<C> getter) {
+    this.http = http;
+    this.method = HttpInstrumentation.method(rawMethod);
+    this.scheme = scheme;
+    this.route = routes.match(path);
+    Context parent = http.propagators.getTextMapPropagator().extract(Context.current(), carrier, getter);
+    var builder =
+        http.tracer
+            .spanBuilder(route.map(r -> method + " " + r).orElse(method))
+            .setParent(parent)
+            .setSpanKind(SpanKind.SERVER)
+            .setAttribute(HttpInstrumentation.METHOD, method)
+            .setAttribute(HttpInstrumentation.SCHEME, scheme)
+            .setAttribute(HttpInstrumentation.PATH, path)
+            .setAttribute(HttpInstrumentation.SERVER_PORT, (long) serverPort);
+    if (!method.equals(rawMethod)) {
+      builder.setAttribute(HttpInstrumentation.METHOD_ORIGINAL, rawMethod);
+    }
+    route.ifPresent(r -> builder.setAttribute(HttpInstrumentation.ROUTE, r));
+    if (clientAddress != null) {
+      builder.setAttribute(HttpInstrumentation.CLIENT_ADDRESS, clientAddress);
+    }
+    if (userAgent != null) {
+      builder.setAttribute(HttpInstrumentation.USER_AGENT, userAgent);
+    }
+    this.span = builder.startSpan();
+    this.active = http.active(method, scheme);
+    active.incrementAndGet();
+    this.ticket = inFlight.begin();
+    this.scope = span.makeCurrent();
+  }
+
+  static <C> ServerRequest start(
+      HttpInstrumentation http,
+      InFlight inFlight,
+      Routes routes,
+      String rawMethod,
+      String scheme,
+      String path,
+      int serverPort,
+      @Nullable String clientAddress,
+      @Nullable String userAgent,
+      C carrier,
+      TextMapGetter<C> getter) {
+    return new ServerRequest(http, inFlight, routes, rawMethod, scheme, path, serverPort, clientAddress, userAgent, carrier, getter);
+  }
+
+  /** The request failed with {@code t}. */
+  void failed(Throwable t) {
+    errorType = t.getClass().getName();
+    span.recordException(t);
+  }
+
+  /** The response status, or a value <= 0 when none was sent. */
+  void status(int status) {
+    this.status = status;
+  }
+
+  /** Ends the span and records the duration, while the span is still current (for exemplars). */
+  @Override
+  public void close() {
+    try {
+      active.decrementAndGet();
+      if (status > 0) {
+        span.setAttribute(HttpInstrumentation.STATUS, (long) status);
+      }
+      if (errorType.isEmpty() && (status >= 500 || status <= 0)) {
+        errorType = status <= 0 ? "no_response" : String.valueOf(status);
+      }
+      if (!errorType.isEmpty()) {
+        span.setAttribute(HttpInstrumentation.ERROR_TYPE, errorType);
+        span.setStatus(StatusCode.ERROR);
+      }
+      http.serverDuration.record(
+          List.of(method, route.orElse(Routes.UNMATCHED), status > 0 ? String.valueOf(status) : "", errorType, scheme),
+          System.nanoTime() - start);
+      span.end();
+    } finally {
+      ticket.close();
+      scope.close();
+    }
+  }
+}

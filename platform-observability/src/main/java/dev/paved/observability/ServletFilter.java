@@ -1,0 +1,76 @@
+package dev.paved.observability;
+
+import dev.paved.core.InFlight;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Collections;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Server instrumentation as a Jakarta Servlet {@link Filter} (Jetty, Tomcat, Spring MVC): the
+ * same SERVER span, RED metrics and log correlation as the JDK filter. Asynchronous requests are
+ * measured until the filter chain returns. Requires {@code jakarta.servlet-api} 6 on the classpath.
+ */
+public final class ServletFilter implements Filter {
+  private static final TextMapGetter<HttpServletRequest> HEADERS =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(HttpServletRequest carrier) {
+          return Collections.list(carrier.getHeaderNames());
+        }
+
+        @Override
+        public @Nullable String get(@Nullable HttpServletRequest carrier, String key) {
+          return carrier == null ? null : carrier.getHeader(key);
+        }
+      };
+
+  private final HttpInstrumentation http;
+  private final Routes routes;
+  private final InFlight inFlight;
+
+  ServletFilter(HttpInstrumentation http, Routes routes, InFlight inFlight) {
+    this.http = http;
+    this.routes = routes;
+    this.inFlight = inFlight;
+  }
+
+  @Override
+  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+    if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+      chain.doFilter(req, res);
+      return;
+    }
+    String path = request.getRequestURI().substring(Math.min(request.getContextPath().length(), request.getRequestURI().length()));
+    try (ServerRequest observed =
+        ServerRequest.start(
+            http,
+            inFlight,
+            routes,
+            request.getMethod(),
+            request.getScheme(),
+            path,
+            request.getLocalPort(),
+            request.getRemoteAddr(),
+            request.getHeader("User-Agent"),
+            request,
+            HEADERS)) {
+      try {
+        chain.doFilter(request, response);
+        observed.status(response.getStatus());
+      } catch (IOException | ServletException | RuntimeException | Error e) {
+        observed.failed(e);
+        // An exception escaping the chain becomes a 500 in every container.
+        observed.status(500);
+        throw e;
+      }
+    }
+  }
+}
