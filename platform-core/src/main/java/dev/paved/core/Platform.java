@@ -188,6 +188,18 @@ public final class Platform implements AutoCloseable {
             health.close();
           });
       LOG.info("Paved shutdown of {} finished in {} ms", descriptor.name(), millisSince(total));
+      List<PlatformModule> reverse;
+      synchronized (started) {
+        reverse = new ArrayList<>(started);
+      }
+      Collections.reverse(reverse);
+      for (PlatformModule m : reverse) {
+        try {
+          m.afterStop();
+        } catch (RuntimeException | LinkageError e) {
+          // Logging may already be gone; there is nobody left to tell.
+        }
+      }
     }
   }
 

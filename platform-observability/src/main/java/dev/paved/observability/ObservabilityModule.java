@@ -65,6 +65,10 @@ public final class ObservabilityModule implements PlatformModule {
 
   @Override
   public void start(ModuleContext context) {
+    if (!org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
+      org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+      org.slf4j.bridge.SLF4JBridgeHandler.install();
+    }
     PlatformConfig config = context.config();
     ServiceDescriptor d = context.descriptor();
     shutdownTimeout = config.get(ObservabilityConfig.SHUTDOWN_TIMEOUT);
@@ -99,7 +103,7 @@ public final class ObservabilityModule implements PlatformModule {
         AutoConfiguredOpenTelemetrySdk.builder()
             .disableShutdownHook()
             .addPropertiesSupplier(() -> defaults)
-            .addResourceCustomizer((resource, props) -> resource.merge(paved))
+            .addResourceCustomizer((resource, props) -> resource.merge(withoutInstanceIdIfPresent(paved, resource)))
             .addTracerProviderCustomizer(
                 (builder, props) -> recent == null ? builder : builder.addSpanProcessor(recent))
             .addSpanExporterCustomizer(
@@ -200,6 +204,15 @@ public final class ObservabilityModule implements PlatformModule {
     }
   }
 
+  /** Keeps an instance id the SDK (or OTEL_RESOURCE_ATTRIBUTES) already gave, rather than replacing it. */
+  private static Resource withoutInstanceIdIfPresent(Resource paved, Resource existing) {
+    io.opentelemetry.api.common.AttributeKey<String> id = io.opentelemetry.api.common.AttributeKey.stringKey("service.instance.id");
+    if (existing.getAttribute(id) == null) {
+      return paved;
+    }
+    return Resource.create(paved.getAttributes().toBuilder().remove(id).build());
+  }
+
   static Attributes resourceAttributes(ServiceDescriptor d, String sdkVersion) {
     AttributesBuilder b = Attributes.builder();
     b.put("service.name", d.name());
@@ -231,7 +244,13 @@ public final class ObservabilityModule implements PlatformModule {
     if (r != null) {
       r.close();
     }
-    LogFields.clear();
+    // LogFields stay set: the shutdown's last lines still belong to this service.
+  }
+
+  /** Flushes the log queue, so that the shutdown's last lines reach stdout before the JVM exits. */
+  @Override
+  public void afterStop() {
+    CountingAsyncAppender.drain(1_000);
   }
 
 

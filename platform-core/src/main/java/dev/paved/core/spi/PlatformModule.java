@@ -37,4 +37,11 @@ public interface PlatformModule {
 
   /** Stops the module, flushing what it buffers. Called once, in reverse start order, during shutdown. */
   default void stop() throws Exception {}
+
+  /**
+   * Called once after every module has stopped, the admin server has stopped and the platform has
+   * logged its last line: for what must outlive the other modules, such as flushing the log
+   * queue. Must return within about a second.
+   */
+  default void afterStop() {}
 }

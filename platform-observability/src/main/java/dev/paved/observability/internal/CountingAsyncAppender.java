@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class CountingAsyncAppender extends AsyncAppender {
   private static final LongAdder DROPPED = new LongAdder();
+  private static final java.util.Set<CountingAsyncAppender> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
   private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
@@ -20,6 +21,43 @@ public final class CountingAsyncAppender extends AsyncAppender {
     setNeverBlock(true);
     setDiscardingThreshold(0);
     setQueueSize(8192);
+  }
+
+  @Override
+  public void start() {
+    super.start();
+    LIVE.add(this);
+  }
+
+  @Override
+  public void stop() {
+    LIVE.remove(this);
+    super.stop();
+  }
+
+  /**
+   * Waits, up to {@code timeoutMillis}, until every started instance has handed its queued events
+   * to its appenders: called at the end of graceful shutdown so that the last lines are not lost
+   * when the JVM exits (the worker thread is a daemon).
+   */
+  public static void drain(long timeoutMillis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    for (CountingAsyncAppender a : LIVE) {
+      while (a.getNumberOfElementsInQueue() > 0 && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+    try {
+      // The worker may still be writing the batch it took last.
+      Thread.sleep(Math.min(20, Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Events dropped by every instance since the JVM started. */

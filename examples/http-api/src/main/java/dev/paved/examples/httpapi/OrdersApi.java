@@ -1,11 +1,14 @@
 package dev.paved.examples.httpapi;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.paved.core.HealthKind;
 import dev.paved.core.HealthResult;
-import dev.paved.core.InFlight;
 import dev.paved.core.Platform;
+import dev.paved.observability.Observability;
+import dev.paved.observability.Routes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -15,20 +18,24 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** {@code GET /api/orders/{id}} over the JDK's HTTP server, counted as in-flight work. */
+/**
+ * {@code GET /api/orders/{id}} over the JDK's HTTP server. Paved's filter makes the SERVER span,
+ * the RED metrics, the log correlation and the in-flight count.
+ */
 final class OrdersApi {
+  private static final Logger LOG = LoggerFactory.getLogger(OrdersApi.class);
   private static final Pattern ORDER_PATH = Pattern.compile("/api/orders/([^/]+)");
   private static final Pattern ORDER_ID = Pattern.compile("\\d{1,18}");
 
   private final HttpServer server;
   private final OrderStore store;
-  private final InFlight inFlight;
 
-  private OrdersApi(HttpServer server, OrderStore store, InFlight inFlight) {
+  private OrdersApi(HttpServer server, OrderStore store) {
     this.server = server;
     this.store = store;
-    this.inFlight = inFlight;
   }
 
   static OrdersApi start(Platform platform, int port) throws IOException {
@@ -36,9 +43,11 @@ final class OrdersApi {
     platform.health().register("orders-db", HealthKind.READINESS, () -> store.isAvailable() ? HealthResult.up() : HealthResult.down("orders store unavailable"));
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
     ExecutorService executor = Executors.newFixedThreadPool(8);
-    OrdersApi api = new OrdersApi(server, store, platform.inFlight());
+    OrdersApi api = new OrdersApi(server, store);
     server.setExecutor(executor);
-    server.createContext("/api/orders/", api::handle);
+    server.createContext("/api/orders/", api::handle)
+        .getFilters()
+        .add(Observability.of(platform).httpServerFilter(Routes.of("/api/orders/{id}")));
     server.start();
     return api;
   }
@@ -48,7 +57,7 @@ final class OrdersApi {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    try (exchange; InFlight.Ticket ticket = inFlight.begin()) {
+    try (exchange) {
       if (!exchange.getRequestMethod().equals("GET")) {
         exchange.getResponseHeaders().set("Allow", "GET");
         respond(exchange, 405, "{\"error\":\"method not allowed\"}");
@@ -65,6 +74,7 @@ final class OrdersApi {
         return;
       }
       Map<String, Object> order = store.find(Long.parseLong(id));
+      LOG.info("order looked up", kv("order.id", id), kv("found", order != null));
       if (order == null) {
         respond(exchange, 404, "{\"error\":\"order " + id + " not found\"}");
         return;

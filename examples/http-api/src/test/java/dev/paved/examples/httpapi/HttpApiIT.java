@@ -84,6 +84,17 @@ class HttpApiIT {
     HttpResponse<String> order = get(appPort, "/api/orders/1");
     assertThat(order.statusCode()).isEqualTo(200);
     assertThat(order.body()).isEqualTo("{\"id\":1,\"status\":\"CONFIRMED\",\"totalCents\":4990,\"currency\":\"EUR\"}");
+    // The golden path: the request's span, its JSON log line with the same trace id, its RED series.
+    HttpResponse<String> traces = get(adminPort, "/traces");
+    Matcher span = Pattern.compile("\\{\"traceId\":\"([0-9a-f]{32})\",\"spans\":\\[\\{\"name\":\"GET /api/orders/\\{id}\"").matcher(traces.body());
+    assertThat(span.find()).as("a SERVER span named after the route in %s", traces.body()).isTrue();
+    String traceId = span.group(1);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> output.stream().anyMatch(l -> l.contains("\"trace_id\":\"" + traceId + "\"")));
+    String logLine = output.stream().filter(l -> l.contains("\"trace_id\":\"" + traceId + "\"")).findFirst().orElseThrow();
+    assertThat(logLine).startsWith("{").contains("\"message\":\"order looked up\"").contains("\"service.name\":\"http-api\"");
+    String metrics = get(adminPort, "/metrics").body();
+    assertThat(metrics).contains("http_server_request_duration_seconds_bucket{error_type=\"\",http_request_method=\"GET\",http_response_status_code=\"200\",http_route=\"/api/orders/{id}\"");
+
     assertThat(get(appPort, "/api/orders/999").statusCode()).isEqualTo(404);
     assertThat(get(appPort, "/api/orders/abc").statusCode()).isEqualTo(400);
 
