@@ -6,9 +6,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,8 +29,9 @@ final class HttpInstrumentation {
   static final AttributeKey<String> USER_AGENT = AttributeKey.stringKey("user_agent.original");
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
-  private static final Set<String> KNOWN_METHODS =
-      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+  /** The semantic-convention methods; the last, {@code _OTHER}, stands for every other. */
+  static final List<String> METHODS =
+      List.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "_OTHER");
 
   final ContextPropagators propagators;
   final Tracer tracer;
@@ -61,10 +60,35 @@ final class HttpInstrumentation {
             maxSeries);
   }
 
+  private static final String[] STATUS_TEXT = new String[600];
+
+  static {
+    for (int i = 100; i < 600; i++) {
+      STATUS_TEXT[i] = String.valueOf(i).intern();
+    }
+  }
+
+  /** The status code as label text, without allocating for 100-599; empty when none was sent. */
+  static String statusText(int status) {
+    if (status <= 0) {
+      return "";
+    }
+    return status < 600 && status >= 100 ? STATUS_TEXT[status] : String.valueOf(status);
+  }
+
   /** The semantic-convention method: one of the known methods, else {@code _OTHER}. */
   static String method(String raw) {
-    String upper = raw.toUpperCase(Locale.ROOT);
-    return KNOWN_METHODS.contains(upper) ? upper : "_OTHER";
+    return METHODS.get(methodIndex(raw));
+  }
+
+  /** The index in {@link #METHODS}; no allocation for an upper-case known method. */
+  static int methodIndex(String raw) {
+    for (int i = 0; i < METHODS.size() - 1; i++) {
+      if (METHODS.get(i).equalsIgnoreCase(raw)) {
+        return i;
+      }
+    }
+    return METHODS.size() - 1;
   }
 
   /** The in-flight gauge for one method and scheme (bounded by the known methods). */

@@ -131,7 +131,7 @@ public final class Messaging {
         span.setAttribute(HttpInstrumentation.ERROR_TYPE, errorType);
         throw e;
       } finally {
-        processDuration.record(List.of(system, destination, "process", errorType), System.nanoTime() - start);
+        processDuration.record(System.nanoTime() - start, system, destination, "process", errorType, "");
         span.end();
       }
     }
@@ -158,7 +158,7 @@ public final class Messaging {
       span.setStatus(StatusCode.ERROR);
       span.setAttribute(HttpInstrumentation.ERROR_TYPE, errorType);
     }
-    clientDuration.record(List.of(system, destination, "send", errorType), nanos);
+    clientDuration.record(nanos, system, destination, "send", errorType, "");
     span.end();
   }
 }

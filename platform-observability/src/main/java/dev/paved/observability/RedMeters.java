@@ -28,7 +28,8 @@ final class RedMeters {
   private final String description;
   private final List<String> labelNames;
   private final int maxSeries;
-  private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<LabelKey, Timer> timers = new ConcurrentHashMap<>();
+  private final ThreadLocal<LabelKey> scratch;
   private final Timer overflowTimer;
   private final Counter overflowCount;
 
@@ -38,6 +39,8 @@ final class RedMeters {
     this.description = description;
     this.labelNames = List.copyOf(labelNames);
     this.maxSeries = maxSeries;
+    int n = labelNames.size();
+    this.scratch = ThreadLocal.withInitial(() -> new LabelKey(new String[n]));
     String[] overflow = new String[labelNames.size()];
     java.util.Arrays.fill(overflow, OVERFLOW);
     this.overflowTimer = build(List.of(overflow));
@@ -49,19 +52,74 @@ final class RedMeters {
 
   /** Records one duration for these label values (in {@code labelNames} order). */
   void record(List<String> labelValues, long nanos) {
-    Timer timer = timers.get(labelValues);
+    String[] v = labelValues.toArray(new String[0]);
+    record(nanos, v.length > 0 ? v[0] : "", v.length > 1 ? v[1] : "", v.length > 2 ? v[2] : "", v.length > 3 ? v[3] : "", v.length > 4 ? v[4] : "");
+  }
+
+  /**
+   * Records one duration, without allocating once the series exists: the lookup key is a
+   * per-thread scratch object, and only a new series copies it. Values beyond the meter's label
+   * count are ignored.
+   */
+  void record(long nanos, String v0, String v1, String v2, String v3, String v4) {
+    LabelKey key = scratch.get();
+    String[] values = key.values;
+    int n = values.length;
+    if (n > 0) {
+      values[0] = v0;
+    }
+    if (n > 1) {
+      values[1] = v1;
+    }
+    if (n > 2) {
+      values[2] = v2;
+    }
+    if (n > 3) {
+      values[3] = v3;
+    }
+    if (n > 4) {
+      values[4] = v4;
+    }
+    key.rehash();
+    Timer timer = timers.get(key);
     if (timer == null) {
-      timer = timerFor(labelValues);
+      timer = timerFor(key);
     }
     timer.record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  private Timer timerFor(List<String> labelValues) {
+  private Timer timerFor(LabelKey scratchKey) {
     if (timers.size() >= maxSeries) {
       overflowCount.increment();
       return overflowTimer;
     }
-    return timers.computeIfAbsent(List.copyOf(labelValues), this::build);
+    LabelKey copy = new LabelKey(scratchKey.values.clone());
+    copy.rehash();
+    return timers.computeIfAbsent(copy, k -> build(List.of(k.values)));
+  }
+
+  /** Label values as a map key; the scratch instance is mutated, stored instances never are. */
+  private static final class LabelKey {
+    final String[] values;
+    int hash;
+
+    LabelKey(String[] values) {
+      this.values = values;
+    }
+
+    void rehash() {
+      hash = java.util.Arrays.hashCode(values);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(@org.jspecify.annotations.Nullable Object o) {
+      return o instanceof LabelKey k && hash == k.hash && java.util.Arrays.equals(values, k.values);
+    }
   }
 
   private Timer build(List<String> values) {

@@ -7,8 +7,6 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -22,7 +20,7 @@ final class ServerRequest implements AutoCloseable {
   private final long start = System.nanoTime();
   private final String method;
   private final String scheme;
-  private final Optional<String> route;
+  private final @Nullable String route;
   private final Span span;
   private final Scope scope;
   private final InFlight.Ticket ticket;
@@ -44,13 +42,15 @@ final class ServerRequest implements AutoCloseable {
       C carrier,
       TextMapGetter<C> getter) {
     this.http = http;
-    this.method = HttpInstrumentation.method(rawMethod);
+    int methodIndex = HttpInstrumentation.methodIndex(rawMethod);
+    this.method = HttpInstrumentation.METHODS.get(methodIndex);
     this.scheme = scheme;
-    this.route = routes.match(path);
+    int routeIndex = routes.index(path);
+    this.route = routeIndex < 0 ? null : routes.template(routeIndex);
     Context parent = http.propagators.getTextMapPropagator().extract(Context.current(), carrier, getter);
     var builder =
         http.tracer
-            .spanBuilder(route.map(r -> method + " " + r).orElse(method))
+            .spanBuilder(routeIndex < 0 ? method : routes.spanName(routeIndex, methodIndex))
             .setParent(parent)
             .setSpanKind(SpanKind.SERVER)
             .setAttribute(HttpInstrumentation.METHOD, method)
@@ -60,7 +60,9 @@ final class ServerRequest implements AutoCloseable {
     if (!method.equals(rawMethod)) {
       builder.setAttribute(HttpInstrumentation.METHOD_ORIGINAL, rawMethod);
     }
-    route.ifPresent(r -> builder.setAttribute(HttpInstrumentation.ROUTE, r));
+    if (route != null) {
+      builder.setAttribute(HttpInstrumentation.ROUTE, route);
+    }
     if (clientAddress != null) {
       builder.setAttribute(HttpInstrumentation.CLIENT_ADDRESS, clientAddress);
     }
@@ -116,8 +118,7 @@ final class ServerRequest implements AutoCloseable {
         span.setStatus(StatusCode.ERROR);
       }
       http.serverDuration.record(
-          List.of(method, route.orElse(Routes.UNMATCHED), status > 0 ? String.valueOf(status) : "", errorType, scheme),
-          System.nanoTime() - start);
+          System.nanoTime() - start, method, route == null ? Routes.UNMATCHED : route, HttpInstrumentation.statusText(status), errorType, scheme);
       span.end();
     } finally {
       ticket.close();

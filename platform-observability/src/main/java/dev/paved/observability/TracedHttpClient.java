@@ -76,8 +76,7 @@ public final class TracedHttpClient {
         }
         // Recorded while the span is current, so that the histogram's exemplar carries its trace.
         http.clientDuration.record(
-            List.of(method, host, String.valueOf(port), status > 0 ? String.valueOf(status) : "", errorType),
-            System.nanoTime() - start);
+            System.nanoTime() - start, method, host, String.valueOf(port), HttpInstrumentation.statusText(status), errorType);
         span.end();
       }
     }

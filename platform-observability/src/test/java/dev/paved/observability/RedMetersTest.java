@@ -33,6 +33,27 @@ class RedMetersTest {
   }
 
   @Test
+  void recordingAnExistingSeriesReusesItAcrossThreads() throws Exception {
+    RedMeters meters = new RedMeters(registry, "m", "d", List.of("a", "b"), 100);
+    Thread[] threads = new Thread[4];
+    for (int t = 0; t < threads.length; t++) {
+      threads[t] = new Thread(() -> {
+        for (int i = 0; i < 1_000; i++) {
+          meters.record(1_000, "x", String.valueOf(i % 3), "", "", "");
+        }
+      });
+      threads[t].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(meters.series()).isEqualTo(3);
+    assertThat(registry.get("m").tag("b", "0").timer().count()).isEqualTo(4 * 334);
+    assertThat(registry.get("m").tag("b", "1").timer().count()).isEqualTo(4 * 333);
+    assertThat(registry.get("m").tag("b", "2").timer().count()).isEqualTo(4 * 333);
+  }
+
+  @Test
   void unknownMethodsCollapseToOther() {
     assertThat(HttpInstrumentation.method("get")).isEqualTo("GET");
     assertThat(HttpInstrumentation.method("PROPFIND")).isEqualTo("_OTHER");
@@ -47,6 +68,10 @@ class RedMetersTest {
     assertThat(routes.match("/api/orders/7/x")).isEmpty();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Routes.of("api")).hasMessageContaining("starts with '/'");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Routes.of("/a/{id")).hasMessageContaining("closed");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Routes.of("/files/{name}.json")).hasMessageContaining("whole segment");
+    assertThat(Routes.of("/").match("/")).contains("/");
+    assertThat(Routes.of("/health").match("/health/")).isEmpty();
+    assertThat(Routes.of("/a/{x}/b").match("/a//b")).isEmpty();
   }
 
   @Test
