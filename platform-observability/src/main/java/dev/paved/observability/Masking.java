@@ -58,7 +58,7 @@ public final class Masking {
   }
 
   /** Whether any value is registered. */
-  static boolean isActive() {
+  public static boolean hasSecrets() {
     return !VALUES.isEmpty();
   }
 }
