@@ -69,7 +69,12 @@ public final class Messaging {
 
   /** Writes the current context into {@code headers}. */
   public void inject(Map<String, String> headers) {
-    propagators.getTextMapPropagator().inject(Context.current(), headers, MAP_SETTER);
+    inject(Context.current(), headers);
+  }
+
+  /** Writes {@code context} into {@code headers}. */
+  public void inject(Context context, Map<String, String> headers) {
+    propagators.getTextMapPropagator().inject(context, headers, MAP_SETTER);
   }
 
   /** The context carried by {@code headers}. */
