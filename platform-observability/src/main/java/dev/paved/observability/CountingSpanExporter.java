@@ -50,10 +50,27 @@ final class CountingSpanExporter implements SpanExporter {
         }
       } else {
         Throwable t = result.getFailureThrowable();
-        onFailure(n, t == null ? "export failed" : t.getClass().getName());
+        onFailure(n, t == null ? "export failed" : describe(t));
       }
     });
     return result;
+  }
+
+  /** The failure and its cause, e.g. "FailedExportException: ... (caused by ConnectException: ...)". */
+  static String describe(Throwable t) {
+    StringBuilder sb = new StringBuilder(t.getClass().getSimpleName());
+    if (t.getMessage() != null) {
+      sb.append(": ").append(t.getMessage());
+    }
+    Throwable cause = t.getCause();
+    if (cause != null && cause != t) {
+      sb.append(" (caused by ").append(cause.getClass().getSimpleName());
+      if (cause.getMessage() != null) {
+        sb.append(": ").append(cause.getMessage());
+      }
+      sb.append(')');
+    }
+    return sb.length() > 500 ? sb.substring(0, 500) + "…" : sb.toString();
   }
 
   private void onFailure(int spans, String reason) {

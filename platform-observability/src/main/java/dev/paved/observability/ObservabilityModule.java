@@ -74,7 +74,7 @@ public final class ObservabilityModule implements PlatformModule {
     shutdownTimeout = config.get(ObservabilityConfig.SHUTDOWN_TIMEOUT);
     Optional<URI> endpoint = config.find(ObservabilityConfig.OTLP_ENDPOINT);
     int bufferSize = config.get(ObservabilityConfig.TRACES_BUFFER);
-    RecentSpans recent = endpoint.isPresent() ? null : new RecentSpans(bufferSize);
+    @Nullable RecentSpans recent = endpoint.isPresent() ? null : new RecentSpans(bufferSize);
 
     Map<String, String> defaults = new LinkedHashMap<>();
     defaults.put("otel.service.name", d.name());
@@ -99,22 +99,21 @@ public final class ObservabilityModule implements PlatformModule {
     Resource paved = Resource.create(resourceAttributes(d, context.sdkVersion()));
     SdkTelemetry sdkTelemetry = new SdkTelemetry();
     java.util.concurrent.atomic.AtomicReference<@Nullable CountingSpanExporter> exporterRef = new java.util.concurrent.atomic.AtomicReference<>();
-    OpenTelemetrySdk openTelemetry =
-        AutoConfiguredOpenTelemetrySdk.builder()
-            .disableShutdownHook()
-            .addPropertiesSupplier(() -> defaults)
-            .addResourceCustomizer((resource, props) -> resource.merge(withoutInstanceIdIfPresent(paved, resource)))
-            .addTracerProviderCustomizer(
-                (builder, props) -> recent == null ? builder : builder.addSpanProcessor(recent))
-            .addSpanExporterCustomizer(
-                (exporter, props) -> {
-                  CountingSpanExporter counting = new CountingSpanExporter(exporter);
-                  exporterRef.set(counting);
-                  return counting;
-                })
-            .addMeterProviderCustomizer((builder, props) -> builder.registerMetricReader(sdkTelemetry))
-            .build()
-            .getOpenTelemetrySdk();
+    OpenTelemetrySdk openTelemetry;
+    String sdkProblem = null;
+    try {
+      openTelemetry = buildSdk(defaults, paved, recent, sdkTelemetry, exporterRef);
+    } catch (RuntimeException e) {
+      // Telemetry is never required: a bad OTEL_* value or a missing exporter degrades tracing
+      // to the in-memory buffer, says so in health, and the service starts.
+      sdkProblem = CountingSpanExporter.describe(e);
+      LOG.error("Paved observability: the OpenTelemetry SDK could not be configured ({}); spans are kept in memory only", sdkProblem);
+      Map<String, String> fallback = new LinkedHashMap<>(defaults);
+      fallback.put("otel.traces.exporter", "none");
+      recent = recent != null ? recent : new RecentSpans(bufferSize);
+      exporterRef.set(null);
+      openTelemetry = buildSdkIgnoringEnvironment(fallback, paved, recent, sdkTelemetry);
+    }
     this.sdk = openTelemetry;
 
     PrometheusMeterRegistry prometheus =
@@ -134,8 +133,9 @@ public final class ObservabilityModule implements PlatformModule {
     FunctionCounter.builder("paved.logs.dropped", CountingAsyncAppender.class, c -> CountingAsyncAppender.dropped())
         .description("Log events dropped because the asynchronous log queue was full")
         .register(prometheus);
-    if (recent != null) {
-      FunctionCounter.builder("paved.traces.buffer.dropped", recent, RecentSpans::dropped)
+    RecentSpans spansBuffer = recent;
+    if (spansBuffer != null) {
+      FunctionCounter.builder("paved.traces.buffer.dropped", spansBuffer, RecentSpans::dropped)
           .description("Spans pushed out of the in-memory trace buffer")
           .register(prometheus);
     }
@@ -156,7 +156,7 @@ public final class ObservabilityModule implements PlatformModule {
 
     Observability observability =
         new Observability(
-            openTelemetry, prometheus, recent, config.get(ObservabilityConfig.MAX_SERIES), context.inFlight(), counting, sdkTelemetry);
+            openTelemetry, prometheus, spansBuffer, config.get(ObservabilityConfig.MAX_SERIES), context.inFlight(), counting, sdkTelemetry);
     context.register(Observability.class, observability);
     context.admin().addEndpoint(
         "/metrics",
@@ -168,21 +168,26 @@ public final class ObservabilityModule implements PlatformModule {
               : "text/plain; version=0.0.4; charset=utf-8";
           return AdminResponse.text(200, type, body);
         });
-    if (recent != null) {
+    if (spansBuffer != null) {
       context.admin().addEndpoint(
           "/traces",
           request -> {
             int limit = request.queryParameter("limit").map(ObservabilityModule::parseLimit).orElse(20);
-            return AdminResponse.json(200, Map.of("traces", recent.recentTraces(limit), "droppedSpans", recent.dropped()));
+            return AdminResponse.json(200, Map.of("traces", spansBuffer.recentTraces(limit), "droppedSpans", spansBuffer.dropped()));
           });
     }
+    String problem = sdkProblem;
+    RecentSpans buffer = recent;
     context.health().register(
         "telemetry",
         HealthKind.READINESS,
         () -> {
+          if (problem != null) {
+            return HealthResult.degraded("OpenTelemetry SDK not configured: " + problem).withDetail("traces", "in-memory");
+          }
           CountingSpanExporter c = exporter;
           HealthResult r = c == null ? HealthResult.up() : c.health();
-          return r.withDetail("traces", endpoint.map(e -> "otlp").orElse("in-memory"));
+          return r.withDetail("traces", c == null ? "in-memory" : "otlp");
         });
     Map<String, String> logFields = new LinkedHashMap<>();
     logFields.put("service.name", d.name());
@@ -194,6 +199,41 @@ public final class ObservabilityModule implements PlatformModule {
         endpoint.map(e -> "to " + e).orElse("kept in memory (GET /traces)"),
         config.get(ObservabilityConfig.SAMPLER_RATIO),
         config.get(ObservabilityConfig.PROPAGATORS));
+  }
+
+  private static OpenTelemetrySdk buildSdk(
+      Map<String, String> defaults,
+      Resource paved,
+      @Nullable RecentSpans recent,
+      SdkTelemetry sdkTelemetry,
+      java.util.concurrent.atomic.AtomicReference<@Nullable CountingSpanExporter> exporterRef) {
+    return AutoConfiguredOpenTelemetrySdk.builder()
+        .disableShutdownHook()
+        .addPropertiesSupplier(() -> defaults)
+        .addResourceCustomizer((resource, props) -> resource.merge(withoutInstanceIdIfPresent(paved, resource)))
+        .addTracerProviderCustomizer((builder, props) -> recent == null ? builder : builder.addSpanProcessor(recent))
+        .addSpanExporterCustomizer(
+            (exporter, props) -> {
+              CountingSpanExporter counting = new CountingSpanExporter(exporter);
+              exporterRef.set(counting);
+              return counting;
+            })
+        .addMeterProviderCustomizer((builder, props) -> builder.registerMetricReader(sdkTelemetry))
+        .build()
+        .getOpenTelemetrySdk();
+  }
+
+  /** The fallback SDK: Paved's settings only, so that a bad OTEL_* variable cannot break it again. */
+  private static OpenTelemetrySdk buildSdkIgnoringEnvironment(
+      Map<String, String> properties, Resource paved, RecentSpans recent, SdkTelemetry sdkTelemetry) {
+    return AutoConfiguredOpenTelemetrySdk.builder()
+        .disableShutdownHook()
+        .addPropertiesCustomizer(config -> properties)
+        .addResourceCustomizer((resource, props) -> resource.merge(withoutInstanceIdIfPresent(paved, resource)))
+        .addTracerProviderCustomizer((builder, props) -> builder.addSpanProcessor(recent))
+        .addMeterProviderCustomizer((builder, props) -> builder.registerMetricReader(sdkTelemetry))
+        .build()
+        .getOpenTelemetrySdk();
   }
 
   private static int parseLimit(String s) {

@@ -68,11 +68,15 @@ class ContextPropagationTest {
       factory = Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
     } catch (NoSuchMethodException java17) {
       assertThat(Runtime.version().feature()).isLessThan(21);
+      assertThat(Boolean.getBoolean("paved.expectVirtualThreads")).as("this run was meant to have virtual threads").isFalse();
       return;
     }
+    assertThat(Runtime.version().feature()).isGreaterThanOrEqualTo(21);
     ExecutorService virtual = Observability.propagating((ExecutorService) factory.invoke(null));
     try (Scope s = Span.wrap(REQUEST).makeCurrent()) {
       assertThat(virtual.submit(ContextPropagationTest::currentTraceId).get(5, TimeUnit.SECONDS)).isEqualTo(REQUEST.getTraceId());
+      boolean isVirtual = virtual.submit(() -> (Boolean) Thread.class.getMethod("isVirtual").invoke(Thread.currentThread())).get(5, TimeUnit.SECONDS);
+      assertThat(isVirtual).isTrue();
     }
     virtual.shutdownNow();
   }

@@ -185,6 +185,7 @@ class GoldenPathIT {
     assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
     String body = metrics.body();
     PrometheusText.assertValid(body);
+    PrometheusText.assertPromtoolAccepts(body);
     assertThat(body)
         .containsPattern("http_server_request_duration_seconds_bucket\\{[^}]*http_request_method=\"GET\"[^}]*http_route=\"/api/orders/\\{id}\"")
         .containsPattern("http_server_request_duration_seconds_bucket\\{[^}]*http_route=\"/api/stock/\\{sku}\"")

@@ -127,6 +127,32 @@ class ObservabilityModuleTest {
   }
 
   @Test
+  void otlpOverGrpcIsSelectable() {
+    try (Platform p = platform()
+        .property("platform.observability.otlp.endpoint", "http://127.0.0.1:4317")
+        .property("platform.observability.otlp.protocol", "grpc")
+        .property("platform.observability.otlp.timeout", "300ms")
+        .property("platform.observability.shutdown-timeout", "1s")
+        .start()) {
+      assertThat(Observability.of(p).recentSpans()).isEmpty();
+      Observability.of(p).tracer().spanBuilder("x").startSpan().end();
+    }
+  }
+
+  @Test
+  void anSdkThatCannotBeConfiguredDegradesTelemetryButNotTheService() {
+    // No Zipkin exporter is on the classpath: the SDK cannot be built as asked.
+    try (Platform p = platform().property("platform.observability.otel.traces.exporter", "zipkin").start()) {
+      var telemetry = p.health().readiness().checks().stream().filter(c -> c.name().equals("telemetry")).findFirst().orElseThrow();
+      assertThat(telemetry.status()).isEqualTo(dev.paved.core.HealthStatus.DEGRADED);
+      assertThat(telemetry.reason()).contains("OpenTelemetry SDK not configured").contains("zipkin");
+      Observability obs = Observability.of(p);
+      obs.tracer().spanBuilder("still traced").startSpan().end();
+      assertThat(obs.recentSpans().orElseThrow().spans()).extracting(SpanData::getName).contains("still traced");
+    }
+  }
+
+  @Test
   void closeFlushesAndIsIdempotent() {
     Platform p = platform().start();
     p.close();

@@ -17,6 +17,37 @@ final class PrometheusText {
 
   private PrometheusText() {}
 
+  /**
+   * Checks the exposition with Prometheus' own {@code promtool check metrics} when it is installed
+   * (CI installs it; on CI its absence is a failure). promtool exits 1 on a parse error and 3 on
+   * lint findings: parse errors fail, and lint findings may name only the JVM binders' metrics,
+   * never Paved's.
+   */
+  static void assertPromtoolAccepts(String body) throws Exception {
+    java.nio.file.Path promtool = null;
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      java.nio.file.Path candidate = java.nio.file.Path.of(dir, "promtool");
+      if (java.nio.file.Files.isExecutable(candidate)) {
+        promtool = candidate;
+        break;
+      }
+    }
+    if (promtool == null) {
+      assertThat(System.getenv("CI")).as("promtool must be installed on CI (.ci/run installs it)").isNotEqualTo("true");
+      return;
+    }
+    Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+    try (var in = p.getOutputStream()) {
+      in.write(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("promtool check metrics: %s", out).isIn(0, 3);
+    for (String line : out.split("\n")) {
+      assertThat(line).as("promtool finding").doesNotStartWith("http_").doesNotStartWith("messaging_").doesNotStartWith("paved_").doesNotContain("error");
+    }
+  }
+
   static void assertValid(String body) {
     assertThat(body).endsWith("\n");
     Set<String> typed = new HashSet<>();
