@@ -3,7 +3,6 @@ package dev.paved.observability;
 import dev.paved.core.InFlight;
 import dev.paved.core.Platform;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -31,7 +30,7 @@ public final class Observability {
 
   private final OpenTelemetry openTelemetry;
   private final Tracer tracer;
-  private final PrometheusMeterRegistry registry;
+  private final MeterRegistry registry;
   private final @Nullable RecentSpans recentSpans;
   private final HttpInstrumentation http;
   private final InFlight inFlight;
@@ -42,7 +41,7 @@ public final class Observability {
 
   Observability(
       OpenTelemetry openTelemetry,
-      PrometheusMeterRegistry registry,
+      MeterRegistry registry,
       @Nullable RecentSpans recentSpans,
       int maxSeries,
       InFlight inFlight,

@@ -82,6 +82,18 @@ public final class ObservabilityConfig {
       ConfigKey.duration("platform.observability.otlp.timeout")
           .withDefault("10s")
           .withDescription("Time limit of one OTLP export.");
+  public static final ConfigKey<Boolean> OTLP_LOGS =
+      ConfigKey.bool("platform.observability.otlp.logs")
+          .withDefault("false")
+          .withDescription("Also export log records over OTLP (masked as on stdout); needs otlp.endpoint.");
+  public static final ConfigKey<Boolean> OTLP_METRICS =
+      ConfigKey.bool("platform.observability.otlp.metrics")
+          .withDefault("false")
+          .withDescription("Also push metrics over OTLP, besides GET /metrics; needs otlp.endpoint.");
+  public static final ConfigKey<Duration> OTLP_METRICS_STEP =
+      ConfigKey.duration("platform.observability.otlp.metrics-step")
+          .withDefault("60s")
+          .withDescription("How often metrics are pushed over OTLP.");
   public static final ConfigKey<Boolean> JVM_METRICS =
       ConfigKey.bool("platform.observability.metrics.jvm")
           .withDefault("true")
@@ -106,7 +118,7 @@ public final class ObservabilityConfig {
 
   static List<ConfigKey<?>> keys() {
     return List.of(
-        SAMPLER_RATIO, PROPAGATORS, TRACES_BUFFER, OTLP_ENDPOINT, OTLP_PROTOCOL, OTLP_TIMEOUT, JVM_METRICS, MAX_SERIES,
+        SAMPLER_RATIO, PROPAGATORS, TRACES_BUFFER, OTLP_ENDPOINT, OTLP_PROTOCOL, OTLP_TIMEOUT, OTLP_LOGS, OTLP_METRICS, OTLP_METRICS_STEP, JVM_METRICS, MAX_SERIES,
         SHUTDOWN_TIMEOUT, OTEL_PROPERTIES);
   }
 }

@@ -52,6 +52,8 @@ public final class ObservabilityModule implements PlatformModule {
   private @Nullable JvmGcMetrics gcMetrics;
   private Duration shutdownTimeout = Duration.ofSeconds(10);
   private volatile @Nullable CountingSpanExporter exporter;
+  private io.micrometer.registry.otlp.@Nullable OtlpMeterRegistry otlpMeters;
+  private io.opentelemetry.instrumentation.logback.appender.v1_0.@Nullable OpenTelemetryAppender otlpLogAppender;
 
   @Override
   public String name() {
@@ -83,6 +85,10 @@ public final class ObservabilityModule implements PlatformModule {
     defaults.put("otel.propagators", String.join(",", config.get(ObservabilityConfig.PROPAGATORS)));
     defaults.put("otel.metrics.exporter", "none");
     defaults.put("otel.logs.exporter", "none");
+    boolean otlpLogs = endpoint.isPresent() && config.get(ObservabilityConfig.OTLP_LOGS);
+    if (otlpLogs) {
+      defaults.put("otel.logs.exporter", "otlp");
+    }
     if (endpoint.isPresent()) {
       defaults.put("otel.traces.exporter", "otlp");
       defaults.put("otel.exporter.otlp.endpoint", endpoint.get().toString());
@@ -115,48 +121,61 @@ public final class ObservabilityModule implements PlatformModule {
       openTelemetry = buildSdkIgnoringEnvironment(fallback, paved, recent, sdkTelemetry);
     }
     this.sdk = openTelemetry;
+    if (otlpLogs && sdkProblem == null) {
+      attachOtlpLogAppender(openTelemetry);
+    }
 
     PrometheusMeterRegistry prometheus =
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM, new CurrentSpanExemplars());
     this.registry = prometheus;
     prometheus.config().commonTags("service.name", d.name());
+    io.micrometer.core.instrument.MeterRegistry meters = prometheus;
+    if (endpoint.isPresent() && config.get(ObservabilityConfig.OTLP_METRICS)) {
+      io.micrometer.registry.otlp.OtlpMeterRegistry otlp = otlpMeterRegistry(endpoint.get(), config.get(ObservabilityConfig.OTLP_METRICS_STEP), paved);
+      otlp.config().commonTags("service.name", d.name());
+      io.micrometer.core.instrument.composite.CompositeMeterRegistry composite = new io.micrometer.core.instrument.composite.CompositeMeterRegistry();
+      composite.add(prometheus);
+      composite.add(otlp);
+      this.otlpMeters = otlp;
+      meters = composite;
+    }
     if (config.get(ObservabilityConfig.JVM_METRICS)) {
-      new JvmMemoryMetrics().bindTo(prometheus);
+      new JvmMemoryMetrics().bindTo(meters);
       JvmGcMetrics gc = new JvmGcMetrics();
-      gc.bindTo(prometheus);
+      gc.bindTo(meters);
       this.gcMetrics = gc;
-      new JvmThreadMetrics().bindTo(prometheus);
-      new ClassLoaderMetrics().bindTo(prometheus);
-      new ProcessorMetrics().bindTo(prometheus);
-      new UptimeMetrics().bindTo(prometheus);
+      new JvmThreadMetrics().bindTo(meters);
+      new ClassLoaderMetrics().bindTo(meters);
+      new ProcessorMetrics().bindTo(meters);
+      new UptimeMetrics().bindTo(meters);
     }
     FunctionCounter.builder("paved.logs.dropped", CountingAsyncAppender.class, c -> CountingAsyncAppender.dropped())
         .description("Log events dropped because the asynchronous log queue was full")
-        .register(prometheus);
+        .register(meters);
     RecentSpans spansBuffer = recent;
     if (spansBuffer != null) {
       FunctionCounter.builder("paved.traces.buffer.dropped", spansBuffer, RecentSpans::dropped)
           .description("Spans pushed out of the in-memory trace buffer")
-          .register(prometheus);
+          .register(meters);
     }
 
     CountingSpanExporter counting = exporterRef.get();
     if (counting != null) {
       FunctionCounter.builder("paved.traces.exported", counting, CountingSpanExporter::exported)
           .description("Spans the exporter delivered")
-          .register(prometheus);
+          .register(meters);
       FunctionCounter.builder("paved.traces.export.failed", counting, CountingSpanExporter::failed)
           .description("Spans whose export failed (collector down, refusing, slow or erroring)")
-          .register(prometheus);
+          .register(meters);
     }
     FunctionCounter.builder("paved.traces.dropped", sdkTelemetry, SdkTelemetry::droppedSpans)
         .description("Spans dropped by the batch span processor because its queue was full")
-        .register(prometheus);
+        .register(meters);
     this.exporter = counting;
 
     Observability observability =
         new Observability(
-            openTelemetry, prometheus, spansBuffer, config.get(ObservabilityConfig.MAX_SERIES), context.inFlight(), counting, sdkTelemetry);
+            openTelemetry, meters, spansBuffer, config.get(ObservabilityConfig.MAX_SERIES), context.inFlight(), counting, sdkTelemetry);
     context.register(Observability.class, observability);
     context.admin().addEndpoint(
         "/metrics",
@@ -219,6 +238,7 @@ public final class ObservabilityModule implements PlatformModule {
               return counting;
             })
         .addMeterProviderCustomizer((builder, props) -> builder.registerMetricReader(sdkTelemetry))
+        .addLogRecordExporterCustomizer((exporter, props) -> new MaskingLogRecordExporter(exporter))
         .build()
         .getOpenTelemetrySdk();
   }
@@ -234,6 +254,54 @@ public final class ObservabilityModule implements PlatformModule {
         .addMeterProviderCustomizer((builder, props) -> builder.registerMetricReader(sdkTelemetry))
         .build()
         .getOpenTelemetrySdk();
+  }
+
+  /** Sends every log event also to the SDK's OTLP log exporter (masked there). */
+  private void attachOtlpLogAppender(OpenTelemetrySdk openTelemetry) {
+    if (!(LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback)) {
+      LOG.warn("Paved observability: OTLP log export needs Logback as the SLF4J binding; not enabled");
+      return;
+    }
+    var appender = new io.opentelemetry.instrumentation.logback.appender.v1_0.OpenTelemetryAppender();
+    appender.setName("PAVED_OTLP");
+    appender.setContext(logback);
+    appender.setCaptureArguments(false);
+    appender.setCaptureLogstashStructuredArguments(true);
+    appender.setCaptureKeyValuePairAttributes(true);
+    appender.start();
+    logback.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
+    // install() hands the SDK to the OpenTelemetry appenders attached at that moment.
+    io.opentelemetry.instrumentation.logback.appender.v1_0.OpenTelemetryAppender.install(openTelemetry);
+    this.otlpLogAppender = appender;
+  }
+
+  private static io.micrometer.registry.otlp.OtlpMeterRegistry otlpMeterRegistry(URI endpoint, Duration step, Resource resource) {
+    String base = endpoint.toString().endsWith("/") ? endpoint.toString() : endpoint + "/";
+    Map<String, String> attributes = new LinkedHashMap<>();
+    resource.getAttributes().forEach((k, v) -> attributes.put(k.getKey(), String.valueOf(v)));
+    io.micrometer.registry.otlp.OtlpConfig otlpConfig =
+        new io.micrometer.registry.otlp.OtlpConfig() {
+          @Override
+          public @Nullable String get(String key) {
+            return null;
+          }
+
+          @Override
+          public String url() {
+            return base + "v1/metrics";
+          }
+
+          @Override
+          public Duration step() {
+            return step;
+          }
+
+          @Override
+          public Map<String, String> resourceAttributes() {
+            return attributes;
+          }
+        };
+    return new io.micrometer.registry.otlp.OtlpMeterRegistry(otlpConfig, Clock.SYSTEM);
   }
 
   private static int parseLimit(String s) {
@@ -269,12 +337,21 @@ public final class ObservabilityModule implements PlatformModule {
 
   @Override
   public void stop() {
+    var appender = otlpLogAppender;
+    if (appender != null && LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+      logback.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(appender);
+      appender.stop();
+    }
     OpenTelemetrySdk s = sdk;
     if (s != null) {
       CompletableResultCode result = s.shutdown().join(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
       if (!result.isSuccess()) {
         LOG.warn("Paved observability: telemetry was not flushed within {} ms", shutdownTimeout.toMillis());
       }
+    }
+    var otlp = otlpMeters;
+    if (otlp != null) {
+      otlp.close(); // publishes the last step
     }
     JvmGcMetrics gc = gcMetrics;
     if (gc != null) {
