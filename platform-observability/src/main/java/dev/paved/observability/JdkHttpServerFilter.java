@@ -41,7 +41,7 @@ final class JdkHttpServerFilter extends Filter {
   @Override
   public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
     try (ServerRequest request =
-        ServerRequest.start(
+        new ServerRequest(
             http,
             inFlight,
             routes,

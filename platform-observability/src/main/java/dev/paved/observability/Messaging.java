@@ -10,12 +10,9 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.ContextPropagators;
-import io.opentelemetry.context.propagation.TextMapGetter;
-import io.opentelemetry.context.propagation.TextMapSetter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Messaging instrumentation for any broker whose messages carry string headers: the producer
@@ -32,25 +29,6 @@ public final class Messaging {
   static final AttributeKey<String> DESTINATION = AttributeKey.stringKey("messaging.destination.name");
   static final AttributeKey<String> OPERATION_TYPE = AttributeKey.stringKey("messaging.operation.type");
   static final AttributeKey<String> OPERATION_NAME = AttributeKey.stringKey("messaging.operation.name");
-
-  private static final TextMapSetter<Map<String, String>> MAP_SETTER =
-      (carrier, key, value) -> {
-        if (carrier != null) {
-          carrier.put(key, value);
-        }
-      };
-  private static final TextMapGetter<Map<String, String>> MAP_GETTER =
-      new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Map<String, String> carrier) {
-          return carrier.keySet();
-        }
-
-        @Override
-        public @Nullable String get(@Nullable Map<String, String> carrier, String key) {
-          return carrier == null ? null : carrier.get(key);
-        }
-      };
 
   final ContextPropagators propagators;
   final Tracer tracer;
@@ -74,12 +52,12 @@ public final class Messaging {
 
   /** Writes {@code context} into {@code headers}. */
   public void inject(Context context, Map<String, String> headers) {
-    propagators.getTextMapPropagator().inject(context, headers, MAP_SETTER);
+    propagators.getTextMapPropagator().inject(context, headers, MapCarrier.SETTER);
   }
 
   /** The context carried by {@code headers}. */
   public Context extract(Map<String, String> headers) {
-    return propagators.getTextMapPropagator().extract(Context.root(), headers, MAP_GETTER);
+    return propagators.getTextMapPropagator().extract(Context.root(), headers, MapCarrier.GETTER);
   }
 
   /**

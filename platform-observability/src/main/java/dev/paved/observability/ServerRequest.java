@@ -29,7 +29,7 @@ final class ServerRequest implements AutoCloseable {
   private int status;
 
   @SuppressWarnings("MustBeClosedChecker") // the scope is closed by close()
-  private <C> ServerRequest(
+  <C> ServerRequest(
       HttpInstrumentation http,
       InFlight inFlight,
       Routes routes,
@@ -74,21 +74,6 @@ final class ServerRequest implements AutoCloseable {
     active.incrementAndGet();
     this.ticket = inFlight.begin();
     this.scope = span.makeCurrent();
-  }
-
-  static <C> ServerRequest start(
-      HttpInstrumentation http,
-      InFlight inFlight,
-      Routes routes,
-      String rawMethod,
-      String scheme,
-      String path,
-      int serverPort,
-      @Nullable String clientAddress,
-      @Nullable String userAgent,
-      C carrier,
-      TextMapGetter<C> getter) {
-    return new ServerRequest(http, inFlight, routes, rawMethod, scheme, path, serverPort, clientAddress, userAgent, carrier, getter);
   }
 
   /** The request failed with {@code t}. */

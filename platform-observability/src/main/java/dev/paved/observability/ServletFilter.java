@@ -50,7 +50,7 @@ public final class ServletFilter implements Filter {
     }
     String path = request.getRequestURI().substring(Math.min(request.getContextPath().length(), request.getRequestURI().length()));
     try (ServerRequest observed =
-        ServerRequest.start(
+        new ServerRequest(
             http,
             inFlight,
             routes,

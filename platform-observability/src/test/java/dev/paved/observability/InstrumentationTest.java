@@ -46,14 +46,7 @@ class InstrumentationTest {
   @BeforeEach
   void start() {
     platform =
-        Platform.builder()
-            .environment(Map.of())
-            .systemProperties(Map.of())
-            .serviceName("orders")
-            .adminPort(0)
-            .property("platform.admin.bind-address", "127.0.0.1")
-            .shutdownHook(false)
-            .property("platform.shutdown.drain", "0s")
+        TestPlatforms.isolated()
             .start();
     obs = Observability.of(platform);
   }

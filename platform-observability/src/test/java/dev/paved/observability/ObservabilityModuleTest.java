@@ -7,7 +7,6 @@ import dev.paved.core.ConfigException;
 import dev.paved.core.Platform;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,17 +21,10 @@ import org.junit.jupiter.api.Timeout;
 class ObservabilityModuleTest {
 
   private static Platform.Builder platform() {
-    return Platform.builder()
-        .environment(Map.of())
-        .systemProperties(Map.of())
-        .serviceName("orders")
+    return TestPlatforms.isolated()
         .property("platform.service.version", "2.0.0")
         .property("platform.service.owner", "team-checkout")
-        .property("platform.service.system", "shop")
-        .adminPort(0)
-        .property("platform.admin.bind-address", "127.0.0.1")
-        .shutdownHook(false)
-        .property("platform.shutdown.drain", "0s");
+        .property("platform.service.system", "shop");
   }
 
   @Test
@@ -72,17 +63,7 @@ class ObservabilityModuleTest {
       obs.propagators().getTextMapPropagator().inject(Context.current().with(span), headers, (m, k, v) -> m.put(k, v));
       span.end();
       assertThat(headers).containsKeys("X-B3-TraceId", "X-B3-SpanId", "X-B3-Sampled").doesNotContainKey("traceparent");
-      Context extracted = obs.propagators().getTextMapPropagator().extract(Context.root(), headers, new TextMapGetter<Map<String, String>>() {
-        @Override
-        public Iterable<String> keys(Map<String, String> carrier) {
-          return carrier.keySet();
-        }
-
-        @Override
-        public @Nullable String get(@Nullable Map<String, String> carrier, String key) {
-          return carrier == null ? null : carrier.get(key);
-        }
-      });
+      Context extracted = obs.propagators().getTextMapPropagator().extract(Context.root(), headers, MapCarrier.GETTER);
       assertThat(Span.fromContext(extracted).getSpanContext().getTraceId()).isEqualTo(span.getSpanContext().getTraceId());
     }
   }

@@ -77,14 +77,7 @@ class OtlpExportFailureIT {
   }
 
   private Platform platform(String endpoint) {
-    return Platform.builder()
-        .environment(Map.of())
-        .systemProperties(Map.of())
-        .serviceName("orders")
-        .adminPort(0)
-        .property("platform.admin.bind-address", "127.0.0.1")
-        .shutdownHook(false)
-        .property("platform.shutdown.drain", "0s")
+    return TestPlatforms.isolated()
         .property("platform.observability.otlp.endpoint", endpoint)
         .property("platform.observability.otlp.timeout", "300ms")
         .property("platform.observability.shutdown-timeout", "2s")

@@ -49,14 +49,7 @@ class OtlpSignalsIT {
     collector.start();
     String secret = "otlp-secret-value-123";
     Masking.register(secret);
-    try (Platform p = Platform.builder()
-        .environment(Map.of())
-        .systemProperties(Map.of())
-        .serviceName("orders")
-        .adminPort(0)
-        .property("platform.admin.bind-address", "127.0.0.1")
-        .shutdownHook(false)
-        .property("platform.shutdown.drain", "0s")
+    try (Platform p = TestPlatforms.isolated()
         .property("platform.observability.otlp.endpoint", "http://127.0.0.1:" + collector.getAddress().getPort())
         .property("platform.observability.otlp.logs", "true")
         .property("platform.observability.otlp.metrics", "true")
