@@ -116,7 +116,8 @@ public final class ObservabilityConfig {
               "Escape hatch: any OpenTelemetry SDK property, e.g. platform.observability.otel.bsp.schedule.delay: 1000"
                   + " sets otel.bsp.schedule.delay. OTEL_* variables and otel.* system properties still win.");
 
-  static List<ConfigKey<?>> keys() {
+  /** Every key platform-observability declares. */
+  public static List<ConfigKey<?>> keys() {
     return List.of(
         SAMPLER_RATIO, PROPAGATORS, TRACES_BUFFER, OTLP_ENDPOINT, OTLP_PROTOCOL, OTLP_TIMEOUT, OTLP_LOGS, OTLP_METRICS, OTLP_METRICS_STEP, JVM_METRICS, MAX_SERIES,
         SHUTDOWN_TIMEOUT, OTEL_PROPERTIES);

@@ -79,9 +79,11 @@ class DocumentationTest {
   }
 
   @Test
-  void configurationReferenceListsEveryCoreKeyWithItsDefault() throws IOException {
+  void configurationReferenceListsEveryKeyOfEveryModuleWithItsDefault() throws IOException {
     String reference = Files.readString(ROOT.resolve("docs/configuration.md"), StandardCharsets.UTF_8);
-    for (ConfigKey<?> key : CoreConfig.keys()) {
+    List<ConfigKey<?>> keys = new ArrayList<>(CoreConfig.keys());
+    keys.addAll(dev.paved.observability.ObservabilityConfig.keys());
+    for (ConfigKey<?> key : keys) {
       String row =
           reference.lines()
               .filter(l -> l.startsWith("| `" + key.name() + "` |"))
