@@ -1,0 +1,276 @@
+package dev.paved.resilience;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The policy of one dependency: every call goes through, in this order, an overall deadline, the
+ * retry loop (full-jitter backoff, retry budget), the circuit breaker, and the bulkhead. Each
+ * attempt is judged by the breaker on its own; the retry loop sees the breaker's verdict, so it
+ * never retries into an open circuit, and the budget caps retries across all callers.
+ *
+ * <p>Why this order: retries outside the breaker let the breaker count every attempt and stop
+ * retries as soon as it opens; the bulkhead inside the breaker means a rejected call is not
+ * counted as a failure of the dependency; the deadline outside everything bounds the total time a
+ * caller waits, backoff included.
+ */
+public final class DependencyPolicy {
+  /** {@value} */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
+
+  /** How one attempt ended, as the retry loop sees it. */
+  public interface Outcome<T> {
+    /** Whether another attempt may help (a retryable status, for example). */
+    boolean retryable(T result);
+
+    /** The wait the server asked for, if any ({@code Retry-After}). */
+    default @Nullable Duration retryAfter(T result) {
+      return null;
+    }
+
+    /** Whether the breaker should count this result as a failure of the dependency. */
+    default boolean isFailure(T result) {
+      return retryable(result);
+    }
+  }
+
+  private static final Outcome<Object> ALWAYS_OK =
+      new Outcome<>() {
+        @Override
+        public boolean retryable(Object result) {
+          return false;
+        }
+      };
+
+  private final String name;
+  private final int maxAttempts;
+  private final Duration deadline;
+  private final Backoff backoff;
+  private final RetryBudget budget;
+  private final CircuitBreaker breaker;
+  private final Bulkhead bulkhead;
+  private final LongSupplier nanoTime;
+  private final Sleeper sleeper;
+
+  /** Sleeps between attempts; interruptible. */
+  interface Sleeper {
+    void sleep(long nanos) throws InterruptedException;
+  }
+
+  private DependencyPolicy(Builder b) {
+    this.name = b.name;
+    this.maxAttempts = b.maxAttempts;
+    this.deadline = b.deadline;
+    this.backoff = b.backoff;
+    this.budget = b.budget;
+    this.breaker = CircuitBreaker.of(b.name, b.breakerConfig);
+    this.bulkhead = Bulkhead.of(b.name, b.bulkheadConfig);
+    this.nanoTime = b.nanoTime;
+    this.sleeper = b.sleeper;
+  }
+
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public CircuitBreaker circuitBreaker() {
+    return breaker;
+  }
+
+  public Bulkhead bulkhead() {
+    return bulkhead;
+  }
+
+  public RetryBudget budget() {
+    return budget;
+  }
+
+  /** Runs {@code call} under the policy; exceptions that are I/O errors or time-outs are retried. */
+  public <T> T call(Callable<T> call) throws Exception {
+    @SuppressWarnings("unchecked")
+    Outcome<T> ok = (Outcome<T>) ALWAYS_OK;
+    return call(call, ok, true);
+  }
+
+  /**
+   * Runs {@code attempt} under the policy, judging each result with {@code outcome}; a result that
+   * is still retryable when no retry is left is returned, not thrown.
+   *
+   * @param idempotent whether exceptions may be retried (a non-idempotent call is retried only
+   *     when it surely did not reach the dependency: a refused connection)
+   */
+  public <T> T call(Callable<T> attempt, Outcome<T> outcome, boolean idempotent) throws Exception {
+    Objects.requireNonNull(attempt, "attempt");
+    long start = nanoTime.getAsLong();
+    long deadlineAt = start + deadline.toNanos();
+    budget.recordRequest();
+    int attempts = 0;
+    while (true) {
+      if (nanoTime.getAsLong() >= deadlineAt) {
+        throw new DeadlineExceededException(name, deadline, attempts);
+      }
+      attempts++;
+      breaker.acquirePermission(); // throws CallNotPermittedException when open: never retried
+      if (!bulkhead.tryAcquirePermission()) {
+        breaker.releasePermission();
+        throw io.github.resilience4j.bulkhead.BulkheadFullException.createBulkheadFullException(bulkhead);
+      }
+      long attemptStart = nanoTime.getAsLong();
+      T result;
+      try {
+        result = attempt.call();
+      } catch (Exception e) {
+        long took = nanoTime.getAsLong() - attemptStart;
+        breaker.onError(took, TimeUnit.NANOSECONDS, e);
+        bulkhead.onComplete();
+        boolean retryable = e instanceof java.net.ConnectException || (idempotent && RetryClassifier.isRetryableException(e));
+        if (!retryable || !mayRetry(attempts, deadlineAt, null)) {
+          throw e;
+        }
+        continue;
+      } catch (Error e) {
+        breaker.onError(nanoTime.getAsLong() - attemptStart, TimeUnit.NANOSECONDS, e);
+        bulkhead.onComplete();
+        throw e;
+      }
+      long took = nanoTime.getAsLong() - attemptStart;
+      bulkhead.onComplete();
+      if (outcome.isFailure(result)) {
+        breaker.onError(took, TimeUnit.NANOSECONDS, new FailedResultException(name));
+      } else {
+        breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+      }
+      if (!outcome.retryable(result) || !mayRetry(attempts, deadlineAt, outcome.retryAfter(result))) {
+        return result;
+      }
+    }
+  }
+
+  /** Whether another attempt may start: attempts left, budget, breaker closed, time left; then waits. */
+  private boolean mayRetry(int attempts, long deadlineAt, @Nullable Duration retryAfter) throws InterruptedException {
+    if (attempts >= maxAttempts) {
+      return false;
+    }
+    if (breaker.getState() == CircuitBreaker.State.OPEN || breaker.getState() == CircuitBreaker.State.FORCED_OPEN) {
+      return false;
+    }
+    long wait = backoff.delay(attempts, retryAfter).toNanos();
+    if (nanoTime.getAsLong() + wait >= deadlineAt) {
+      return false;
+    }
+    if (!budget.tryRetry()) {
+      return false;
+    }
+    try {
+      sleeper.sleep(wait);
+    } catch (InterruptedException e) {
+      // Keep the flag for the caller's code, and stop at once.
+      Thread.currentThread().interrupt();
+      throw e;
+    }
+    return true;
+  }
+
+  /** Marks a result the breaker counts as failure; never thrown to callers. */
+  static final class FailedResultException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    FailedResultException(String dependency) {
+      super("dependency '" + dependency + "' answered with a failure", null, false, false);
+    }
+  }
+
+  /** Builds a {@link DependencyPolicy}; every setter validates at once. */
+  public static final class Builder {
+    private final String name;
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private Duration deadline = DEFAULT_DEADLINE;
+    private Backoff backoff = Backoff.ofDefaults();
+    private RetryBudget budget = RetryBudget.ofDefaults();
+    private CircuitBreakerConfig breakerConfig =
+        CircuitBreakerConfig.custom()
+            .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+            .slidingWindowSize(30)
+            .minimumNumberOfCalls(20)
+            .failureRateThreshold(50)
+            .slowCallRateThreshold(100)
+            .slowCallDurationThreshold(Duration.ofSeconds(2))
+            .waitDurationInOpenState(Duration.ofSeconds(30))
+            .permittedNumberOfCallsInHalfOpenState(5)
+            .maxWaitDurationInHalfOpenState(Duration.ofSeconds(10))
+            .automaticTransitionFromOpenToHalfOpenEnabled(false)
+            .build();
+    private BulkheadConfig bulkheadConfig =
+        BulkheadConfig.custom().maxConcurrentCalls(64).maxWaitDuration(Duration.ZERO).build();
+    private LongSupplier nanoTime = System::nanoTime;
+    private Sleeper sleeper = nanos -> TimeUnit.NANOSECONDS.sleep(nanos);
+
+    private Builder(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+    }
+
+    public Builder maxAttempts(int maxAttempts) {
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("maxAttempts: " + maxAttempts + " (expected: >= 1)");
+      }
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    public Builder deadline(Duration deadline) {
+      if (deadline.isNegative() || deadline.isZero()) {
+        throw new IllegalArgumentException("deadline: " + deadline + " (expected: > 0)");
+      }
+      this.deadline = deadline;
+      return this;
+    }
+
+    public Builder backoff(Backoff backoff) {
+      this.backoff = Objects.requireNonNull(backoff, "backoff");
+      return this;
+    }
+
+    public Builder budget(RetryBudget budget) {
+      this.budget = Objects.requireNonNull(budget, "budget");
+      return this;
+    }
+
+    /** Resilience4j's circuit-breaker settings (a maximum wait in half-open above zero is required). */
+    public Builder circuitBreaker(CircuitBreakerConfig config) {
+      if (config.getMaxWaitDurationInHalfOpenState().isZero()) {
+        throw new IllegalArgumentException(
+            "circuitBreaker.maxWaitDurationInHalfOpenState: 0 (expected: > 0, so that a hung trial call cannot leave the breaker half-open forever)");
+      }
+      this.breakerConfig = config;
+      return this;
+    }
+
+    public Builder bulkhead(BulkheadConfig config) {
+      this.bulkheadConfig = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    Builder clock(LongSupplier nanoTime, Sleeper sleeper) {
+      this.nanoTime = nanoTime;
+      this.sleeper = sleeper;
+      return this;
+    }
+
+    public DependencyPolicy build() {
+      return new DependencyPolicy(this);
+    }
+  }
+}

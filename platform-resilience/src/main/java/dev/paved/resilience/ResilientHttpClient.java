@@ -1,0 +1,91 @@
+package dev.paved.resilience;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An HTTP client for one dependency whose every request goes through its {@link DependencyPolicy}:
+ * 429, 502, 503 and 504 are retried with backoff, honouring {@code Retry-After}; other 4xx and 5xx
+ * are returned at once; a non-idempotent method (POST, PATCH) is retried only through {@link
+ * #sendIdempotent}. Each attempt has a time limit (the request's own timeout, else the client's).
+ * After the last attempt the last response is returned, not thrown.
+ */
+public final class ResilientHttpClient {
+  /** Sends one attempt: {@link HttpClient#send}, or an instrumented client's. */
+  @FunctionalInterface
+  public interface Sender {
+    <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException;
+  }
+
+  public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+
+  private final DependencyPolicy policy;
+  private final Sender sender;
+  private final Duration attemptTimeout;
+
+  private ResilientHttpClient(DependencyPolicy policy, Sender sender, Duration attemptTimeout) {
+    this.policy = policy;
+    this.sender = sender;
+    this.attemptTimeout = attemptTimeout;
+  }
+
+  public static ResilientHttpClient create(DependencyPolicy policy, HttpClient client) {
+    return create(policy, client::send, DEFAULT_ATTEMPT_TIMEOUT);
+  }
+
+  public static ResilientHttpClient create(DependencyPolicy policy, Sender sender, Duration attemptTimeout) {
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(sender, "sender");
+    if (attemptTimeout.isNegative() || attemptTimeout.isZero()) {
+      throw new IllegalArgumentException("attemptTimeout: " + attemptTimeout + " (expected: > 0)");
+    }
+    return new ResilientHttpClient(policy, sender, attemptTimeout);
+  }
+
+  /** Sends {@code request}; retried only when its method is idempotent. */
+  public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
+    return send(request, handler, RetryClassifier.isIdempotent(request.method()));
+  }
+
+  /** Sends {@code request} as idempotent whatever its method (the dependency deduplicates it). */
+  public <T> HttpResponse<T> sendIdempotent(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+      throws IOException, InterruptedException {
+    return send(request, handler, true);
+  }
+
+  private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler, boolean idempotent)
+      throws IOException, InterruptedException {
+    HttpRequest timed =
+        request.timeout().isPresent() ? request : HttpRequest.newBuilder(request, (k, v) -> true).timeout(attemptTimeout).build();
+    DependencyPolicy.Outcome<HttpResponse<T>> outcome =
+        new DependencyPolicy.Outcome<>() {
+          @Override
+          public boolean retryable(HttpResponse<T> r) {
+            return idempotent && RetryClassifier.isRetryableStatus(r.statusCode());
+          }
+
+          @Override
+          public boolean isFailure(HttpResponse<T> r) {
+            return r.statusCode() >= 500 || r.statusCode() == 429;
+          }
+
+          @Override
+          public @Nullable Duration retryAfter(HttpResponse<T> r) {
+            return Backoff.parseRetryAfter(r.headers().firstValue("Retry-After").orElse(null), Instant.now()).orElse(null);
+          }
+        };
+    try {
+      return policy.call(() -> sender.send(timed, handler), outcome, idempotent);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
+    }
+  }
+}
