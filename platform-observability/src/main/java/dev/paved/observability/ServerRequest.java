@@ -47,7 +47,9 @@ final class ServerRequest implements AutoCloseable {
     this.scheme = scheme;
     int routeIndex = routes.index(path);
     this.route = routeIndex < 0 ? null : routes.template(routeIndex);
-    Context parent = http.propagators.getTextMapPropagator().extract(Context.current(), carrier, getter);
+    Context extracted = http.propagators.getTextMapPropagator().extract(Context.current(), carrier, getter);
+    java.time.Duration timeout = Deadlines.fromHeaders(carrier, getter);
+    Context parent = timeout == null ? extracted : Deadlines.withTimeout(extracted, timeout);
     var builder =
         http.tracer
             .spanBuilder(routeIndex < 0 ? method : routes.spanName(routeIndex, methodIndex))
@@ -73,7 +75,8 @@ final class ServerRequest implements AutoCloseable {
     this.active = http.active(method, scheme);
     active.incrementAndGet();
     this.ticket = inFlight.begin();
-    this.scope = span.makeCurrent();
+    // The extracted context (baggage, deadline) becomes current with the span, not just the span.
+    this.scope = parent.with(span).makeCurrent();
   }
 
   /** The request failed with {@code t}. */

@@ -60,6 +60,15 @@ public final class DependencyPolicy {
   private final Bulkhead bulkhead;
   private final LongSupplier nanoTime;
   private final Sleeper sleeper;
+  private final java.util.List<PolicyListener> listeners;
+  private final dev.paved.core.internal.ThrottledLogger listenerLog =
+      new dev.paved.core.internal.ThrottledLogger(org.slf4j.LoggerFactory.getLogger(DependencyPolicy.class));
+
+  /** One attempt, told how much time is left for it. */
+  @FunctionalInterface
+  public interface TimedAttempt<T> {
+    T run(Duration timeLeft) throws Exception;
+  }
 
   /** Sleeps between attempts; interruptible. */
   interface Sleeper {
@@ -76,6 +85,7 @@ public final class DependencyPolicy {
     this.bulkhead = Bulkhead.of(b.name, b.bulkheadConfig);
     this.nanoTime = b.nanoTime;
     this.sleeper = b.sleeper;
+    this.listeners = java.util.List.copyOf(b.listeners);
   }
 
   public static Builder builder(String name) {
@@ -114,15 +124,49 @@ public final class DependencyPolicy {
    */
   public <T> T call(Callable<T> attempt, Outcome<T> outcome, boolean idempotent) throws Exception {
     Objects.requireNonNull(attempt, "attempt");
+    return callTimed(timeLeft -> attempt.call(), outcome, idempotent);
+  }
+
+  /**
+   * As {@link #call(Callable, Outcome, boolean)}, telling each attempt the time left: the smaller
+   * of this policy's deadline and the current request's ({@link
+   * dev.paved.observability.Deadlines}). With no time left, nothing is called.
+   */
+  public <T> T callTimed(TimedAttempt<T> attempt, Outcome<T> outcome, boolean idempotent) throws Exception {
+    Objects.requireNonNull(attempt, "attempt");
     long start = nanoTime.getAsLong();
-    long deadlineAt = start + deadline.toNanos();
+    long timeLeft = dev.paved.observability.Deadlines.remaining().map(Duration::toNanos).orElse(Long.MAX_VALUE);
+    int[] attempts = {0};
+    try {
+      T result = attempts(attempt, outcome, idempotent, start + Math.min(deadline.toNanos(), timeLeft), attempts);
+      notifyCall(outcome.isFailure(result) ? "failure" : "success", attempts[0], nanoTime.getAsLong() - start);
+      return result;
+    } catch (io.github.resilience4j.circuitbreaker.CallNotPermittedException e) {
+      notifyCall("circuit_open", attempts[0], nanoTime.getAsLong() - start);
+      throw e;
+    } catch (io.github.resilience4j.bulkhead.BulkheadFullException e) {
+      notifyCall("bulkhead_full", attempts[0], nanoTime.getAsLong() - start);
+      throw e;
+    } catch (DeadlineExceededException e) {
+      notifyCall("deadline_exceeded", attempts[0], nanoTime.getAsLong() - start);
+      throw e;
+    } catch (Exception | Error e) {
+      notifyCall("failure", attempts[0], nanoTime.getAsLong() - start);
+      throw e;
+    }
+  }
+
+  private <T> T attempts(TimedAttempt<T> attempt, Outcome<T> outcome, boolean idempotent, long deadlineAt, int[] count)
+      throws Exception {
     budget.recordRequest();
     int attempts = 0;
     while (true) {
-      if (nanoTime.getAsLong() >= deadlineAt) {
+      long left = deadlineAt - nanoTime.getAsLong();
+      if (left <= 0) {
         throw new DeadlineExceededException(name, deadline, attempts);
       }
       attempts++;
+      count[0] = attempts;
       breaker.acquirePermission(); // throws CallNotPermittedException when open: never retried
       if (!bulkhead.tryAcquirePermission()) {
         breaker.releasePermission();
@@ -131,13 +175,13 @@ public final class DependencyPolicy {
       long attemptStart = nanoTime.getAsLong();
       T result;
       try {
-        result = attempt.call();
+        result = attempt.run(Duration.ofNanos(left));
       } catch (Exception e) {
         long took = nanoTime.getAsLong() - attemptStart;
         breaker.onError(took, TimeUnit.NANOSECONDS, e);
         bulkhead.onComplete();
         boolean retryable = e instanceof java.net.ConnectException || (idempotent && RetryClassifier.isRetryableException(e));
-        if (!retryable || !mayRetry(attempts, deadlineAt, null)) {
+        if (!retryable || !mayRetry(attempts, deadlineAt, null, e.getClass().getName())) {
           throw e;
         }
         continue;
@@ -153,14 +197,14 @@ public final class DependencyPolicy {
       } else {
         breaker.onSuccess(took, TimeUnit.NANOSECONDS);
       }
-      if (!outcome.retryable(result) || !mayRetry(attempts, deadlineAt, outcome.retryAfter(result))) {
+      if (!outcome.retryable(result) || !mayRetry(attempts, deadlineAt, outcome.retryAfter(result), "retryable result")) {
         return result;
       }
     }
   }
 
   /** Whether another attempt may start: attempts left, budget, breaker closed, time left; then waits. */
-  private boolean mayRetry(int attempts, long deadlineAt, @Nullable Duration retryAfter) throws InterruptedException {
+  private boolean mayRetry(int attempts, long deadlineAt, @Nullable Duration retryAfter, String cause) throws InterruptedException {
     if (attempts >= maxAttempts) {
       return false;
     }
@@ -172,7 +216,21 @@ public final class DependencyPolicy {
       return false;
     }
     if (!budget.tryRetry()) {
+      for (PolicyListener l : listeners) {
+        try {
+          l.onBudgetExhausted(name);
+        } catch (RuntimeException e) {
+          listenerLog.warn("A resilience listener failed; the call is unaffected", e);
+        }
+      }
       return false;
+    }
+    for (PolicyListener l : listeners) {
+      try {
+        l.onRetry(name, attempts + 1, Duration.ofNanos(wait), cause);
+      } catch (RuntimeException e) {
+        listenerLog.warn("A resilience listener failed; the call is unaffected", e);
+      }
     }
     try {
       sleeper.sleep(wait);
@@ -182,6 +240,16 @@ public final class DependencyPolicy {
       throw e;
     }
     return true;
+  }
+
+  private void notifyCall(String outcome, int attempts, long nanos) {
+    for (PolicyListener l : listeners) {
+      try {
+        l.onCall(name, outcome, attempts, nanos);
+      } catch (RuntimeException e) {
+        listenerLog.warn("A resilience listener failed; the call is unaffected", e);
+      }
+    }
   }
 
   /** Marks a result the breaker counts as failure; never thrown to callers. */
@@ -217,6 +285,7 @@ public final class DependencyPolicy {
         BulkheadConfig.custom().maxConcurrentCalls(64).maxWaitDuration(Duration.ZERO).build();
     private LongSupplier nanoTime = System::nanoTime;
     private Sleeper sleeper = nanos -> TimeUnit.NANOSECONDS.sleep(nanos);
+    private final java.util.List<PolicyListener> listeners = new java.util.ArrayList<>();
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -260,6 +329,12 @@ public final class DependencyPolicy {
 
     public Builder bulkhead(BulkheadConfig config) {
       this.bulkheadConfig = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** Adds a listener; one that throws never changes a call's result. */
+    public Builder listener(PolicyListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 

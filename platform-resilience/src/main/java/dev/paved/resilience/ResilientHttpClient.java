@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import dev.paved.observability.Deadlines;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -61,8 +62,7 @@ public final class ResilientHttpClient {
 
   private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler, boolean idempotent)
       throws IOException, InterruptedException {
-    HttpRequest timed =
-        request.timeout().isPresent() ? request : HttpRequest.newBuilder(request, (k, v) -> true).timeout(attemptTimeout).build();
+    Duration limit = request.timeout().orElse(attemptTimeout);
     DependencyPolicy.Outcome<HttpResponse<T>> outcome =
         new DependencyPolicy.Outcome<>() {
           @Override
@@ -81,7 +81,20 @@ public final class ResilientHttpClient {
           }
         };
     try {
-      return policy.call(() -> sender.send(timed, handler), outcome, idempotent);
+      return policy.callTimed(
+          timeLeft -> {
+            // Each attempt: at most its own limit and the time left, and it tells the dependency
+            // how long this caller will still wait.
+            Duration timeout = timeLeft.compareTo(limit) < 0 ? timeLeft : limit;
+            HttpRequest attempt =
+                HttpRequest.newBuilder(request, (k, v) -> !k.equalsIgnoreCase(Deadlines.HEADER))
+                    .timeout(timeout.isZero() ? Duration.ofMillis(1) : timeout)
+                    .header(Deadlines.HEADER, String.valueOf(Math.max(1, timeLeft.toMillis())))
+                    .build();
+            return sender.send(attempt, handler);
+          },
+          outcome,
+          idempotent);
     } catch (IOException | InterruptedException | RuntimeException e) {
       throw e;
     } catch (Exception e) {

@@ -1,0 +1,159 @@
+package dev.paved.resilience;
+
+import dev.paved.core.Platform;
+import dev.paved.core.PlatformConfig;
+import dev.paved.core.ServiceDescriptor;
+import dev.paved.observability.Observability;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The policies of a service's dependencies, by name, configured from {@code
+ * platform.resilience.defaults.*} and {@code platform.resilience.dependencies.<name>.*}.
+ *
+ * <pre>{@code
+ * Resilience resilience = Resilience.of(platform);
+ * Order order = resilience.call("payments", () -> payments.charge(cart));
+ * ResilientHttpClient inventory = resilience.httpClient("inventory");
+ * }</pre>
+ */
+public final class Resilience {
+  private final PlatformConfig config;
+  private final @Nullable Observability observability;
+  private final ResilienceTelemetry telemetry;
+  private final Map<String, DependencyPolicy> policies = new ConcurrentHashMap<>();
+  private final Map<String, ResilientHttpClient> clients = new ConcurrentHashMap<>();
+
+  Resilience(PlatformConfig config, @Nullable Observability observability, ResilienceTelemetry telemetry) {
+    this.config = config;
+    this.observability = observability;
+    this.telemetry = telemetry;
+  }
+
+  /**
+   * The resilience of a started platform.
+   *
+   * @throws IllegalStateException when platform-resilience is not on the classpath
+   */
+  public static Resilience of(Platform platform) {
+    return platform.require(Resilience.class);
+  }
+
+  /**
+   * The policy of {@code dependency}, built from configuration on first use.
+   *
+   * @throws IllegalArgumentException when the name breaks the naming rule
+   */
+  public DependencyPolicy policy(String dependency) {
+    Objects.requireNonNull(dependency, "dependency");
+    DependencyPolicy p = policies.get(dependency);
+    if (p != null) {
+      return p;
+    }
+    String problem = ServiceDescriptor.checkName(dependency);
+    if (problem != null) {
+      throw new IllegalArgumentException("dependency: '" + dependency + "' " + problem + " (expected: the name rule of platform.service.dependencies)");
+    }
+    return policies.computeIfAbsent(dependency, this::build);
+  }
+
+  /** Runs {@code call} under the dependency's policy. */
+  public <T> T call(String dependency, Callable<T> call) throws Exception {
+    return policy(dependency).call(call);
+  }
+
+  /** Runs {@code call} under the policy; when it fails in the end, returns {@code fallback}'s value. */
+  public <T> T call(String dependency, Callable<T> call, Function<Throwable, T> fallback) {
+    try {
+      return policy(dependency).call(call);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return fallback.apply(e);
+    } catch (Exception e) {
+      return fallback.apply(e);
+    }
+  }
+
+  /**
+   * Runs {@code supplier} under the policy. A checked exception (an interrupt during backoff) is
+   * wrapped in {@link CompletionException}, with the interrupt flag kept.
+   */
+  public <T> T supply(String dependency, Supplier<T> supplier) {
+    try {
+      return policy(dependency).call(supplier::get);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new CompletionException(e);
+    }
+  }
+
+  /**
+   * The resilient HTTP client of {@code dependency}: its policy around each request, OpenTelemetry
+   * CLIENT spans and client metrics per attempt (when platform-observability runs).
+   */
+  public ResilientHttpClient httpClient(String dependency) {
+    return clients.computeIfAbsent(dependency, d -> {
+      DependencyPolicy p = policy(d);
+      HttpClient http = HttpClient.newBuilder().connectTimeout(ResilienceConfig.ATTEMPT_TIMEOUT.resolve(config, d)).build();
+      Observability obs = observability;
+      ResilientHttpClient.Sender sender = obs == null ? http::send : obs.httpClient(http)::send;
+      return ResilientHttpClient.create(p, sender, ResilienceConfig.ATTEMPT_TIMEOUT.resolve(config, d));
+    });
+  }
+
+  /** Every policy built so far, by dependency name. */
+  public Map<String, DependencyPolicy> policies() {
+    return Map.copyOf(policies);
+  }
+
+  private DependencyPolicy build(String d) {
+    CircuitBreakerConfig breaker =
+        CircuitBreakerConfig.custom()
+            .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+            .slidingWindowSize((int) Math.max(1, ResilienceConfig.CB_WINDOW.resolve(config, d).toSeconds()))
+            .minimumNumberOfCalls(ResilienceConfig.CB_MINIMUM_CALLS.resolve(config, d))
+            .failureRateThreshold(ResilienceConfig.CB_FAILURE_RATE.resolve(config, d).floatValue())
+            .slowCallRateThreshold(ResilienceConfig.CB_SLOW_RATE.resolve(config, d).floatValue())
+            .slowCallDurationThreshold(ResilienceConfig.CB_SLOW_DURATION.resolve(config, d))
+            .waitDurationInOpenState(ResilienceConfig.CB_WAIT_OPEN.resolve(config, d))
+            .permittedNumberOfCallsInHalfOpenState(ResilienceConfig.CB_HALF_OPEN_CALLS.resolve(config, d))
+            .maxWaitDurationInHalfOpenState(positive(ResilienceConfig.CB_MAX_WAIT_HALF_OPEN.resolve(config, d)))
+            .build();
+    DependencyPolicy policy = DependencyPolicy.builder(d)
+        .maxAttempts(ResilienceConfig.MAX_ATTEMPTS.resolve(config, d))
+        .deadline(positive(ResilienceConfig.DEADLINE.resolve(config, d)))
+        .backoff(Backoff.create(
+            ResilienceConfig.BACKOFF_INITIAL.resolve(config, d),
+            ResilienceConfig.BACKOFF_MULTIPLIER.resolve(config, d),
+            ResilienceConfig.BACKOFF_MAX.resolve(config, d),
+            ResilienceConfig.RETRY_AFTER_CAP.resolve(config, d)))
+        .budget(RetryBudget.create(
+            ResilienceConfig.BUDGET_PERCENT.resolve(config, d),
+            ResilienceConfig.BUDGET_MIN.resolve(config, d),
+            ResilienceConfig.BUDGET_WINDOW.resolve(config, d)))
+        .circuitBreaker(breaker)
+        .bulkhead(BulkheadConfig.custom().maxConcurrentCalls(ResilienceConfig.BULKHEAD_MAX.resolve(config, d)).maxWaitDuration(Duration.ZERO).build())
+        .listener(telemetry)
+        .build();
+    telemetry.watch(policy);
+    return policy;
+  }
+
+  private static Duration positive(Duration d) {
+    return d.isZero() || d.isNegative() ? Duration.ofMillis(1) : d;
+  }
+}

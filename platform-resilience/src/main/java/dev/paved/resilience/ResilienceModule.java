@@ -1,0 +1,61 @@
+package dev.paved.resilience;
+
+import dev.paved.core.ConfigKey;
+import dev.paved.core.HealthKind;
+import dev.paved.core.HealthResult;
+import dev.paved.core.ServiceDescriptor;
+import dev.paved.core.spi.ModuleContext;
+import dev.paved.core.spi.PlatformModule;
+import dev.paved.observability.Observability;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Publishes {@link Resilience}, builds the policy of every declared dependency at start (so that
+ * bad settings fail start-up, not the first call), and reports open breakers in readiness as
+ * DEGRADED (the service still serves; its dependencies are failing fast).
+ */
+public final class ResilienceModule implements PlatformModule {
+  @Override
+  public String name() {
+    return "resilience";
+  }
+
+  @Override
+  public Set<String> dependsOn() {
+    return Set.of("observability");
+  }
+
+  @Override
+  public List<ConfigKey<?>> configKeys() {
+    return ResilienceConfig.keys();
+  }
+
+  @Override
+  public void start(ModuleContext context) {
+    Observability obs = context.component(Observability.class).orElse(null);
+    ResilienceTelemetry telemetry = new ResilienceTelemetry(obs == null ? null : obs.meterRegistry());
+    Resilience resilience = new Resilience(context.config(), obs, telemetry);
+    for (ServiceDescriptor.Dependency d : context.descriptor().dependencies()) {
+      resilience.policy(d.name());
+    }
+    context.register(Resilience.class, resilience);
+    context.health().register("circuit-breakers", HealthKind.READINESS, () -> {
+      Map<String, Object> states = new LinkedHashMap<>();
+      boolean open = false;
+      for (var e : resilience.policies().entrySet()) {
+        CircuitBreaker.State s = e.getValue().circuitBreaker().getState();
+        states.put(e.getKey(), s.name());
+        open |= s == CircuitBreaker.State.OPEN || s == CircuitBreaker.State.FORCED_OPEN;
+      }
+      HealthResult r = open ? HealthResult.degraded("a dependency's circuit breaker is open") : HealthResult.up();
+      for (var e : states.entrySet()) {
+        r = r.withDetail(e.getKey(), e.getValue());
+      }
+      return r;
+    });
+  }
+}
