@@ -72,7 +72,8 @@ public final class DependencyPolicy {
 
   /** Sleeps between attempts; interruptible. */
   interface Sleeper {
-    void sleep(long nanos) throws InterruptedException;
+    /** Waits {@code nanos}; returns false when told to stop waiting (the platform is closing). */
+    boolean sleep(long nanos) throws InterruptedException;
   }
 
   private DependencyPolicy(Builder b) {
@@ -203,17 +204,96 @@ public final class DependencyPolicy {
     }
   }
 
-  /** Whether another attempt may start: attempts left, budget, breaker closed, time left; then waits. */
-  private boolean mayRetry(int attempts, long deadlineAt, @Nullable Duration retryAfter, String cause) throws InterruptedException {
-    if (attempts >= maxAttempts) {
-      return false;
+  /**
+   * Runs an asynchronous call under the policy: breaker and bulkhead around each attempt; I/O
+   * failures and time-outs retried with backoff on {@code scheduler}, under the budget and the
+   * deadline. The returned stage completes with the result or the last failure.
+   */
+  public <T> java.util.concurrent.CompletionStage<T> callAsync(
+      java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<T>> call,
+      java.util.concurrent.ScheduledExecutorService scheduler) {
+    Objects.requireNonNull(call, "call");
+    Objects.requireNonNull(scheduler, "scheduler");
+    java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+    long start = nanoTime.getAsLong();
+    long timeLeft = dev.paved.observability.Deadlines.remaining().map(Duration::toNanos).orElse(Long.MAX_VALUE);
+    budget.recordRequest();
+    attemptAsync(call, scheduler, result, 1, start + Math.min(deadline.toNanos(), timeLeft), start);
+    return result;
+  }
+
+  private <T> void attemptAsync(
+      java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<T>> call,
+      java.util.concurrent.ScheduledExecutorService scheduler,
+      java.util.concurrent.CompletableFuture<T> result,
+      int attempt,
+      long deadlineAt,
+      long start) {
+    if (nanoTime.getAsLong() >= deadlineAt) {
+      notifyCall("deadline_exceeded", attempt - 1, nanoTime.getAsLong() - start);
+      result.completeExceptionally(new DeadlineExceededException(name, deadline, attempt - 1));
+      return;
     }
-    if (breaker.getState() == CircuitBreaker.State.OPEN || breaker.getState() == CircuitBreaker.State.FORCED_OPEN) {
-      return false;
+    try {
+      breaker.acquirePermission();
+    } catch (io.github.resilience4j.circuitbreaker.CallNotPermittedException e) {
+      notifyCall("circuit_open", attempt, nanoTime.getAsLong() - start);
+      result.completeExceptionally(e);
+      return;
+    }
+    if (!bulkhead.tryAcquirePermission()) {
+      breaker.releasePermission();
+      notifyCall("bulkhead_full", attempt, nanoTime.getAsLong() - start);
+      result.completeExceptionally(io.github.resilience4j.bulkhead.BulkheadFullException.createBulkheadFullException(bulkhead));
+      return;
+    }
+    long attemptStart = nanoTime.getAsLong();
+    java.util.concurrent.CompletionStage<T> stage;
+    try {
+      stage = call.get();
+    } catch (RuntimeException | Error e) {
+      stage = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    io.opentelemetry.context.Context context = io.opentelemetry.context.Context.current();
+    stage.whenComplete((value, error) -> {
+      long took = nanoTime.getAsLong() - attemptStart;
+      bulkhead.onComplete();
+      if (error == null) {
+        breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+        notifyCall("success", attempt, nanoTime.getAsLong() - start);
+        result.complete(value);
+        return;
+      }
+      Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+      breaker.onError(took, TimeUnit.NANOSECONDS, cause);
+      long wait = RetryClassifier.isRetryableException(cause) ? retryWait(attempt, deadlineAt, null, cause.getClass().getName()) : -1;
+      if (wait < 0) {
+        notifyCall("failure", attempt, nanoTime.getAsLong() - start);
+        result.completeExceptionally(cause);
+        return;
+      }
+      try {
+        scheduler.schedule(context.wrap(() -> attemptAsync(call, scheduler, result, attempt + 1, deadlineAt, start)), wait, TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+        notifyCall("failure", attempt, nanoTime.getAsLong() - start);
+        result.completeExceptionally(cause);
+      }
+    });
+  }
+
+  /**
+   * The wait before another attempt, or -1 when there is none: no attempts left, the breaker open,
+   * no time left for the wait, or the budget spent.
+   */
+  private long retryWait(int attempts, long deadlineAt, @Nullable Duration retryAfter, String cause) {
+    if (attempts >= maxAttempts
+        || breaker.getState() == CircuitBreaker.State.OPEN
+        || breaker.getState() == CircuitBreaker.State.FORCED_OPEN) {
+      return -1;
     }
     long wait = backoff.delay(attempts, retryAfter).toNanos();
     if (nanoTime.getAsLong() + wait >= deadlineAt) {
-      return false;
+      return -1;
     }
     if (!budget.tryRetry()) {
       for (PolicyListener l : listeners) {
@@ -223,7 +303,7 @@ public final class DependencyPolicy {
           listenerLog.warn("A resilience listener failed; the call is unaffected", e);
         }
       }
-      return false;
+      return -1;
     }
     for (PolicyListener l : listeners) {
       try {
@@ -232,14 +312,23 @@ public final class DependencyPolicy {
         listenerLog.warn("A resilience listener failed; the call is unaffected", e);
       }
     }
+    return wait;
+  }
+
+  /** Whether another attempt may start: attempts left, breaker closed, time left, budget; then waits. */
+  private boolean mayRetry(int attempts, long deadlineAt, @Nullable Duration retryAfter, String cause) throws InterruptedException {
+    long wait = retryWait(attempts, deadlineAt, retryAfter, cause);
+    if (wait < 0) {
+      return false;
+    }
     try {
-      sleeper.sleep(wait);
+      // false: the platform is closing; the caller gets the last failure at once.
+      return sleeper.sleep(wait);
     } catch (InterruptedException e) {
       // Keep the flag for the caller's code, and stop at once.
       Thread.currentThread().interrupt();
       throw e;
     }
-    return true;
   }
 
   private void notifyCall(String outcome, int attempts, long nanos) {
@@ -284,7 +373,10 @@ public final class DependencyPolicy {
     private BulkheadConfig bulkheadConfig =
         BulkheadConfig.custom().maxConcurrentCalls(64).maxWaitDuration(Duration.ZERO).build();
     private LongSupplier nanoTime = System::nanoTime;
-    private Sleeper sleeper = nanos -> TimeUnit.NANOSECONDS.sleep(nanos);
+    private Sleeper sleeper = nanos -> {
+      TimeUnit.NANOSECONDS.sleep(nanos);
+      return true;
+    };
     private final java.util.List<PolicyListener> listeners = new java.util.ArrayList<>();
 
     private Builder(String name) {
@@ -335,6 +427,12 @@ public final class DependencyPolicy {
     /** Adds a listener; one that throws never changes a call's result. */
     public Builder listener(PolicyListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Backoff waits end early, without retrying, once {@code closing} is counted down. */
+    Builder closing(java.util.concurrent.CountDownLatch closing) {
+      this.sleeper = nanos -> !closing.await(nanos, TimeUnit.NANOSECONDS);
       return this;
     }
 

@@ -33,6 +33,7 @@ public final class Resilience {
   private final ResilienceTelemetry telemetry;
   private final Map<String, DependencyPolicy> policies = new ConcurrentHashMap<>();
   private final Map<String, ResilientHttpClient> clients = new ConcurrentHashMap<>();
+  private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
 
   Resilience(PlatformConfig config, @Nullable Observability observability, ResilienceTelemetry telemetry) {
     this.config = config;
@@ -115,6 +116,21 @@ public final class Resilience {
     });
   }
 
+  /** Ends every backoff wait at once, without retrying: called when the platform closes. */
+  void close() {
+    closing.countDown();
+  }
+
+  /**
+   * Runs an asynchronous call under the dependency's policy: breaker and bulkhead around each
+   * attempt, retries with backoff on {@code scheduler} under the budget and deadline. The stage
+   * completes with the result, or the last failure.
+   */
+  public <T> java.util.concurrent.CompletionStage<T> callAsync(
+      String dependency, Supplier<? extends java.util.concurrent.CompletionStage<T>> call, java.util.concurrent.ScheduledExecutorService scheduler) {
+    return policy(dependency).callAsync(call, scheduler);
+  }
+
   /** Every policy built so far, by dependency name. */
   public Map<String, DependencyPolicy> policies() {
     return Map.copyOf(policies);
@@ -148,6 +164,7 @@ public final class Resilience {
         .circuitBreaker(breaker)
         .bulkhead(BulkheadConfig.custom().maxConcurrentCalls(ResilienceConfig.BULKHEAD_MAX.resolve(config, d)).maxWaitDuration(Duration.ZERO).build())
         .listener(telemetry)
+        .closing(closing)
         .build();
     telemetry.watch(policy);
     return policy;

@@ -34,6 +34,8 @@ public final class ResilienceModule implements PlatformModule {
     return ResilienceConfig.keys();
   }
 
+  private volatile @org.jspecify.annotations.Nullable Resilience resilience;
+
   @Override
   public void start(ModuleContext context) {
     Observability obs = context.component(Observability.class).orElse(null);
@@ -43,6 +45,7 @@ public final class ResilienceModule implements PlatformModule {
       resilience.policy(d.name());
     }
     context.register(Resilience.class, resilience);
+    this.resilience = resilience;
     context.health().register("circuit-breakers", HealthKind.READINESS, () -> {
       Map<String, Object> states = new LinkedHashMap<>();
       boolean open = false;
@@ -57,5 +60,14 @@ public final class ResilienceModule implements PlatformModule {
       }
       return r;
     });
+  }
+
+  /** Calls waiting in a backoff give up at once, so that graceful shutdown is not held up by them. */
+  @Override
+  public void stop() {
+    Resilience r = resilience;
+    if (r != null) {
+      r.close();
+    }
   }
 }

@@ -22,7 +22,7 @@ class DependencyPolicyTest {
   @Test
   void ioErrorsAreRetriedBugsAreNot() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    DependencyPolicy p = DependencyPolicy.builder("db").clock(System::nanoTime, n -> {}).build();
+    DependencyPolicy p = DependencyPolicy.builder("db").clock(System::nanoTime, n -> true).build();
     assertThat(p.call(() -> {
       if (calls.incrementAndGet() < 3) {
         throw new IOException("reset");
