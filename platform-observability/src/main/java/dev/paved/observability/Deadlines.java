@@ -34,6 +34,14 @@ public final class Deadlines {
     return Optional.of(Duration.ofNanos(Math.max(0, at - System.nanoTime())));
   }
 
+  /**
+   * The deadline of {@code context} on the {@link System#nanoTime()} clock, or null: for hot paths
+   * that must not allocate.
+   */
+  public static @Nullable Long deadlineNanos(Context context) {
+    return context.get(DEADLINE);
+  }
+
   /** {@code context} with a deadline {@code timeout} from now, or the earlier one it already has. */
   public static Context withTimeout(Context context, Duration timeout) {
     long at = System.nanoTime() + timeout.toNanos();

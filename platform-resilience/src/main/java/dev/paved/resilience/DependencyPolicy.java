@@ -60,7 +60,14 @@ public final class DependencyPolicy {
   private final Bulkhead bulkhead;
   private final LongSupplier nanoTime;
   private final Sleeper sleeper;
-  private final java.util.List<PolicyListener> listeners;
+  private final PolicyListener[] listeners;
+  /**
+   * The breaker state last reported. Resilience4j's own event consumers make every call allocate
+   * an event once one consumer is registered, so transitions are detected here instead: one
+   * volatile read per call.
+   */
+  private final java.util.concurrent.atomic.AtomicReference<CircuitBreaker.State> reportedState =
+      new java.util.concurrent.atomic.AtomicReference<>(CircuitBreaker.State.CLOSED);
   private final dev.paved.core.internal.ThrottledLogger listenerLog =
       new dev.paved.core.internal.ThrottledLogger(org.slf4j.LoggerFactory.getLogger(DependencyPolicy.class));
 
@@ -86,7 +93,7 @@ public final class DependencyPolicy {
     this.bulkhead = Bulkhead.of(b.name, b.bulkheadConfig);
     this.nanoTime = b.nanoTime;
     this.sleeper = b.sleeper;
-    this.listeners = java.util.List.copyOf(b.listeners);
+    this.listeners = b.listeners.toArray(new PolicyListener[0]);
   }
 
   public static Builder builder(String name) {
@@ -111,9 +118,10 @@ public final class DependencyPolicy {
 
   /** Runs {@code call} under the policy; exceptions that are I/O errors or time-outs are retried. */
   public <T> T call(Callable<T> call) throws Exception {
+    Objects.requireNonNull(call, "call");
     @SuppressWarnings("unchecked")
     Outcome<T> ok = (Outcome<T>) ALWAYS_OK;
-    return call(call, ok, true);
+    return run(call, null, ok, true);
   }
 
   /**
@@ -125,7 +133,7 @@ public final class DependencyPolicy {
    */
   public <T> T call(Callable<T> attempt, Outcome<T> outcome, boolean idempotent) throws Exception {
     Objects.requireNonNull(attempt, "attempt");
-    return callTimed(timeLeft -> attempt.call(), outcome, idempotent);
+    return run(attempt, null, outcome, idempotent);
   }
 
   /**
@@ -135,71 +143,99 @@ public final class DependencyPolicy {
    */
   public <T> T callTimed(TimedAttempt<T> attempt, Outcome<T> outcome, boolean idempotent) throws Exception {
     Objects.requireNonNull(attempt, "attempt");
+    return run(null, attempt, outcome, idempotent);
+  }
+
+  /**
+   * The loop behind every blocking call: exactly one of {@code plain} and {@code timed} is set.
+   * The happy path reads the clock twice and allocates nothing of its own.
+   */
+  private <T> T run(@Nullable Callable<T> plain, @Nullable TimedAttempt<T> timed, Outcome<T> outcome, boolean idempotent)
+      throws Exception {
     long start = nanoTime.getAsLong();
-    long timeLeft = dev.paved.observability.Deadlines.remaining().map(Duration::toNanos).orElse(Long.MAX_VALUE);
-    int[] attempts = {0};
+    long deadlineAt = start + deadline.toNanos();
+    Long requestDeadline = dev.paved.observability.Deadlines.deadlineNanos(io.opentelemetry.context.Context.current());
+    if (requestDeadline != null && requestDeadline < deadlineAt) {
+      deadlineAt = requestDeadline;
+    }
+    budget.recordRequest(start);
+    int attempts = 0;
+    long now = start;
+    String ended = "failure";
     try {
-      T result = attempts(attempt, outcome, idempotent, start + Math.min(deadline.toNanos(), timeLeft), attempts);
-      notifyCall(outcome.isFailure(result) ? "failure" : "success", attempts[0], nanoTime.getAsLong() - start);
-      return result;
-    } catch (io.github.resilience4j.circuitbreaker.CallNotPermittedException e) {
-      notifyCall("circuit_open", attempts[0], nanoTime.getAsLong() - start);
-      throw e;
-    } catch (io.github.resilience4j.bulkhead.BulkheadFullException e) {
-      notifyCall("bulkhead_full", attempts[0], nanoTime.getAsLong() - start);
-      throw e;
-    } catch (DeadlineExceededException e) {
-      notifyCall("deadline_exceeded", attempts[0], nanoTime.getAsLong() - start);
-      throw e;
-    } catch (Exception | Error e) {
-      notifyCall("failure", attempts[0], nanoTime.getAsLong() - start);
-      throw e;
+      while (true) {
+        long left = deadlineAt - now;
+        if (left <= 0) {
+          ended = "deadline_exceeded";
+          throw new DeadlineExceededException(name, deadline, attempts);
+        }
+        attempts++;
+        try {
+          breaker.acquirePermission(); // throws CallNotPermittedException when open: never retried
+        } catch (io.github.resilience4j.circuitbreaker.CallNotPermittedException e) {
+          ended = "circuit_open";
+          throw e;
+        }
+        if (!bulkhead.tryAcquirePermission()) {
+          breaker.releasePermission();
+          ended = "bulkhead_full";
+          throw io.github.resilience4j.bulkhead.BulkheadFullException.createBulkheadFullException(bulkhead);
+        }
+        long attemptStart = now;
+        T result;
+        try {
+          result = plain != null ? plain.call() : java.util.Objects.requireNonNull(timed).run(Duration.ofNanos(left));
+        } catch (Exception e) {
+          now = nanoTime.getAsLong();
+          breaker.onError(now - attemptStart, TimeUnit.NANOSECONDS, e);
+          bulkhead.onComplete();
+          boolean retryable = e instanceof java.net.ConnectException || (idempotent && RetryClassifier.isRetryableException(e));
+          if (!retryable || !mayRetry(attempts, deadlineAt, null, e.getClass().getName())) {
+            throw e;
+          }
+          now = nanoTime.getAsLong();
+          continue;
+        } catch (Error e) {
+          breaker.onError(nanoTime.getAsLong() - attemptStart, TimeUnit.NANOSECONDS, e);
+          bulkhead.onComplete();
+          throw e;
+        }
+        now = nanoTime.getAsLong();
+        long took = now - attemptStart;
+        bulkhead.onComplete();
+        boolean failed = outcome.isFailure(result);
+        if (failed) {
+          breaker.onError(took, TimeUnit.NANOSECONDS, new FailedResultException(name));
+        } else {
+          breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+        }
+        if (!outcome.retryable(result) || !mayRetry(attempts, deadlineAt, outcome.retryAfter(result), "retryable result")) {
+          ended = failed ? "failure" : "success";
+          return result;
+        }
+        now = nanoTime.getAsLong();
+      }
+    } finally {
+      if (listeners.length > 0) {
+        checkState();
+        notifyCall(ended, attempts, now - start);
+      }
     }
   }
 
-  private <T> T attempts(TimedAttempt<T> attempt, Outcome<T> outcome, boolean idempotent, long deadlineAt, int[] count)
-      throws Exception {
-    budget.recordRequest();
-    int attempts = 0;
-    while (true) {
-      long left = deadlineAt - nanoTime.getAsLong();
-      if (left <= 0) {
-        throw new DeadlineExceededException(name, deadline, attempts);
-      }
-      attempts++;
-      count[0] = attempts;
-      breaker.acquirePermission(); // throws CallNotPermittedException when open: never retried
-      if (!bulkhead.tryAcquirePermission()) {
-        breaker.releasePermission();
-        throw io.github.resilience4j.bulkhead.BulkheadFullException.createBulkheadFullException(bulkhead);
-      }
-      long attemptStart = nanoTime.getAsLong();
-      T result;
-      try {
-        result = attempt.run(Duration.ofNanos(left));
-      } catch (Exception e) {
-        long took = nanoTime.getAsLong() - attemptStart;
-        breaker.onError(took, TimeUnit.NANOSECONDS, e);
-        bulkhead.onComplete();
-        boolean retryable = e instanceof java.net.ConnectException || (idempotent && RetryClassifier.isRetryableException(e));
-        if (!retryable || !mayRetry(attempts, deadlineAt, null, e.getClass().getName())) {
-          throw e;
+  /** Reports a change of the breaker's state once. */
+  private void checkState() {
+    CircuitBreaker.State now = breaker.getState();
+    CircuitBreaker.State before = java.util.Objects.requireNonNull(reportedState.get());
+    if (now != before && reportedState.compareAndSet(before, now)) {
+      String from = before.name().toLowerCase(java.util.Locale.ROOT);
+      String to = now.name().toLowerCase(java.util.Locale.ROOT);
+      for (PolicyListener l : listeners) {
+        try {
+          l.onCircuitStateChange(name, from, to);
+        } catch (RuntimeException e) {
+          listenerLog.warn("A resilience listener failed; the call is unaffected", e);
         }
-        continue;
-      } catch (Error e) {
-        breaker.onError(nanoTime.getAsLong() - attemptStart, TimeUnit.NANOSECONDS, e);
-        bulkhead.onComplete();
-        throw e;
-      }
-      long took = nanoTime.getAsLong() - attemptStart;
-      bulkhead.onComplete();
-      if (outcome.isFailure(result)) {
-        breaker.onError(took, TimeUnit.NANOSECONDS, new FailedResultException(name));
-      } else {
-        breaker.onSuccess(took, TimeUnit.NANOSECONDS);
-      }
-      if (!outcome.retryable(result) || !mayRetry(attempts, deadlineAt, outcome.retryAfter(result), "retryable result")) {
-        return result;
       }
     }
   }
@@ -216,9 +252,13 @@ public final class DependencyPolicy {
     Objects.requireNonNull(scheduler, "scheduler");
     java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
     long start = nanoTime.getAsLong();
-    long timeLeft = dev.paved.observability.Deadlines.remaining().map(Duration::toNanos).orElse(Long.MAX_VALUE);
-    budget.recordRequest();
-    attemptAsync(call, scheduler, result, 1, start + Math.min(deadline.toNanos(), timeLeft), start);
+    long deadlineAt = start + deadline.toNanos();
+    Long requestDeadline = dev.paved.observability.Deadlines.deadlineNanos(io.opentelemetry.context.Context.current());
+    if (requestDeadline != null && requestDeadline < deadlineAt) {
+      deadlineAt = requestDeadline;
+    }
+    budget.recordRequest(start);
+    attemptAsync(call, scheduler, result, 1, deadlineAt, start);
     return result;
   }
 
@@ -332,6 +372,9 @@ public final class DependencyPolicy {
   }
 
   private void notifyCall(String outcome, int attempts, long nanos) {
+    if (listeners.length == 0) {
+      return;
+    }
     for (PolicyListener l : listeners) {
       try {
         l.onCall(name, outcome, attempts, nanos);

@@ -14,6 +14,12 @@ public interface PolicyListener {
   default void onBudgetExhausted(String dependency) {}
 
   /**
+   * The circuit breaker moved from {@code from} to {@code to}, as seen by this policy's calls
+   * (reported once per change; changes between two calls are seen as one).
+   */
+  default void onCircuitStateChange(String dependency, String from, String to) {}
+
+  /**
    * A call ended. {@code outcome} is {@code success}, {@code failure}, {@code circuit_open},
    * {@code bulkhead_full} or {@code deadline_exceeded}.
    */

@@ -23,10 +23,35 @@ final class ResilienceTelemetry implements PolicyListener {
   private static final AttributeKey<String> CAUSE = AttributeKey.stringKey("paved.retry.cause");
   private static final AttributeKey<String> DEPENDENCY = AttributeKey.stringKey("paved.dependency");
 
+  private static final java.util.List<String> OUTCOMES =
+      java.util.List.of("success", "failure", "circuit_open", "bulkhead_full", "deadline_exceeded");
+
   private final @Nullable MeterRegistry registry;
+  /**
+   * Per dependency, its call counts by outcome index: looked up and incremented without
+   * allocating (Micrometer reads them through function counters).
+   */
+  private final java.util.Map<String, java.util.concurrent.atomic.LongAdder[]> calls = new java.util.concurrent.ConcurrentHashMap<>();
 
   ResilienceTelemetry(@Nullable MeterRegistry registry) {
     this.registry = registry;
+  }
+
+  private java.util.concurrent.atomic.LongAdder[] callCounters(MeterRegistry r, String dependency) {
+    java.util.concurrent.atomic.LongAdder[] counters = calls.get(dependency);
+    if (counters != null) {
+      return counters;
+    }
+    return calls.computeIfAbsent(dependency, d -> {
+      java.util.concurrent.atomic.LongAdder[] c = new java.util.concurrent.atomic.LongAdder[OUTCOMES.size()];
+      for (int i = 0; i < c.length; i++) {
+        c[i] = new java.util.concurrent.atomic.LongAdder();
+        io.micrometer.core.instrument.FunctionCounter.builder("paved.resilience.calls", c[i], java.util.concurrent.atomic.LongAdder::sum)
+            .description("Calls through a dependency's policy, by outcome")
+            .tag("dependency", d).tag("outcome", OUTCOMES.get(i)).register(r);
+      }
+      return c;
+    });
   }
 
   @Override
@@ -52,18 +77,36 @@ final class ResilienceTelemetry implements PolicyListener {
   }
 
   @Override
+  public void onCircuitStateChange(String dependency, String from, String to) {
+    MeterRegistry r = registry;
+    if (r != null) {
+      Counter.builder("paved.resilience.circuit.transitions").description("Circuit breaker state transitions")
+          .tag("dependency", dependency).tag("to", to).register(r).increment();
+    }
+    if (to.equals("open")) {
+      LOG.warn("Circuit breaker of dependency {} opened (from {}): calls fail fast until it half-opens", dependency, from,
+          net.logstash.logback.argument.StructuredArguments.kv("event.kind", "circuit_breaker"));
+    } else {
+      LOG.info("Circuit breaker of dependency {}: {} to {}", dependency, from, to,
+          net.logstash.logback.argument.StructuredArguments.kv("event.kind", "circuit_breaker"));
+    }
+  }
+
+  @Override
   public void onCall(String dependency, String outcome, int attempts, long nanos) {
     MeterRegistry r = registry;
     if (r != null) {
-      Counter.builder("paved.resilience.calls").description("Calls through a dependency's policy, by outcome")
-          .tag("dependency", dependency).tag("outcome", outcome).register(r).increment();
+      int i = OUTCOMES.indexOf(outcome);
+      if (i >= 0) {
+        callCounters(r, dependency)[i].increment();
+      }
     }
     if (outcome.equals("circuit_open") || outcome.equals("bulkhead_full") || outcome.equals("deadline_exceeded")) {
       Span.current().addEvent("call_rejected", Attributes.of(DEPENDENCY, dependency, AttributeKey.stringKey("paved.reason"), outcome));
     }
   }
 
-  /** Gauges of the breaker's state and the bulkhead's free permits, and logs of every transition. */
+  /** Gauges of the breaker's state and the bulkhead's free permits. */
   void watch(DependencyPolicy policy) {
     CircuitBreaker breaker = policy.circuitBreaker();
     MeterRegistry r = registry;
@@ -80,24 +123,5 @@ final class ResilienceTelemetry implements PolicyListener {
           .tag("dependency", policy.name())
           .register(r);
     }
-    breaker.getEventPublisher().onStateTransition(e -> {
-      try {
-        if (r != null) {
-          Counter.builder("paved.resilience.circuit.transitions").description("Circuit breaker state transitions")
-              .tag("dependency", policy.name())
-              .tag("to", e.getStateTransition().getToState().name().toLowerCase(java.util.Locale.ROOT))
-              .register(r).increment();
-        }
-        if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-          LOG.warn("Circuit breaker of dependency {} opened ({}): calls fail fast until it half-opens",
-              policy.name(), e.getStateTransition(), net.logstash.logback.argument.StructuredArguments.kv("event.kind", "circuit_breaker"));
-        } else {
-          LOG.info("Circuit breaker of dependency {}: {}", policy.name(), e.getStateTransition(),
-              net.logstash.logback.argument.StructuredArguments.kv("event.kind", "circuit_breaker"));
-        }
-      } catch (RuntimeException ignored) {
-        // A listener never changes the breaker's state or a call's result.
-      }
-    });
   }
 }

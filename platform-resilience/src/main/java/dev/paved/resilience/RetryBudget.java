@@ -12,6 +12,8 @@ import java.util.function.LongSupplier;
  * <p>Over any window, {@code retries <= percent * requests + minPerSecond * windowSeconds}.
  *
  * <p>The window is kept in one-second buckets; every method is thread-safe and allocation-free.
+ * Recording a request (every call) takes no lock; taking a retry (rare) does, so that the bound
+ * holds exactly under contention.
  */
 public final class RetryBudget {
   /** {@value} — the share of requests that may be retried. */
@@ -29,8 +31,8 @@ public final class RetryBudget {
   private final int minPerSecond;
   private final int buckets;
   private final LongSupplier nanoTime;
-  private final long[] bucketSecond;
-  private final long[] requests;
+  private final java.util.concurrent.atomic.AtomicLongArray bucketSecond;
+  private final java.util.concurrent.atomic.LongAdder[] requests;
   private final long[] retries;
   private long exhausted;
 
@@ -39,10 +41,13 @@ public final class RetryBudget {
     this.minPerSecond = minPerSecond;
     this.buckets = (int) window.toSeconds();
     this.nanoTime = nanoTime;
-    this.bucketSecond = new long[buckets];
-    this.requests = new long[buckets];
+    this.bucketSecond = new java.util.concurrent.atomic.AtomicLongArray(buckets);
+    this.requests = new java.util.concurrent.atomic.LongAdder[buckets];
     this.retries = new long[buckets];
-    java.util.Arrays.fill(bucketSecond, Long.MIN_VALUE);
+    for (int i = 0; i < buckets; i++) {
+      bucketSecond.set(i, Long.MIN_VALUE);
+      requests[i] = new java.util.concurrent.atomic.LongAdder();
+    }
   }
 
   /** A budget with the defaults: 20% of requests plus 10 per second, over 10 seconds. */
@@ -75,9 +80,21 @@ public final class RetryBudget {
     return new RetryBudget(percent, minPerSecond, window, nanoTime);
   }
 
-  /** Records one request (a first attempt). */
-  public synchronized void recordRequest() {
-    requests[bucket(nanoTime.getAsLong())]++;
+  /** Records one request (a first attempt); lock-free except once per second per bucket. */
+  public void recordRequest() {
+    recordRequest(nanoTime.getAsLong());
+  }
+
+  /** As {@link #recordRequest()}, at a time the caller has already read from the same clock. */
+  void recordRequest(long now) {
+    long second = now / SECOND;
+    int i = (int) Math.floorMod(second, (long) buckets);
+    if (bucketSecond.get(i) != second) {
+      synchronized (this) {
+        bucket(second * SECOND);
+      }
+    }
+    requests[i].increment();
   }
 
   /**
@@ -92,8 +109,8 @@ public final class RetryBudget {
     long windowRequests = 0;
     long windowRetries = 0;
     for (int i = 0; i < buckets; i++) {
-      if (second - bucketSecond[i] < buckets) {
-        windowRequests += requests[i];
+      if (second - bucketSecond.get(i) < buckets) {
+        windowRequests += requests[i].sum();
         windowRetries += retries[i];
       }
     }
@@ -117,22 +134,22 @@ public final class RetryBudget {
     long windowRequests = 0;
     long windowRetries = 0;
     for (int i = 0; i < buckets; i++) {
-      if (second - bucketSecond[i] < buckets) {
-        windowRequests += requests[i];
+      if (second - bucketSecond.get(i) < buckets) {
+        windowRequests += requests[i].sum();
         windowRetries += retries[i];
       }
     }
     return Math.max(0, (long) Math.floor(percent * windowRequests + (double) minPerSecond * buckets) - windowRetries);
   }
 
-  /** The bucket of this second, cleared first if it last held an older second. */
+  /** The bucket of this second, cleared first if it last held an older second. Holds the lock. */
   private int bucket(long now) {
     long second = now / SECOND;
     int i = (int) Math.floorMod(second, (long) buckets);
-    if (bucketSecond[i] != second) {
-      bucketSecond[i] = second;
-      requests[i] = 0;
+    if (bucketSecond.get(i) != second) {
+      requests[i].reset();
       retries[i] = 0;
+      bucketSecond.set(i, second);
     }
     return i;
   }
