@@ -54,9 +54,11 @@ public class PolicyBenchmark {
     noopListener = DependencyPolicy.builder("noop").listener(new PolicyListener() {}).build();
 
     CircuitBreaker breaker = CircuitBreaker.of("inventory", CircuitBreakerConfig.custom()
-        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED).slidingWindowSize(30)
+        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+            // Lock-free window: the synchronized one halves throughput on two threads.
+            .slidingWindowSynchronizationStrategy(CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE).slidingWindowSize(30)
         .minimumNumberOfCalls(20).maxWaitDurationInHalfOpenState(Duration.ofSeconds(10)).build());
-    Bulkhead bulkhead = Bulkhead.of("inventory", BulkheadConfig.custom().maxConcurrentCalls(64).maxWaitDuration(Duration.ZERO).build());
+    Bulkhead bulkhead = Bulkhead.of("inventory", BulkheadConfig.custom().maxConcurrentCalls(64).maxWaitDuration(Duration.ZERO).fairCallHandlingStrategyEnabled(false).build());
     Retry retry = Retry.of("inventory", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(50))
         .retryExceptions(IOException.class).build());
     handComposed = Retry.decorateCallable(retry, CircuitBreaker.decorateCallable(breaker, Bulkhead.decorateCallable(bulkhead, WORK)));

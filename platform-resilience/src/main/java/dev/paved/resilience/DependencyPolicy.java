@@ -403,6 +403,8 @@ public final class DependencyPolicy {
     private CircuitBreakerConfig breakerConfig =
         CircuitBreakerConfig.custom()
             .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+            // Lock-free window: the synchronized one halves throughput on two threads.
+            .slidingWindowSynchronizationStrategy(CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
             .slidingWindowSize(30)
             .minimumNumberOfCalls(20)
             .failureRateThreshold(50)
@@ -414,7 +416,7 @@ public final class DependencyPolicy {
             .automaticTransitionFromOpenToHalfOpenEnabled(false)
             .build();
     private BulkheadConfig bulkheadConfig =
-        BulkheadConfig.custom().maxConcurrentCalls(64).maxWaitDuration(Duration.ZERO).build();
+        BulkheadConfig.custom().maxConcurrentCalls(64).maxWaitDuration(Duration.ZERO).fairCallHandlingStrategyEnabled(false).build();
     private LongSupplier nanoTime = System::nanoTime;
     private Sleeper sleeper = nanos -> {
       TimeUnit.NANOSECONDS.sleep(nanos);

@@ -140,6 +140,8 @@ public final class Resilience {
     CircuitBreakerConfig breaker =
         CircuitBreakerConfig.custom()
             .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+            // Lock-free window: the synchronized one halves throughput on two threads.
+            .slidingWindowSynchronizationStrategy(CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
             .slidingWindowSize((int) Math.max(1, ResilienceConfig.CB_WINDOW.resolve(config, d).toSeconds()))
             .minimumNumberOfCalls(ResilienceConfig.CB_MINIMUM_CALLS.resolve(config, d))
             .failureRateThreshold(ResilienceConfig.CB_FAILURE_RATE.resolve(config, d).floatValue())
@@ -162,7 +164,7 @@ public final class Resilience {
             ResilienceConfig.BUDGET_MIN.resolve(config, d),
             ResilienceConfig.BUDGET_WINDOW.resolve(config, d)))
         .circuitBreaker(breaker)
-        .bulkhead(BulkheadConfig.custom().maxConcurrentCalls(ResilienceConfig.BULKHEAD_MAX.resolve(config, d)).maxWaitDuration(Duration.ZERO).build())
+        .bulkhead(BulkheadConfig.custom().maxConcurrentCalls(ResilienceConfig.BULKHEAD_MAX.resolve(config, d)).maxWaitDuration(Duration.ZERO).fairCallHandlingStrategyEnabled(false).build())
         .listener(telemetry)
         .closing(closing)
         .build();

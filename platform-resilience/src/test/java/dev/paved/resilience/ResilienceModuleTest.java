@@ -74,7 +74,7 @@ class ResilienceModuleTest {
       assertThat(inventory.hits()).isEqualTo(2);
       var registry = obs.meterRegistry();
       assertThat(registry.get("paved.resilience.retries").tag("dependency", "inventory").counter().count()).isEqualTo(1);
-      assertThat(registry.get("paved.resilience.calls").tag("dependency", "inventory").tag("outcome", "failure").counter().count()).isEqualTo(1);
+      assertThat(registry.get("paved.resilience.calls").tag("dependency", "inventory").tag("outcome", "failure").functionCounter().count()).isEqualTo(1);
       SpanData span = obs.recentSpans().orElseThrow().spans().stream().filter(d -> d.getName().equals("GET /api/orders/{id}")).findFirst().orElseThrow();
       assertThat(span.getEvents()).extracting(EventData::getName).containsExactly("retry");
       assertThat(span.getEvents().get(0).getAttributes().asMap().toString()).contains("paved.retry.attempt=2", "paved.dependency=inventory");
