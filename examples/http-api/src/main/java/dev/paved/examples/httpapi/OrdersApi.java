@@ -9,6 +9,11 @@ import dev.paved.core.HealthResult;
 import dev.paved.core.Platform;
 import dev.paved.observability.Observability;
 import dev.paved.observability.Routes;
+import dev.paved.resilience.Resilience;
+import dev.paved.resilience.ResilientHttpClient;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -32,10 +37,14 @@ final class OrdersApi {
 
   private final HttpServer server;
   private final OrderStore store;
+  private final String inventoryUrl;
+  private final ResilientHttpClient inventory;
 
-  private OrdersApi(HttpServer server, OrderStore store) {
+  private OrdersApi(HttpServer server, OrderStore store, String inventoryUrl, ResilientHttpClient inventory) {
     this.server = server;
     this.store = store;
+    this.inventoryUrl = inventoryUrl;
+    this.inventory = inventory;
   }
 
   static OrdersApi start(Platform platform, int port) throws IOException {
@@ -43,7 +52,8 @@ final class OrdersApi {
     platform.health().register("orders-db", HealthKind.READINESS, () -> store.isAvailable() ? HealthResult.up() : HealthResult.down("orders store unavailable"));
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
     ExecutorService executor = Executors.newFixedThreadPool(8);
-    OrdersApi api = new OrdersApi(server, store);
+    String inventoryUrl = platform.config().getString("inventory.url", "").strip();
+    OrdersApi api = new OrdersApi(server, store, inventoryUrl, Resilience.of(platform).httpClient("inventory"));
     server.setExecutor(executor);
     server.createContext("/api/orders/", api::handle)
         .getFilters()
@@ -79,8 +89,33 @@ final class OrdersApi {
         respond(exchange, 404, "{\"error\":\"order " + id + " not found\"}");
         return;
       }
-      respond(exchange, 200, OrderStore.toJson(order));
+      String json = OrderStore.toJson(order);
+      if (!inventoryUrl.isEmpty()) {
+        json = json.substring(0, json.length() - 1) + ",\"stock\":" + stock(id) + "}";
+      }
+      respond(exchange, 200, json);
     }
+  }
+
+  /**
+   * The inventory's answer for an order, through the dependency's policy (retries under the budget,
+   * circuit breaker, deadline); when the inventory fails, the order is still served, its stock
+   * unknown.
+   */
+  private String stock(String id) {
+    try {
+      HttpResponse<String> r = inventory.send(
+          HttpRequest.newBuilder(URI.create(inventoryUrl + "/api/stock/" + id)).build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 200) {
+        return r.body();
+      }
+      LOG.warn("inventory answered {}", r.statusCode(), kv("order.id", id));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.warn("inventory unavailable ({})", e.getClass().getSimpleName(), kv("order.id", id));
+    }
+    return "\"unknown\"";
   }
 
   private static void respond(HttpExchange exchange, int status, String json) throws IOException {

@@ -127,6 +127,32 @@ class HttpApiIT {
   }
 
   @Test
+  void aFailingInventoryIsRetriedWithinTheBudgetAndTheOrderIsStillServed() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger inventoryHits = new java.util.concurrent.atomic.AtomicInteger();
+    com.sun.net.httpserver.HttpServer inventory = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    inventory.createContext("/", ex -> {
+      inventoryHits.incrementAndGet();
+      ex.sendResponseHeaders(503, -1);
+      ex.close();
+    });
+    inventory.start();
+    try {
+      launch(Map.of("HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "0", "SHUTDOWN_DRAIN", "0s",
+          "INVENTORY_URL", "http://127.0.0.1:" + inventory.getAddress().getPort()));
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> output.stream().anyMatch(l -> LISTENING.matcher(l).find()));
+      Matcher m = output.stream().map(LISTENING::matcher).filter(Matcher::find).findFirst().orElseThrow();
+      HttpResponse<String> order = get(Integer.parseInt(m.group(1)), "/api/orders/2");
+      assertThat(order.statusCode()).isEqualTo(200);
+      assertThat(order.body()).contains("\"stock\":\"unknown\"");
+      assertThat(inventoryHits.get()).as("3 attempts by default").isEqualTo(3);
+      String metrics = get(Integer.parseInt(m.group(2)), "/metrics").body();
+      assertThat(metrics).contains("paved_resilience_retries_total{dependency=\"inventory\"").contains("paved_resilience_calls_total{dependency=\"inventory\",outcome=\"failure\"");
+    } finally {
+      inventory.stop(0);
+    }
+  }
+
+  @Test
   void readmeCommandArtifactIsAnExecutableJar() throws IOException {
     try (var jar = new java.util.jar.JarFile(JAR.toFile())) {
       assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("dev.paved.examples.httpapi.HttpApiMain");

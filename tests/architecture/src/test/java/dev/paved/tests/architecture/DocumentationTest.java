@@ -83,6 +83,7 @@ class DocumentationTest {
     String reference = Files.readString(ROOT.resolve("docs/configuration.md"), StandardCharsets.UTF_8);
     List<ConfigKey<?>> keys = new ArrayList<>(CoreConfig.keys());
     keys.addAll(dev.paved.observability.ObservabilityConfig.keys());
+    keys.addAll(dev.paved.resilience.ResilienceConfig.keys());
     for (ConfigKey<?> key : keys) {
       String row =
           reference.lines()
