@@ -131,6 +131,15 @@ public final class Resilience {
     return policy(dependency).callAsync(call, scheduler);
   }
 
+  /**
+   * A filter for the JDK's {@code HttpServer} that answers 503 with {@code Retry-After: 1} above
+   * {@code maxConcurrentRequests} requests in progress.
+   */
+  public LoadShedding loadShedding(int maxConcurrentRequests) {
+    Observability obs = observability;
+    return new LoadShedding(maxConcurrentRequests, 1, obs == null ? null : obs.meterRegistry());
+  }
+
   /** Every policy built so far, by dependency name. */
   public Map<String, DependencyPolicy> policies() {
     return Map.copyOf(policies);
