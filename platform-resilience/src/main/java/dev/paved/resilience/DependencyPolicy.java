@@ -403,8 +403,6 @@ public final class DependencyPolicy {
     private CircuitBreakerConfig breakerConfig =
         CircuitBreakerConfig.custom()
             .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
-            // Lock-free window: the synchronized one halves throughput on two threads.
-            .slidingWindowSynchronizationStrategy(CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
             .slidingWindowSize(30)
             .minimumNumberOfCalls(20)
             .failureRateThreshold(50)

@@ -149,8 +149,6 @@ public final class Resilience {
     CircuitBreakerConfig breaker =
         CircuitBreakerConfig.custom()
             .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
-            // Lock-free window: the synchronized one halves throughput on two threads.
-            .slidingWindowSynchronizationStrategy(CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
             .slidingWindowSize((int) Math.max(1, ResilienceConfig.CB_WINDOW.resolve(config, d).toSeconds()))
             .minimumNumberOfCalls(ResilienceConfig.CB_MINIMUM_CALLS.resolve(config, d))
             .failureRateThreshold(ResilienceConfig.CB_FAILURE_RATE.resolve(config, d).floatValue())
