@@ -35,23 +35,24 @@ class AdminServerSaturationTest {
       }
       // One runs, one waits in the queue, the rest are refused at once.
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> p.admin().rejectedRequests() >= 4);
-      long refusedFast = calls.stream().filter(CompletableFuture::isCompletedExceptionally).count();
       release.countDown();
       int ok = 0;
+      int refused = 0;
       for (CompletableFuture<HttpResponse<String>> c : calls) {
         try {
           if (c.get(20, TimeUnit.SECONDS).statusCode() == 200) {
             ok++;
           }
-        } catch (java.util.concurrent.ExecutionException refused) {
-          // expected for the refused ones
+        } catch (java.util.concurrent.ExecutionException e) {
+          refused++;
         }
       }
-      assertThat(ok).isEqualTo(2);
-      assertThat(refusedFast).isGreaterThanOrEqualTo(1);
-      // The JDK client retries an idempotent GET when the connection is closed, so a refused
-      // call may be refused more than once; each refusal is counted.
+      // While the queue was full, at least four requests were refused and counted. The JDK client
+      // retries an idempotent GET once when its connection is closed, so a refused call may be
+      // refused twice, or (if its retry came after the release) served: every call ended either way.
       assertThat(p.admin().rejectedRequests()).isGreaterThanOrEqualTo(4L);
+      assertThat(ok).isGreaterThanOrEqualTo(2);
+      assertThat(ok + refused).isEqualTo(6);
       HttpResponse<String> after = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.admin().port() + "/health/live")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(after.statusCode()).isEqualTo(200);
     }

@@ -58,6 +58,8 @@ public final class DependencyPolicy {
   private final RetryBudget budget;
   private final CircuitBreaker breaker;
   private final Bulkhead bulkhead;
+  /** When set, an adaptive concurrency limit used instead of the bulkhead's fixed one. */
+  private final com.netflix.concurrency.limits.limiter.@Nullable AbstractLimiter<Void> adaptive;
   private final LongSupplier nanoTime;
   private final Sleeper sleeper;
   private final PolicyListener[] listeners;
@@ -91,6 +93,13 @@ public final class DependencyPolicy {
     this.budget = b.budget;
     this.breaker = CircuitBreaker.of(b.name, b.breakerConfig);
     this.bulkhead = Bulkhead.of(b.name, b.bulkheadConfig);
+    this.adaptive = b.adaptiveMax > 0
+        ? com.netflix.concurrency.limits.limiter.SimpleLimiter.newBuilder()
+            .named(b.name)
+            .limit(com.netflix.concurrency.limits.limit.Gradient2Limit.newBuilder()
+                .initialLimit(Math.min(20, b.adaptiveMax)).minLimit(1).maxConcurrency(b.adaptiveMax).build())
+            .build()
+        : null;
     this.nanoTime = b.nanoTime;
     this.sleeper = b.sleeper;
     this.listeners = b.listeners.toArray(new PolicyListener[0]);
@@ -176,7 +185,15 @@ public final class DependencyPolicy {
           ended = "circuit_open";
           throw e;
         }
-        if (!bulkhead.tryAcquirePermission()) {
+        com.netflix.concurrency.limits.Limiter.@Nullable Listener permit = null;
+        if (adaptive != null) {
+          permit = adaptive.acquire(null).orElse(null);
+          if (permit == null) {
+            breaker.releasePermission();
+            ended = "bulkhead_full";
+            throw new ConcurrencyLimitException(name, adaptive.getLimit());
+          }
+        } else if (!bulkhead.tryAcquirePermission()) {
           breaker.releasePermission();
           ended = "bulkhead_full";
           throw io.github.resilience4j.bulkhead.BulkheadFullException.createBulkheadFullException(bulkhead);
@@ -188,7 +205,7 @@ public final class DependencyPolicy {
         } catch (Exception e) {
           now = nanoTime.getAsLong();
           breaker.onError(now - attemptStart, TimeUnit.NANOSECONDS, e);
-          bulkhead.onComplete();
+          release(permit, RetryClassifier.isRetryableException(e));
           boolean retryable = e instanceof java.net.ConnectException || (idempotent && RetryClassifier.isRetryableException(e));
           if (!retryable || !mayRetry(attempts, deadlineAt, null, e.getClass().getName())) {
             throw e;
@@ -197,13 +214,14 @@ public final class DependencyPolicy {
           continue;
         } catch (Error e) {
           breaker.onError(nanoTime.getAsLong() - attemptStart, TimeUnit.NANOSECONDS, e);
-          bulkhead.onComplete();
+          release(permit, false);
           throw e;
         }
         now = nanoTime.getAsLong();
         long took = now - attemptStart;
-        bulkhead.onComplete();
-        boolean failed = outcome.isFailure(result);
+        boolean failedResult = outcome.isFailure(result);
+        release(permit, failedResult);
+        boolean failed = failedResult;
         if (failed) {
           breaker.onError(took, TimeUnit.NANOSECONDS, new FailedResultException(name));
         } else {
@@ -221,6 +239,26 @@ public final class DependencyPolicy {
         notifyCall(ended, attempts, now - start);
       }
     }
+  }
+
+  /**
+   * Gives the permit back: to the adaptive limiter (a time-out or overload signal lowers its limit,
+   * a success lets it grow, anything else is ignored), or to the bulkhead.
+   */
+  private void release(com.netflix.concurrency.limits.Limiter.@Nullable Listener permit, boolean overloadSignal) {
+    if (permit == null) {
+      bulkhead.onComplete();
+    } else if (overloadSignal) {
+      permit.onDropped();
+    } else {
+      permit.onSuccess();
+    }
+  }
+
+  /** The adaptive limit now, when the adaptive option is on. */
+  public java.util.OptionalInt adaptiveLimit() {
+    var a = adaptive;
+    return a == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(a.getLimit());
   }
 
   /** Reports a change of the breaker's state once. */
@@ -421,6 +459,7 @@ public final class DependencyPolicy {
       return true;
     };
     private final java.util.List<PolicyListener> listeners = new java.util.ArrayList<>();
+    private int adaptiveMax;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -464,6 +503,19 @@ public final class DependencyPolicy {
 
     public Builder bulkhead(BulkheadConfig config) {
       this.bulkheadConfig = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * Uses an adaptive concurrency limit (Netflix concurrency-limits, Gradient2) instead of the
+     * bulkhead's fixed one: the limit follows the dependency's latency, between 1 and {@code
+     * maxConcurrency}. Blocking calls only; asynchronous calls keep the bulkhead.
+     */
+    public Builder adaptiveConcurrency(int maxConcurrency) {
+      if (maxConcurrency < 1) {
+        throw new IllegalArgumentException("maxConcurrency: " + maxConcurrency + " (expected: >= 1)");
+      }
+      this.adaptiveMax = maxConcurrency;
       return this;
     }
 

@@ -158,7 +158,11 @@ public final class Resilience {
             .permittedNumberOfCallsInHalfOpenState(ResilienceConfig.CB_HALF_OPEN_CALLS.resolve(config, d))
             .maxWaitDurationInHalfOpenState(positive(ResilienceConfig.CB_MAX_WAIT_HALF_OPEN.resolve(config, d)))
             .build();
-    DependencyPolicy policy = DependencyPolicy.builder(d)
+    DependencyPolicy.Builder builder = DependencyPolicy.builder(d);
+    if (ResilienceConfig.BULKHEAD_ADAPTIVE.resolve(config, d)) {
+      builder.adaptiveConcurrency(ResilienceConfig.BULKHEAD_MAX.resolve(config, d));
+    }
+    DependencyPolicy policy = builder
         .maxAttempts(ResilienceConfig.MAX_ATTEMPTS.resolve(config, d))
         .deadline(positive(ResilienceConfig.DEADLINE.resolve(config, d)))
         .backoff(Backoff.create(

@@ -91,10 +91,14 @@ public final class ResilienceConfig {
   static final Setting<Integer> BULKHEAD_MAX =
       new Setting<>("bulkhead.max-concurrent", n -> ConfigKey.integer(n, 1, 100_000), "64", "Concurrent calls to the dependency.");
 
+  static final Setting<Boolean> BULKHEAD_ADAPTIVE =
+      new Setting<>("bulkhead.adaptive", ConfigKey::bool, "false",
+          "Adaptive concurrency limit (Netflix Gradient2) up to max-concurrent, instead of a fixed one.");
+
   static final List<Setting<?>> SETTINGS =
       List.of(MAX_ATTEMPTS, DEADLINE, ATTEMPT_TIMEOUT, BACKOFF_INITIAL, BACKOFF_MULTIPLIER, BACKOFF_MAX, RETRY_AFTER_CAP,
           BUDGET_PERCENT, BUDGET_MIN, BUDGET_WINDOW, CB_FAILURE_RATE, CB_SLOW_RATE, CB_SLOW_DURATION, CB_WINDOW,
-          CB_MINIMUM_CALLS, CB_WAIT_OPEN, CB_HALF_OPEN_CALLS, CB_MAX_WAIT_HALF_OPEN, BULKHEAD_MAX);
+          CB_MINIMUM_CALLS, CB_WAIT_OPEN, CB_HALF_OPEN_CALLS, CB_MAX_WAIT_HALF_OPEN, BULKHEAD_MAX, BULKHEAD_ADAPTIVE);
 
   /** Every key platform-resilience declares. */
   public static List<ConfigKey<?>> keys() {
