@@ -44,6 +44,8 @@ public class PolicyBenchmark {
   private DependencyPolicy bare;
   private DependencyPolicy noopListener;
   private Callable<String> handComposed;
+  private Callable<String> breakerOnly;
+  private Callable<String> bulkheadOnly;
 
   @Setup
   public void setUp() {
@@ -61,6 +63,8 @@ public class PolicyBenchmark {
     Retry retry = Retry.of("inventory", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(50))
         .retryExceptions(IOException.class).build());
     handComposed = Retry.decorateCallable(retry, CircuitBreaker.decorateCallable(breaker, Bulkhead.decorateCallable(bulkhead, WORK)));
+    breakerOnly = CircuitBreaker.decorateCallable(CircuitBreaker.of("b", breaker.getCircuitBreakerConfig()), WORK);
+    bulkheadOnly = Bulkhead.decorateCallable(Bulkhead.of("h", bulkhead.getBulkheadConfig()), WORK);
   }
 
   @TearDown
@@ -82,6 +86,27 @@ public class PolicyBenchmark {
   @Benchmark
   public String pavedWithNoopListener() throws Exception {
     return noopListener.call(WORK);
+  }
+
+  /**
+   * Work that shares nothing between threads, of about the same length as a call: how far this
+   * machine lets two threads scale at all.
+   */
+  @Benchmark
+  public void independentWork() {
+    org.openjdk.jmh.infra.Blackhole.consumeCPU(100);
+  }
+
+  /** Resilience4j's circuit breaker alone: what it costs, and how it scales. */
+  @Benchmark
+  public String breakerOnly() throws Exception {
+    return breakerOnly.call();
+  }
+
+  /** Resilience4j's bulkhead alone. */
+  @Benchmark
+  public String bulkheadOnly() throws Exception {
+    return bulkheadOnly.call();
   }
 
   @Benchmark
