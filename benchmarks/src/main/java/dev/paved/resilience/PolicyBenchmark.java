@@ -46,6 +46,7 @@ public class PolicyBenchmark {
   private Callable<String> handComposed;
   private Callable<String> breakerOnly;
   private Callable<String> bulkheadOnly;
+  private Callable<String> countBreakerOnly;
 
   @Setup
   public void setUp() {
@@ -65,6 +66,10 @@ public class PolicyBenchmark {
     handComposed = Retry.decorateCallable(retry, CircuitBreaker.decorateCallable(breaker, Bulkhead.decorateCallable(bulkhead, WORK)));
     breakerOnly = CircuitBreaker.decorateCallable(CircuitBreaker.of("b", breaker.getCircuitBreakerConfig()), WORK);
     bulkheadOnly = Bulkhead.decorateCallable(Bulkhead.of("h", bulkhead.getBulkheadConfig()), WORK);
+    countBreakerOnly = CircuitBreaker.decorateCallable(CircuitBreaker.of("c", CircuitBreakerConfig.custom()
+        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).slidingWindowSize(100)
+        .slidingWindowSynchronizationStrategy(CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
+        .maxWaitDurationInHalfOpenState(Duration.ofSeconds(10)).build()), WORK);
   }
 
   @TearDown
@@ -101,6 +106,12 @@ public class PolicyBenchmark {
   @Benchmark
   public String breakerOnly() throws Exception {
     return breakerOnly.call();
+  }
+
+  /** Resilience4j's circuit breaker alone, with a lock-free count-based window. */
+  @Benchmark
+  public String countBreakerOnly() throws Exception {
+    return countBreakerOnly.call();
   }
 
   /** Resilience4j's bulkhead alone. */
