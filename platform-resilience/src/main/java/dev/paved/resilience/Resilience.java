@@ -140,6 +140,12 @@ public final class Resilience {
     return new LoadShedding(maxConcurrentRequests, 1, obs == null ? null : obs.meterRegistry());
   }
 
+  /** {@link #loadShedding} as a Jakarta Servlet filter; needs {@code jakarta.servlet-api} 6. */
+  public ServletLoadShedding servletLoadShedding(int maxConcurrentRequests) {
+    Observability obs = observability;
+    return new ServletLoadShedding(maxConcurrentRequests, 1, obs == null ? null : obs.meterRegistry());
+  }
+
   /** Every policy built so far, by dependency name. */
   public Map<String, DependencyPolicy> policies() {
     return Map.copyOf(policies);
