@@ -46,7 +46,7 @@ public class PolicyBenchmark {
   private Callable<String> handComposed;
   private Callable<String> breakerOnly;
   private Callable<String> bulkheadOnly;
-  private Callable<String> countBreakerOnly;
+  private Callable<String> lockFreeBreakerOnly;
 
   @Setup
   public void setUp() {
@@ -66,9 +66,10 @@ public class PolicyBenchmark {
     handComposed = Retry.decorateCallable(retry, CircuitBreaker.decorateCallable(breaker, Bulkhead.decorateCallable(bulkhead, WORK)));
     breakerOnly = CircuitBreaker.decorateCallable(CircuitBreaker.of("b", breaker.getCircuitBreakerConfig()), WORK);
     bulkheadOnly = Bulkhead.decorateCallable(Bulkhead.of("h", bulkhead.getBulkheadConfig()), WORK);
-    countBreakerOnly = CircuitBreaker.decorateCallable(CircuitBreaker.of("c", CircuitBreakerConfig.custom()
-        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).slidingWindowSize(100)
+    lockFreeBreakerOnly = CircuitBreaker.decorateCallable(CircuitBreaker.of("c", CircuitBreakerConfig.custom()
+        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED).slidingWindowSize(30)
         .slidingWindowSynchronizationStrategy(CircuitBreakerConfig.SlidingWindowSynchronizationStrategy.LOCK_FREE)
+        .currentTimestampFunction(clock -> System.nanoTime(), java.util.concurrent.TimeUnit.NANOSECONDS)
         .maxWaitDurationInHalfOpenState(Duration.ofSeconds(10)).build()), WORK);
   }
 
@@ -108,10 +109,10 @@ public class PolicyBenchmark {
     return breakerOnly.call();
   }
 
-  /** Resilience4j's circuit breaker alone, with a lock-free count-based window. */
+  /** Resilience4j's circuit breaker alone, lock-free time window and nanoTime timestamps. */
   @Benchmark
-  public String countBreakerOnly() throws Exception {
-    return countBreakerOnly.call();
+  public String lockFreeBreakerOnly() throws Exception {
+    return lockFreeBreakerOnly.call();
   }
 
   /** Resilience4j's bulkhead alone. */
