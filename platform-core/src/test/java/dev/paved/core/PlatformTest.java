@@ -292,7 +292,7 @@ class PlatformTest {
   void readinessIsDownDuringDrainAndModulesStillRun() throws Exception {
     CountDownLatch stopped = new CountDownLatch(1);
     List<HealthStatus> duringDrain = new ArrayList<>();
-    Platform p = TestPlatforms.isolated().drain(Duration.ofMillis(300)).module(module("a", Set.of())).start();
+    Platform p = TestPlatforms.isolated().drain(Duration.ofSeconds(2)).module(module("a", Set.of())).start();
     assertThat(p.health().readiness().status()).isEqualTo(HealthStatus.UP);
     Thread closer = new Thread(() -> { p.close(); stopped.countDown(); });
     closer.start();
