@@ -50,12 +50,6 @@ final class RedMeters {
         .register(registry);
   }
 
-  /** Records one duration for these label values (in {@code labelNames} order). */
-  void record(List<String> labelValues, long nanos) {
-    String[] v = labelValues.toArray(new String[0]);
-    record(nanos, v.length > 0 ? v[0] : "", v.length > 1 ? v[1] : "", v.length > 2 ? v[2] : "", v.length > 3 ? v[3] : "", v.length > 4 ? v[4] : "");
-  }
-
   /**
    * Records one duration, without allocating once the series exists: the lookup key is a
    * per-thread scratch object, and only a new series copies it. Values beyond the meter's label

@@ -13,9 +13,9 @@ class RedMetersTest {
   void labelSetsBeyondTheLimitCollapseIntoOneCountedOverflowSeries() {
     RedMeters meters = new RedMeters(registry, "http.server.request.duration", "d", List.of("http.route", "http.response.status_code"), 3);
     for (int i = 0; i < 10; i++) {
-      meters.record(List.of("/r/" + i, "200"), 1_000_000);
+      meters.record(1_000_000, "/r/" + i, "200", "", "", "");
     }
-    meters.record(List.of("/r/0", "200"), 1_000_000); // an existing series still records normally
+    meters.record(1_000_000, "/r/0", "200", "", "", ""); // an existing series still records normally
     assertThat(meters.series()).isEqualTo(3);
     assertThat(registry.get("http.server.request.duration").tag("http.route", "/r/0").timer().count()).isEqualTo(2);
     assertThat(registry.get("http.server.request.duration").tag("http.route", RedMeters.OVERFLOW).timer().count()).isEqualTo(7);
@@ -25,7 +25,7 @@ class RedMetersTest {
   @Test
   void histogramHasTheSemanticConventionBuckets() {
     RedMeters meters = new RedMeters(registry, "http.client.request.duration", "d", List.of("server.address"), 10);
-    meters.record(List.of("a"), 30_000_000);
+    meters.record(30_000_000, "a", "", "", "", "");
     var snapshot = registry.get("http.client.request.duration").timer().takeSnapshot();
     assertThat(snapshot.histogramCounts()).hasSize(RedMeters.BUCKETS.size());
     assertThat(snapshot.histogramCounts()[0].bucket(java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(0.005);

@@ -268,12 +268,20 @@ public final class DependencyPolicy {
     if (now != before && reportedState.compareAndSet(before, now)) {
       String from = before.name().toLowerCase(java.util.Locale.ROOT);
       String to = now.name().toLowerCase(java.util.Locale.ROOT);
-      for (PolicyListener l : listeners) {
-        try {
-          l.onCircuitStateChange(name, from, to);
-        } catch (RuntimeException e) {
-          listenerLog.warn("A resilience listener failed; the call is unaffected", e);
-        }
+      tell(l -> l.onCircuitStateChange(name, from, to));
+    }
+  }
+
+  /**
+   * Tells every listener of a rare event; a listener that throws is logged and skipped. (The
+   * per-call {@link #notifyCall} loops by hand, to stay free of a lambda on the hot path.)
+   */
+  private void tell(java.util.function.Consumer<PolicyListener> event) {
+    for (PolicyListener l : listeners) {
+      try {
+        event.accept(l);
+      } catch (RuntimeException e) {
+        listenerLog.warn("A resilience listener failed; the call is unaffected", e);
       }
     }
   }
@@ -364,9 +372,8 @@ public final class DependencyPolicy {
    * no time left for the wait, or the budget spent.
    */
   private long retryWait(int attempts, long deadlineAt, @Nullable Duration retryAfter, String cause) {
-    if (attempts >= maxAttempts
-        || breaker.getState() == CircuitBreaker.State.OPEN
-        || breaker.getState() == CircuitBreaker.State.FORCED_OPEN) {
+    CircuitBreaker.State state = breaker.getState();
+    if (attempts >= maxAttempts || state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
       return -1;
     }
     long wait = backoff.delay(attempts, retryAfter).toNanos();
@@ -374,22 +381,10 @@ public final class DependencyPolicy {
       return -1;
     }
     if (!budget.tryRetry()) {
-      for (PolicyListener l : listeners) {
-        try {
-          l.onBudgetExhausted(name);
-        } catch (RuntimeException e) {
-          listenerLog.warn("A resilience listener failed; the call is unaffected", e);
-        }
-      }
+      tell(l -> l.onBudgetExhausted(name));
       return -1;
     }
-    for (PolicyListener l : listeners) {
-      try {
-        l.onRetry(name, attempts + 1, Duration.ofNanos(wait), cause);
-      } catch (RuntimeException e) {
-        listenerLog.warn("A resilience listener failed; the call is unaffected", e);
-      }
-    }
+    tell(l -> l.onRetry(name, attempts + 1, Duration.ofNanos(wait), cause));
     return wait;
   }
 
@@ -410,9 +405,6 @@ public final class DependencyPolicy {
   }
 
   private void notifyCall(String outcome, int attempts, long nanos) {
-    if (listeners.length == 0) {
-      return;
-    }
     for (PolicyListener l : listeners) {
       try {
         l.onCall(name, outcome, attempts, nanos);

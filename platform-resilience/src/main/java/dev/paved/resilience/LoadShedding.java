@@ -2,10 +2,8 @@ package dev.paved.resilience;
 
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,35 +14,22 @@ import org.jspecify.annotations.Nullable;
  * the latency histogram, or after it to see them as 503s.
  */
 public final class LoadShedding extends Filter {
-  private final int limit;
-  private final int retryAfterSeconds;
-  private final AtomicInteger inProgress = new AtomicInteger();
-  private final @Nullable Counter shed;
+  private final ConcurrencyGate gate;
 
   LoadShedding(int limit, int retryAfterSeconds, @Nullable MeterRegistry registry) {
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit: " + limit + " (expected: >= 1)");
-    }
-    this.limit = limit;
-    this.retryAfterSeconds = retryAfterSeconds;
-    this.shed = registry == null ? null : Counter.builder("paved.resilience.shed").description("Requests refused with 503 over the concurrency limit").register(registry);
+    this.gate = new ConcurrencyGate(limit, retryAfterSeconds, registry);
   }
 
   @Override
   public String description() {
-    return "Paved load shedding above " + limit + " concurrent requests";
+    return "Paved load shedding above " + gate.limit() + " concurrent requests";
   }
 
   @Override
   public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
-    if (inProgress.incrementAndGet() > limit) {
-      inProgress.decrementAndGet();
-      Counter c = shed;
-      if (c != null) {
-        c.increment();
-      }
+    if (!gate.tryEnter()) {
       try (exchange) {
-        exchange.getResponseHeaders().set("Retry-After", String.valueOf(retryAfterSeconds));
+        exchange.getResponseHeaders().set("Retry-After", gate.retryAfter());
         exchange.sendResponseHeaders(503, -1);
       }
       return;
@@ -52,12 +37,12 @@ public final class LoadShedding extends Filter {
     try {
       chain.doFilter(exchange);
     } finally {
-      inProgress.decrementAndGet();
+      gate.exit();
     }
   }
 
   /** Requests being served now. */
   public int inProgress() {
-    return inProgress.get();
+    return gate.inProgress();
   }
 }

@@ -1,6 +1,5 @@
 package dev.paved.resilience;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -9,7 +8,6 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,30 +15,17 @@ import org.jspecify.annotations.Nullable;
  * requests in progress, 503 with {@code Retry-After} at once. Needs {@code jakarta.servlet-api} 6.
  */
 public final class ServletLoadShedding implements Filter {
-  private final int limit;
-  private final int retryAfterSeconds;
-  private final AtomicInteger inProgress = new AtomicInteger();
-  private final @Nullable Counter shed;
+  private final ConcurrencyGate gate;
 
   ServletLoadShedding(int limit, int retryAfterSeconds, @Nullable MeterRegistry registry) {
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit: " + limit + " (expected: >= 1)");
-    }
-    this.limit = limit;
-    this.retryAfterSeconds = retryAfterSeconds;
-    this.shed = registry == null ? null : Counter.builder("paved.resilience.shed").description("Requests refused with 503 over the concurrency limit").register(registry);
+    this.gate = new ConcurrencyGate(limit, retryAfterSeconds, registry);
   }
 
   @Override
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
-    if (inProgress.incrementAndGet() > limit) {
-      inProgress.decrementAndGet();
-      Counter c = shed;
-      if (c != null) {
-        c.increment();
-      }
+    if (!gate.tryEnter()) {
       if (response instanceof HttpServletResponse http) {
-        http.setHeader("Retry-After", String.valueOf(retryAfterSeconds));
+        http.setHeader("Retry-After", gate.retryAfter());
         http.sendError(503);
       }
       return;
@@ -48,12 +33,12 @@ public final class ServletLoadShedding implements Filter {
     try {
       chain.doFilter(request, response);
     } finally {
-      inProgress.decrementAndGet();
+      gate.exit();
     }
   }
 
   /** Requests being served now. */
   public int inProgress() {
-    return inProgress.get();
+    return gate.inProgress();
   }
 }
