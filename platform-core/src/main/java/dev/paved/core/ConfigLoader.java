@@ -34,14 +34,24 @@ final class ConfigLoader {
       Map<String, String> environment,
       Map<String, String> systemProperties,
       Map<String, String> overrides,
-      ClassLoader classLoader) {}
+      ClassLoader classLoader,
+      List<ConfigValue> remote) {
+    Inputs(Map<String, String> environment, Map<String, String> systemProperties, Map<String, String> overrides, ClassLoader classLoader) {
+      this(environment, systemProperties, overrides, classLoader, List.of());
+    }
+  }
 
-  record Result(PlatformConfig config, List<ConfigProblem> problems, String environmentName) {}
+  /**
+   * The loaded configuration, its problems, and the files it was read from or would be read from
+   * if they existed (so that a watcher sees an environment file appear).
+   */
+  record Result(PlatformConfig config, List<ConfigProblem> problems, String environmentName, List<Path> files) {}
 
   private final Inputs inputs;
   private final List<ConfigKey<?>> keys;
   private final List<ConfigProblem> problems = new ArrayList<>();
   private final Map<String, ConfigValue> values = new LinkedHashMap<>();
+  private final List<Path> files = new ArrayList<>();
 
   private ConfigLoader(Inputs inputs, List<ConfigKey<?>> keys) {
     this.inputs = inputs;
@@ -72,6 +82,7 @@ final class ConfigLoader {
               ? "system property " + CONFIG_FILE_PROPERTY
               : "environment variable " + CONFIG_FILE_VARIABLE;
       Path path = Path.of(named);
+      files.add(path.toAbsolutePath());
       if (!Files.isRegularFile(path)) {
         problems.add(
             new ConfigProblem(
@@ -94,12 +105,20 @@ final class ConfigLoader {
     String envFileName = "platform-" + environmentName + ".yaml";
     if (baseDir != null) {
       Path envPath = baseDir.resolve(envFileName);
+      files.add(envPath);
       environmentFile = Files.isRegularFile(envPath) ? readFile(envPath) : Map.of();
     } else {
       environmentFile = readResource(envFileName);
     }
     applyLayer(interpolate(base));
     applyLayer(interpolate(environmentFile));
+
+    // 3. Remote sources (a configuration service), above files and below the environment.
+    Map<String, ConfigValue> remoteLayer = new LinkedHashMap<>();
+    for (ConfigValue v : inputs.remote()) {
+      remoteLayer.put(v.key(), v);
+    }
+    applyLayer(remoteLayer);
 
     // 4. Environment variables: the OTEL_* standard ones first, then PLATFORM_*, then any
     // variable that names a key a file already set.
@@ -152,7 +171,7 @@ final class ConfigLoader {
 
     validatePlatformKeys();
     PlatformConfig config = new PlatformConfig(values, inputs.environment(), 1);
-    return new Result(config, List.copyOf(problems), environmentName);
+    return new Result(config, List.copyOf(problems), environmentName, List.copyOf(files));
   }
 
   /** Keys outside platform. that files set, with the roots of their lists. */

@@ -4,12 +4,14 @@ import dev.paved.core.spi.ModuleContext;
 import dev.paved.core.spi.PlatformModule;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -45,7 +48,10 @@ public final class Platform implements AutoCloseable {
   private static final String SDK_VERSION = readSdkVersion();
 
   private final ServiceDescriptor descriptor;
-  private final PlatformConfig config;
+  private volatile PlatformConfig config;
+  private final ConfigLoader.Inputs configInputs;
+  private final List<ConfigKey<?>> configKeys;
+  private final List<Path> configFiles;
   private final HealthRegistry health;
   private final AdminServer admin;
   private final InFlight inFlight = new InFlight();
@@ -58,9 +64,13 @@ public final class Platform implements AutoCloseable {
   private volatile boolean closed;
   private @Nullable Thread shutdownHook;
 
-  private Platform(ServiceDescriptor descriptor, PlatformConfig config, HealthRegistry health, AdminServer admin) {
+  private Platform(
+      ServiceDescriptor descriptor, ConfigLoader.Result loaded, ConfigLoader.Inputs inputs, List<ConfigKey<?>> keys, HealthRegistry health, AdminServer admin) {
     this.descriptor = descriptor;
-    this.config = config;
+    this.config = loaded.config();
+    this.configInputs = inputs;
+    this.configKeys = List.copyOf(keys);
+    this.configFiles = loaded.files();
     this.health = health;
     this.admin = admin;
     this.drain = config.get(CoreConfig.SHUTDOWN_DRAIN);
@@ -258,7 +268,9 @@ public final class Platform implements AutoCloseable {
     platform.put("modules", modules());
     body.put("platform", platform);
     Map<String, Object> cfg = new LinkedHashMap<>();
-    cfg.put("version", config.version());
+    PlatformConfig current = config;
+    cfg.put("version", current.version());
+    cfg.put("hash", current.hash());
     body.put("config", cfg);
     Map<String, Supplier<?>> extra;
     synchronized (info) {
@@ -294,6 +306,33 @@ public final class Platform implements AutoCloseable {
     @Override
     public PlatformConfig config() {
       return config;
+    }
+
+    @Override
+    public PlatformConfig readConfig(List<ConfigValue> remote, Map<String, String> overrides) {
+      Map<String, String> merged = new LinkedHashMap<>(configInputs.overrides());
+      merged.putAll(overrides);
+      ConfigLoader.Inputs inputs =
+          new ConfigLoader.Inputs(
+              configInputs.environment(), configInputs.systemProperties(), merged, configInputs.classLoader(), List.copyOf(remote));
+      ConfigLoader.Result loaded = ConfigLoader.load(inputs, configKeys);
+      List<ConfigProblem> problems = new ArrayList<>(loaded.problems());
+      ServiceDescriptor.fromConfig(loaded.config(), problems);
+      if (!problems.isEmpty()) {
+        throw new ConfigException(problems);
+      }
+      return loaded.config();
+    }
+
+    @Override
+    public List<Path> configFiles() {
+      return configFiles;
+    }
+
+    @Override
+    public void publishConfig(PlatformConfig newConfig) {
+      Objects.requireNonNull(newConfig, "newConfig");
+      config = newConfig;
     }
 
     @Override
@@ -405,7 +444,10 @@ public final class Platform implements AutoCloseable {
       return property(CoreConfig.SHUTDOWN_DRAIN.name(), drain.toMillis() + "ms");
     }
 
-    /** Adds a module in code, besides those found with {@link ServiceLoader}. */
+    /**
+     * Adds a module in code, besides those found with {@link ServiceLoader}; it replaces a
+     * discovered module of the same name.
+     */
     public Builder module(PlatformModule module) {
       modules.add(Objects.requireNonNull(module, "module"));
       return this;
@@ -451,8 +493,16 @@ public final class Platform implements AutoCloseable {
       }
       List<PlatformModule> all = new ArrayList<>(modules);
       if (discoverModules) {
+        Set<String> given = new HashSet<>();
+        for (PlatformModule m : modules) {
+          given.add(m.name());
+        }
         for (PlatformModule m : ServiceLoader.load(PlatformModule.class, cl)) {
-          all.add(m);
+          // A module given on the builder replaces the discovered one of the same name, so a
+          // service can configure a module in code (for example the config module's bindings).
+          if (!given.contains(m.name())) {
+            all.add(m);
+          }
         }
       }
       List<PlatformModule> ordered = ModuleOrder.sort(all);
@@ -463,8 +513,8 @@ public final class Platform implements AutoCloseable {
       }
       Map<String, String> env = environment != null ? environment : System.getenv();
       Map<String, String> props = systemProperties != null ? systemProperties : systemPropertiesSnapshot();
-      ConfigLoader.Result loaded =
-          ConfigLoader.load(new ConfigLoader.Inputs(env, props, overrides, cl), keys);
+      ConfigLoader.Inputs inputs = new ConfigLoader.Inputs(env, props, Map.copyOf(overrides), cl);
+      ConfigLoader.Result loaded = ConfigLoader.load(inputs, keys);
       List<ConfigProblem> problems = new ArrayList<>(loaded.problems());
       ServiceDescriptor descriptor = ServiceDescriptor.fromConfig(loaded.config(), problems);
       if (!problems.isEmpty() || descriptor == null) {
@@ -500,7 +550,7 @@ public final class Platform implements AutoCloseable {
         admin = AdminServer.disabled();
       }
 
-      Platform platform = new Platform(descriptor, config, health, admin);
+      Platform platform = new Platform(descriptor, loaded, inputs, keys, health, admin);
       platform.registerCoreEndpoints();
       Context context = platform.new Context();
       for (PlatformModule m : ordered) {
@@ -533,7 +583,7 @@ public final class Platform implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
       }
       LOG.info(
-          "Paved {} started {} {} in environment {} in {} ms (admin port {}, modules {}, config version {})",
+          "Paved {} started {} {} in environment {} in {} ms (admin port {}, modules {}, config version {} hash {})",
           SDK_VERSION,
           descriptor.name(),
           descriptor.version(),
@@ -541,7 +591,8 @@ public final class Platform implements AutoCloseable {
           millisSince(begin),
           admin.port(),
           platform.modules(),
-          config.version());
+          platform.config.version(),
+          platform.config.hash());
       return platform;
     }
 

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The layered configuration every module reads, as one immutable view. Layers, lowest first:
@@ -33,6 +34,7 @@ public final class PlatformConfig {
   private final Map<String, ConfigValue> values;
   private final Map<String, String> environment;
   private final long version;
+  private volatile @Nullable String hash;
 
   PlatformConfig(Map<String, ConfigValue> values, Map<String, String> environment, long version) {
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
@@ -58,6 +60,40 @@ public final class PlatformConfig {
   /** The version of this configuration: 1 at start, incremented by every applied change. */
   public long version() {
     return version;
+  }
+
+  /** The same values under another version; used by the component that applies a reload. */
+  public PlatformConfig withVersion(long newVersion) {
+    if (newVersion < 1) {
+      throw new IllegalArgumentException("newVersion: " + newVersion + " (expected: 1 or more)");
+    }
+    return new PlatformConfig(values, environment, newVersion);
+  }
+
+  /**
+   * The SHA-256 of the normalised effective configuration, as 64 lower-case hex digits: every
+   * {@code key=value} line sorted by key, with the values of secret-looking keys left out, so the
+   * hash can be shown and compared without revealing a secret. Equal content gives an equal hash
+   * whatever the version, the order of the files or the sources.
+   */
+  public String hash() {
+    String h = hash;
+    if (h == null) {
+      java.security.MessageDigest digest;
+      try {
+        digest = java.security.MessageDigest.getInstance("SHA-256");
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is required of every JDK", e);
+      }
+      for (Map.Entry<String, ConfigValue> e : new java.util.TreeMap<>(values).entrySet()) {
+        String key = e.getKey();
+        String line = key + "=" + (isSecretKey(key) ? MASK : e.getValue().value()) + "\n";
+        digest.update(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      h = java.util.HexFormat.of().formatHex(digest.digest());
+      hash = h;
+    }
+    return h;
   }
 
   /** Every effective value, in precedence order of first definition. */

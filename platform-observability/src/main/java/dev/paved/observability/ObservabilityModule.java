@@ -177,6 +177,10 @@ public final class ObservabilityModule implements PlatformModule {
         new Observability(
             openTelemetry, meters, spansBuffer, config.get(ObservabilityConfig.MAX_SERIES), context.inFlight(), counting, sdkTelemetry);
     context.register(Observability.class, observability);
+    // Published by their library types too, so modules that must not depend on this one (config,
+    // catalog) can still record metrics and span events when observability is present.
+    context.register(io.micrometer.core.instrument.MeterRegistry.class, meters);
+    context.register(io.opentelemetry.api.OpenTelemetry.class, openTelemetry);
     context.admin().addEndpoint(
         "/metrics",
         request -> {

@@ -1,0 +1,180 @@
+package dev.paved.config;
+
+import dev.paved.core.AdminResponse;
+import dev.paved.core.ConfigKey;
+import dev.paved.core.HealthKind;
+import dev.paved.core.HealthResult;
+import dev.paved.core.PlatformConfig;
+import dev.paved.core.spi.ModuleContext;
+import dev.paved.core.spi.PlatformModule;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The config module: publishes {@link Configuration}, validates the sections declared here before
+ * the platform reports ready, serves {@code GET /config} and {@code GET /config/history}, and
+ * watches the configuration for changes. Found with {@link ServiceLoader}; a service that declares
+ * sections adds {@code ConfigModule.builder().bind("checkout", CheckoutConfig.class).build()} on
+ * the platform builder, which replaces the discovered one.
+ */
+public final class ConfigModule implements PlatformModule {
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigModule.class);
+
+  private final Map<String, Class<?>> sections;
+  private final List<ConfigSource> sources;
+  private @Nullable Configuration configuration;
+  private @Nullable FileWatcher watcher;
+  private @Nullable Binder binder;
+
+  /** The module with no declared sections, as {@link ServiceLoader} makes it. */
+  public ConfigModule() {
+    this(Map.of(), List.of());
+  }
+
+  private ConfigModule(Map<String, Class<?>> sections, List<ConfigSource> sources) {
+    this.sections = sections;
+    this.sources = sources;
+  }
+
+  /** A module with sections validated at start-up and remote sources. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String name() {
+    return "config";
+  }
+
+  @Override
+  public Set<String> startsAfter() {
+    return Set.of("observability");
+  }
+
+  @Override
+  public List<ConfigKey<?>> configKeys() {
+    return ConfigSettings.keys();
+  }
+
+  @Override
+  public void start(ModuleContext context) {
+    PlatformConfig config = context.config();
+    List<ConfigSource> all = new ArrayList<>(sources);
+    for (ConfigSource s : ServiceLoader.load(ConfigSource.class, ConfigModule.class.getClassLoader())) {
+      all.add(s);
+    }
+    MeterRegistry registry = context.component(MeterRegistry.class).orElse(null);
+    ConfigTelemetry telemetry = new ConfigTelemetry(registry);
+    Binder b = new Binder();
+    this.binder = b;
+    Configuration c =
+        new Configuration(context, b, all, telemetry, Clock.systemUTC(), config.get(ConfigSettings.HISTORY_SIZE));
+    c.start(config.get(ConfigSettings.SOURCES_REQUIRED));
+    // Every declared section is validated now, all problems together, before the platform is ready.
+    c.bindAll(sections);
+    c.started();
+    this.configuration = c;
+    context.register(Configuration.class, c);
+    context.info(
+        "configuration",
+        () -> {
+          ConfigSnapshot s = c.snapshot();
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("version", s.version());
+          m.put("hash", s.hash());
+          m.put("appliedAt", s.appliedAt().toString());
+          return m;
+        });
+    context.health().register(
+        "config",
+        HealthKind.READINESS,
+        () -> {
+          ConfigSnapshot s = c.snapshot();
+          // A rejected change never takes readiness down: the last good configuration is serving.
+          HealthResult r = HealthResult.up().withDetail("version", s.version()).withDetail("hash", s.hash());
+          var rejected = c.lastRejected();
+          if (rejected.isPresent()) {
+            ConfigChange change = rejected.get();
+            r =
+                r.withDetail(
+                    "lastRejected",
+                    Map.of(
+                        "time", change.time().toString(),
+                        "trigger", change.trigger(),
+                        "problems", change.problems().stream().map(Object::toString).toList()));
+          }
+          return r;
+        });
+    if (config.get(ConfigSettings.ENDPOINTS_ENABLED)) {
+      context.admin().addEndpoint("/config", request -> AdminResponse.json(200, c.toMap()));
+      context.admin().addEndpoint(
+          "/config/history",
+          request -> AdminResponse.json(200, Map.of("changes", c.history().stream().map(ConfigChange::toMap).toList())));
+    }
+    if (config.get(ConfigSettings.RELOAD_ENABLED)) {
+      FileWatcher w =
+          new FileWatcher(
+              context.configFiles(),
+              config.get(ConfigSettings.RELOAD_POLL_INTERVAL),
+              config.get(ConfigSettings.RELOAD_SETTLE),
+              config.get(ConfigSettings.RELOAD_WATCH),
+              !all.isEmpty(),
+              c::reload);
+      for (ConfigSource s : all) {
+        s.watch(() -> w.wake("source " + s.name()));
+      }
+      this.watcher = w;
+      LOG.debug("Watching configuration files {} and {} sources", context.configFiles(), all.size());
+    }
+  }
+
+  @Override
+  public void stop() {
+    FileWatcher w = watcher;
+    if (w != null) {
+      w.close();
+    }
+    Configuration c = configuration;
+    if (c != null) {
+      c.closeSources();
+    }
+    Binder b = binder;
+    if (b != null) {
+      b.close();
+    }
+  }
+
+  /** Declares sections and sources. */
+  public static final class Builder {
+    private final Map<String, Class<?>> sections = new LinkedHashMap<>();
+    private final List<ConfigSource> sources = new ArrayList<>();
+
+    private Builder() {}
+
+    /** Binds and validates {@code section} at start-up; look it up later with {@link Configuration#bind}. */
+    public Builder bind(String section, Class<?> type) {
+      sections.put(Objects.requireNonNull(section, "section"), Objects.requireNonNull(type, "type"));
+      return this;
+    }
+
+    /** Adds a remote source, besides those found with {@link ServiceLoader}. */
+    public Builder source(ConfigSource source) {
+      sources.add(Objects.requireNonNull(source, "source"));
+      return this;
+    }
+
+    public ConfigModule build() {
+      return new ConfigModule(Map.copyOf(new LinkedHashMap<>(sections)), List.copyOf(sources));
+    }
+  }
+}
