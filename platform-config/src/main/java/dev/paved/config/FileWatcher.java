@@ -126,7 +126,7 @@ final class FileWatcher implements AutoCloseable {
           }
           wakeups.clear();
           last = now;
-          reload.accept("file");
+          reload.accept(woken != null && !woken.equals("file") ? woken : "file");
         } else if (woken != null && !woken.equals("file")) {
           reload.accept(woken);
         } else if (woken == null && pollSources) {
