@@ -1,5 +1,6 @@
 package dev.paved.examples.httpapi;
 
+import dev.paved.config.ConfigModule;
 import dev.paved.core.ConfigException;
 import dev.paved.core.Platform;
 import dev.paved.core.PlatformStartException;
@@ -16,7 +17,9 @@ public final class HttpApiMain {
   public static void main(String[] args) throws IOException {
     Platform platform;
     try {
-      platform = Platform.start();
+      // The config module validates the orders section before the platform reports ready.
+      platform =
+          Platform.builder().module(ConfigModule.builder().bind("orders", OrdersSettings.class).build()).start();
     } catch (ConfigException | PlatformStartException e) {
       System.err.println(e.getMessage());
       System.exit(2);

@@ -32,6 +32,13 @@ final class OrderStore {
     return orders.get(id);
   }
 
+  /** The first {@code size} orders, as {@code {"pageSize":n,"orders":[...]}}. */
+  String page(int size) {
+    StringJoiner j = new StringJoiner(",", "{\"pageSize\":" + size + ",\"orders\":[", "]}");
+    orders.values().stream().limit(size).forEach(o -> j.add(toJson(o)));
+    return j.toString();
+  }
+
   static String toJson(Map<String, Object> order) {
     StringJoiner j = new StringJoiner(",", "{", "}");
     order.forEach((k, v) -> j.add("\"" + k + "\":" + (v instanceof String ? "\"" + v + "\"" : v)));

@@ -4,6 +4,8 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.paved.config.Bound;
+import dev.paved.config.Configuration;
 import dev.paved.core.HealthKind;
 import dev.paved.core.HealthResult;
 import dev.paved.core.Platform;
@@ -27,7 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /api/orders/{id}} over the JDK's HTTP server. Paved's filter makes the SERVER span,
+ * {@code GET /api/orders/{id}} and {@code GET /api/orders} (one page, its size from the bound
+ * {@code orders} section) over the JDK's HTTP server. Paved's filter makes the SERVER span,
  * the RED metrics, the log correlation and the in-flight count.
  */
 final class OrdersApi {
@@ -37,13 +40,13 @@ final class OrdersApi {
 
   private final HttpServer server;
   private final OrderStore store;
-  private final String inventoryUrl;
+  private final Bound<OrdersSettings> settings;
   private final ResilientHttpClient inventory;
 
-  private OrdersApi(HttpServer server, OrderStore store, String inventoryUrl, ResilientHttpClient inventory) {
+  private OrdersApi(HttpServer server, OrderStore store, Bound<OrdersSettings> settings, ResilientHttpClient inventory) {
     this.server = server;
     this.store = store;
-    this.inventoryUrl = inventoryUrl;
+    this.settings = settings;
     this.inventory = inventory;
   }
 
@@ -52,12 +55,13 @@ final class OrdersApi {
     platform.health().register("orders-db", HealthKind.READINESS, () -> store.isAvailable() ? HealthResult.up() : HealthResult.down("orders store unavailable"));
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
     ExecutorService executor = Executors.newFixedThreadPool(8);
-    String inventoryUrl = platform.config().getString("inventory.url", "").strip();
-    OrdersApi api = new OrdersApi(server, store, inventoryUrl, Resilience.of(platform).httpClient("inventory"));
+    Bound<OrdersSettings> settings = Configuration.of(platform).bind("orders", OrdersSettings.class);
+    settings.onChange((before, after) -> LOG.info("orders settings changed: page size {} -> {}", before.pageSize(), after.pageSize()));
+    OrdersApi api = new OrdersApi(server, store, settings, Resilience.of(platform).httpClient("inventory"));
     server.setExecutor(executor);
-    server.createContext("/api/orders/", api::handle)
+    server.createContext("/api/orders", api::handle)
         .getFilters()
-        .add(Observability.of(platform).httpServerFilter(Routes.of("/api/orders/{id}")));
+        .add(Observability.of(platform).httpServerFilter(Routes.of("/api/orders/{id}", "/api/orders")));
     server.start();
     return api;
   }
@@ -71,6 +75,12 @@ final class OrdersApi {
       if (!exchange.getRequestMethod().equals("GET")) {
         exchange.getResponseHeaders().set("Allow", "GET");
         respond(exchange, 405, "{\"error\":\"method not allowed\"}");
+        return;
+      }
+      // One read of the current settings per request: a reload never changes them half-way.
+      OrdersSettings current = settings.get();
+      if (exchange.getRequestURI().getPath().equals("/api/orders")) {
+        respond(exchange, 200, store.page(current.pageSize()));
         return;
       }
       Matcher m = ORDER_PATH.matcher(exchange.getRequestURI().getPath());
@@ -90,8 +100,9 @@ final class OrdersApi {
         return;
       }
       String json = OrderStore.toJson(order);
+      String inventoryUrl = current.inventoryUrl();
       if (!inventoryUrl.isEmpty()) {
-        json = json.substring(0, json.length() - 1) + ",\"stock\":" + stock(id) + "}";
+        json = json.substring(0, json.length() - 1) + ",\"stock\":" + stock(inventoryUrl, id) + "}";
       }
       respond(exchange, 200, json);
     }
@@ -102,7 +113,7 @@ final class OrdersApi {
    * circuit breaker, deadline); when the inventory fails, the order is still served, its stock
    * unknown.
    */
-  private String stock(String id) {
+  private String stock(String inventoryUrl, String id) {
     try {
       HttpResponse<String> r = inventory.send(
           HttpRequest.newBuilder(URI.create(inventoryUrl + "/api/stock/" + id)).build(), HttpResponse.BodyHandlers.ofString());

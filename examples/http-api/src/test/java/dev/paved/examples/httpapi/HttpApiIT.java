@@ -114,6 +114,35 @@ class HttpApiIT {
   }
 
   @Test
+  void editingItsConfigurationFileReloadsTheOrdersSectionAndAnInvalidEditIsRejected(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("platform.yaml");
+    String yaml = Files.readString(Path.of("src", "main", "resources", "platform.yaml"));
+    Files.writeString(file, yaml);
+    launch(Map.of("HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "0", "PLATFORM_CONFIG", file.toString()));
+    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> output.stream().anyMatch(l -> LISTENING.matcher(l).find()));
+    Matcher m = output.stream().map(LISTENING::matcher).filter(Matcher::find).findFirst().orElseThrow();
+    int appPort = Integer.parseInt(m.group(1));
+    int adminPort = Integer.parseInt(m.group(2));
+    assertThat(get(appPort, "/api/orders").body()).startsWith("{\"pageSize\":50,");
+
+    Files.writeString(file, yaml.replace("page-size: 50", "page-size: 2"));
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> get(appPort, "/api/orders").body().startsWith("{\"pageSize\":2,"));
+    assertThat(get(appPort, "/api/orders").body()).contains("\"id\":2").doesNotContain("\"id\":42");
+    assertThat(get(adminPort, "/config").body()).contains("\"orders.page-size\":{\"value\":\"2\",\"source\":\"" + file + ":25:14\"}");
+
+    Files.writeString(file, yaml.replace("page-size: 50", "page-size: 0"));
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> get(adminPort, "/config/history").body().contains("\"outcome\":\"rejected\""));
+    assertThat(get(appPort, "/api/orders").body()).startsWith("{\"pageSize\":2,");
+    HttpResponse<String> ready = get(adminPort, "/health/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).contains("lastRejected").contains("orders.page-size");
+    assertThat(output)
+        .anyMatch(l -> l.contains("\"event.kind\":\"config_change\"") && l.contains("\"config.outcome\":\"rejected\""))
+        .anyMatch(l -> l.contains("orders settings changed: page size 50 -> 2"));
+  }
+
+  @Test
   void badConfigurationStopsItWithAClearMessage() throws Exception {
     Process app = launch(Map.of("HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "eighty", "PLATFORM_ADMN_THREADS", "2"));
     assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();

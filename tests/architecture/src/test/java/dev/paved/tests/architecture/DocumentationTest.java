@@ -79,21 +79,55 @@ class DocumentationTest {
   }
 
   @Test
-  void configurationReferenceListsEveryKeyOfEveryModuleWithItsDefault() throws IOException {
+  void configurationReferenceListsEveryKeyOfEveryModuleWithItsDefaultAndType() throws IOException {
     String reference = Files.readString(ROOT.resolve("docs/configuration.md"), StandardCharsets.UTF_8);
+    // Every key the code can read: core's and those of every module on the classpath, found the
+    // way the platform finds them, so a new module's keys are checked without editing this test.
     List<ConfigKey<?>> keys = new ArrayList<>(CoreConfig.keys());
-    keys.addAll(dev.paved.observability.ObservabilityConfig.keys());
-    keys.addAll(dev.paved.resilience.ResilienceConfig.keys());
+    List<String> modules = new ArrayList<>();
+    for (dev.paved.core.spi.PlatformModule m : java.util.ServiceLoader.load(dev.paved.core.spi.PlatformModule.class)) {
+      modules.add(m.name());
+      keys.addAll(m.configKeys());
+    }
+    assertThat(modules).contains("observability", "resilience", "config");
     for (ConfigKey<?> key : keys) {
       String row =
           reference.lines()
               .filter(l -> l.startsWith("| `" + key.name() + "` |"))
               .findFirst()
               .orElseThrow(() -> new AssertionError("docs/configuration.md has no row for " + key.name()));
+      String[] cells = row.split("\\|");
       String expectedDefault = key.defaultText().map(d -> "`" + d + "`").orElse("—");
-      assertThat(row.split("\\|")[2].strip()).as("default of %s", key.name()).startsWith(expectedDefault);
+      assertThat(cells[2].strip()).as("default of %s", key.name()).startsWith(expectedDefault);
+      assertThat(cells[3].strip()).as("type of %s", key.name()).isEqualTo(shortType(key.expected()));
+      assertThat(cells[4].strip()).as("meaning of %s", key.name()).isNotEmpty();
     }
   }
+
+  /** The type column: {@code duration}, {@code boolean}, {@code integer 1..10}, or the expectation as written. */
+  private static String shortType(String expected) {
+    if (expected.startsWith("a duration")) {
+      return "duration";
+    }
+    if (expected.equals("true or false")) {
+      return "boolean";
+    }
+    if (expected.equals("a string")) {
+      return "string";
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("an? (integer|number) from (\\S+) to (\\S+)").matcher(expected);
+    if (m.matches()) {
+      return m.group(1) + " " + m.group(2) + ".." + m.group(3);
+    }
+    if (expected.startsWith("an absolute URI")) {
+      return "URI";
+    }
+    if (expected.startsWith("a list")) {
+      return expected.substring(2);
+    }
+    return expected;
+  }
+
 
   @Test
   void ciRunsTheReadmeTestCommand() throws IOException {
