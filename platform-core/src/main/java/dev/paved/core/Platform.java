@@ -95,6 +95,10 @@ public final class Platform implements AutoCloseable {
     return descriptor;
   }
 
+  /**
+   * The configuration in effect: an immutable view, replaced as a whole when platform-config
+   * applies a reload (its {@link PlatformConfig#version()} then grows).
+   */
   public PlatformConfig config() {
     return config;
   }
