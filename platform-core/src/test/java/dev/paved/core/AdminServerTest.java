@@ -78,7 +78,7 @@ class AdminServerTest {
         .contains("\"name\":\"orders\"")
         .contains("\"version\":\"1.4.2\"")
         .contains("\"sdkVersion\":\"" + Platform.sdkVersion() + "\"")
-        .contains("\"config\":{\"version\":1}");
+        .containsPattern("\"config\":\\{\"version\":1,\"hash\":\"[0-9a-f]{64}\"}");
   }
 
   @Test

@@ -1,25 +1,22 @@
 package dev.paved.observability;
 
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import dev.paved.core.Redaction;
 
 /**
  * The masking hook: values registered here are replaced by {@value #MASK} in every field of every
- * JSON log line — message, arguments, MDC, exception messages and stack traces. The secrets module
- * registers every value it reads; services may register their own.
+ * JSON log line — message, arguments, MDC, exception messages and stack traces — and in the
+ * in-memory spans of {@code /traces}. The set itself is core's {@link Redaction}, where the secrets
+ * module registers every value it reads; services may register their own here or there.
  *
  * <p>Values shorter than {@value #MIN_LENGTH} characters are refused: masking "a" would mask every
  * log line.
  */
 public final class Masking {
   /** What a registered value is replaced with. */
-  public static final String MASK = "******";
+  public static final String MASK = Redaction.MASK;
 
   /** The shortest value that can be registered. */
-  public static final int MIN_LENGTH = 4;
-
-  private static final Set<String> VALUES = ConcurrentHashMap.newKeySet();
+  public static final int MIN_LENGTH = Redaction.MIN_LENGTH;
 
   private Masking() {}
 
@@ -30,35 +27,21 @@ public final class Masking {
    *     does not contain the value)
    */
   public static void register(String secret) {
-    Objects.requireNonNull(secret, "secret");
-    if (secret.length() < MIN_LENGTH) {
-      throw new IllegalArgumentException(
-          "secret: " + secret.length() + " characters (expected: at least " + MIN_LENGTH + ")");
-    }
-    VALUES.add(secret);
+    Redaction.register(secret);
   }
 
   /** Removes a value, for example after rotation once the old value can no longer appear. */
   public static void unregister(String secret) {
-    VALUES.remove(secret);
+    Redaction.unregister(secret);
   }
 
   /** {@code text} with every registered value replaced by {@value #MASK}. */
   public static String mask(String text) {
-    if (VALUES.isEmpty()) {
-      return text;
-    }
-    String out = text;
-    for (String secret : VALUES) {
-      if (out.contains(secret)) {
-        out = out.replace(secret, MASK);
-      }
-    }
-    return out;
+    return Redaction.mask(text);
   }
 
   /** Whether any value is registered. */
   public static boolean hasSecrets() {
-    return !VALUES.isEmpty();
+    return Redaction.active();
   }
 }
