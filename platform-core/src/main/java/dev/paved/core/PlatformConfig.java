@@ -96,6 +96,14 @@ public final class PlatformConfig {
     return h;
   }
 
+  /**
+   * An environment variable of the environment the platform was started with (the process's,
+   * unless a test gave another), for standard variables such as {@code VAULT_ADDR}.
+   */
+  public Optional<String> environmentVariable(String name) {
+    return Optional.ofNullable(environment.get(name));
+  }
+
   /** Every effective value, in precedence order of first definition. */
   public Map<String, ConfigValue> entries() {
     return values;

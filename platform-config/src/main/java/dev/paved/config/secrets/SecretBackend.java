@@ -1,0 +1,38 @@
+package dev.paved.config.secrets;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** Where secret values come from: Vault, or a development source. */
+interface SecretBackend extends AutoCloseable {
+
+  /** One read of a path: its keys and values, its version, and its lease if it has one. */
+  record Fetched(Map<String, String> data, long version, @Nullable String leaseId, Duration leaseDuration, boolean renewable) {
+    public Fetched {
+      data = Map.copyOf(data);
+    }
+  }
+
+  /** {@code vault} or {@code development}. */
+  String name();
+
+  /** Authenticates. */
+  void start() throws SecretException;
+
+  /** Reads a path. */
+  Fetched read(String path) throws SecretException;
+
+  /** Renews a lease by {@code increment}; returns the lease duration Vault granted. */
+  Duration renewLease(String leaseId, Duration increment) throws SecretException;
+
+  /** Keeps the authentication alive (token renewal, login again); never throws. */
+  void maintain(Instant now);
+
+  /** For health and {@code /info}: never a token or a value. */
+  Map<String, Object> status();
+
+  @Override
+  void close();
+}

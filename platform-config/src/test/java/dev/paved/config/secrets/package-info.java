@@ -1,0 +1,4 @@
+@NullMarked
+package dev.paved.config.secrets;
+
+import org.jspecify.annotations.NullMarked;
