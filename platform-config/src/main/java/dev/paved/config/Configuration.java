@@ -237,6 +237,7 @@ public final class Configuration {
       }
       snapshot = new ConfigSnapshot(initial, snapshot.sections(), clock.instant());
       context.publishConfig(initial);
+      registerSecretValues(initial);
     } finally {
       lock.unlock();
     }
@@ -296,6 +297,7 @@ public final class Configuration {
         bindings.get(i).set(values[i]);
       }
       context.publishConfig(versioned);
+      registerSecretValues(versioned);
       lastRejected = null;
       ConfigChange change =
           new ConfigChange(applied.appliedAt(), Outcome.APPLIED, trigger, versioned.version(), versioned.hash(), changes, List.of());
@@ -316,6 +318,18 @@ public final class Configuration {
       return change;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Values of secret-looking keys are masked in every log line too, not only in dumps: code that
+   * logs such a value by mistake does not leak it.
+   */
+  private static void registerSecretValues(PlatformConfig config) {
+    for (ConfigValue v : config.entries().values()) {
+      if (PlatformConfig.isSecretKey(v.key()) && v.value().length() >= dev.paved.core.Redaction.MIN_LENGTH) {
+        dev.paved.core.Redaction.register(v.value());
+      }
     }
   }
 

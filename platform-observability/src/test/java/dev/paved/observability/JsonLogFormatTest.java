@@ -138,6 +138,21 @@ class JsonLogFormatTest {
   }
 
   @Test
+  void aSecretRegisteredAfterLinesWereWrittenIsMaskedToo() throws Exception {
+    // The encoder reuses its JSON generator: one made before any secret existed must still mask.
+    oneObject(encode("before any secret {}", Map.of(), "x"));
+    String secret = "late-registered-" + System.nanoTime();
+    Masking.register(secret);
+    try {
+      JsonNode n = oneObject(encode("now {}", Map.of("k", secret), secret));
+      assertThat(n.toString()).doesNotContain(secret);
+      assertThat(n.get("message").asText()).isEqualTo("now ******");
+    } finally {
+      Masking.unregister(secret);
+    }
+  }
+
+  @Test
   void maskingRefusesValuesTooShortToMaskSafely() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Masking.register("abc"))
         .hasMessage("secret: 3 characters (expected: at least 4)");

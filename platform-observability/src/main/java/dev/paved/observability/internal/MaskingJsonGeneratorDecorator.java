@@ -11,14 +11,16 @@ import net.logstash.logback.decorate.JsonGeneratorDecorator;
 /**
  * Masks registered secret values in every string a log line writes — message, arguments (string
  * values; strings nested inside an object argument are not inspected), MDC, exception message,
- * stack trace. Costs nothing while no secret is registered, and allocates only
- * when a value contains one. (logstash-logback-encoder's own masking decorator tracks JSON paths
+ * stack trace. While no secret is registered each string costs one volatile read more; it
+ * allocates only when a value contains one. (logstash-logback-encoder's own masking decorator tracks JSON paths
  * for every value, which tripled the cost of encoding a line.) Not API.
  */
 public final class MaskingJsonGeneratorDecorator implements JsonGeneratorDecorator {
   @Override
   public JsonGenerator decorate(JsonGenerator generator) {
-    return Masking.hasSecrets() ? new MaskingGenerator(generator) : generator;
+    // Always wrapped: the encoder reuses generators, and a secret registered after one was made
+    // (a secret read after start-up, a rotation) must be masked by it too.
+    return new MaskingGenerator(generator);
   }
 
   private static final class MaskingGenerator extends JsonGeneratorDelegate {
@@ -44,22 +46,38 @@ public final class MaskingJsonGeneratorDecorator implements JsonGeneratorDecorat
 
     @Override
     public void writeString(char[] text, int offset, int len) throws IOException {
-      writeString(new String(text, offset, len));
+      if (Masking.hasSecrets()) {
+        writeString(new String(text, offset, len));
+      } else {
+        delegate.writeString(text, offset, len);
+      }
     }
 
     @Override
     public void writeString(SerializableString text) throws IOException {
-      writeString(text.getValue());
+      if (Masking.hasSecrets()) {
+        writeString(text.getValue());
+      } else {
+        delegate.writeString(text);
+      }
     }
 
     @Override
     public void writeRawUTF8String(byte[] text, int offset, int length) throws IOException {
-      writeString(new String(text, offset, length, StandardCharsets.UTF_8));
+      if (Masking.hasSecrets()) {
+        writeString(new String(text, offset, length, StandardCharsets.UTF_8));
+      } else {
+        delegate.writeRawUTF8String(text, offset, length);
+      }
     }
 
     @Override
     public void writeUTF8String(byte[] text, int offset, int length) throws IOException {
-      writeString(new String(text, offset, length, StandardCharsets.UTF_8));
+      if (Masking.hasSecrets()) {
+        writeString(new String(text, offset, length, StandardCharsets.UTF_8));
+      } else {
+        delegate.writeUTF8String(text, offset, length);
+      }
     }
 
     @Override

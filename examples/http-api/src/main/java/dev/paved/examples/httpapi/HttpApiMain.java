@@ -1,6 +1,7 @@
 package dev.paved.examples.httpapi;
 
 import dev.paved.config.ConfigModule;
+import dev.paved.config.secrets.SecretException;
 import dev.paved.core.ConfigException;
 import dev.paved.core.Platform;
 import dev.paved.core.PlatformStartException;
@@ -26,7 +27,15 @@ public final class HttpApiMain {
       return;
     }
     int port = parsePort(System.getenv().getOrDefault("HTTP_PORT", "8080"));
-    OrdersApi api = OrdersApi.start(platform, port);
+    OrdersApi api;
+    try {
+      api = OrdersApi.start(platform, port);
+    } catch (SecretException e) {
+      System.err.println("Required secret unavailable: " + e.getMessage());
+      platform.close();
+      System.exit(2);
+      return;
+    }
     System.out.println("http-api listening on port " + api.port() + ", admin on port " + platform.admin().port());
   }
 

@@ -6,6 +6,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.paved.config.Bound;
 import dev.paved.config.Configuration;
+import dev.paved.config.secrets.Secret;
+import dev.paved.config.secrets.SecretException;
+import dev.paved.config.secrets.Secrets;
 import dev.paved.core.HealthKind;
 import dev.paved.core.HealthResult;
 import dev.paved.core.Platform;
@@ -37,17 +40,20 @@ final class OrdersApi {
   private static final Logger LOG = LoggerFactory.getLogger(OrdersApi.class);
   private static final Pattern ORDER_PATH = Pattern.compile("/api/orders/([^/]+)");
   private static final Pattern ORDER_ID = Pattern.compile("\\d{1,18}");
+  static final String INVENTORY_API_KEY = "kv/inventory#api-key";
 
   private final HttpServer server;
   private final OrderStore store;
   private final Bound<OrdersSettings> settings;
   private final ResilientHttpClient inventory;
+  private final Secrets secrets;
 
-  private OrdersApi(HttpServer server, OrderStore store, Bound<OrdersSettings> settings, ResilientHttpClient inventory) {
+  private OrdersApi(HttpServer server, OrderStore store, Bound<OrdersSettings> settings, ResilientHttpClient inventory, Secrets secrets) {
     this.server = server;
     this.store = store;
     this.settings = settings;
     this.inventory = inventory;
+    this.secrets = secrets;
   }
 
   static OrdersApi start(Platform platform, int port) throws IOException {
@@ -57,7 +63,11 @@ final class OrdersApi {
     ExecutorService executor = Executors.newFixedThreadPool(8);
     Bound<OrdersSettings> settings = Configuration.of(platform).bind("orders", OrdersSettings.class);
     settings.onChange((before, after) -> LOG.info("orders settings changed: page size {} -> {}", before.pageSize(), after.pageSize()));
-    OrdersApi api = new OrdersApi(server, store, settings, Resilience.of(platform).httpClient("inventory"));
+    Secrets secrets = Secrets.of(platform);
+    if (!settings.get().inventoryUrl().isEmpty()) {
+      secrets.require(INVENTORY_API_KEY); // fails start-up, naming the secret, when it cannot be read
+    }
+    OrdersApi api = new OrdersApi(server, store, settings, Resilience.of(platform).httpClient("inventory"), secrets);
     server.setExecutor(executor);
     server.createContext("/api/orders", api::handle)
         .getFilters()
@@ -115,16 +125,23 @@ final class OrdersApi {
    */
   private String stock(String inventoryUrl, String id) {
     try {
+      // The API key: from Vault when VAULT_ADDR is set, else INVENTORY_API_KEY; cached in memory,
+      // rotated in the background, and masked in every log line.
+      Secret apiKey = secrets.get(INVENTORY_API_KEY);
       HttpResponse<String> r = inventory.send(
-          HttpRequest.newBuilder(URI.create(inventoryUrl + "/api/stock/" + id)).build(), HttpResponse.BodyHandlers.ofString());
+          HttpRequest.newBuilder(URI.create(inventoryUrl + "/api/stock/" + id)).header("X-Api-Key", apiKey.reveal()).build(),
+          HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() == 200) {
         return r.body();
       }
-      LOG.warn("inventory answered {}", r.statusCode(), kv("order.id", id));
+      String body = r.body();
+      LOG.warn("inventory answered {}: {}", r.statusCode(), body.length() > 200 ? body.substring(0, 200) : body, kv("order.id", id));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (SecretException e) {
+      LOG.warn("inventory API key unavailable: {}", e.getMessage(), kv("order.id", id));
     } catch (Exception e) {
-      LOG.warn("inventory unavailable ({})", e.getClass().getSimpleName(), kv("order.id", id));
+      LOG.warn("inventory unavailable", kv("order.id", id), e);
     }
     return "\"unknown\"";
   }

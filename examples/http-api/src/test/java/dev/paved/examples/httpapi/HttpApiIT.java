@@ -159,23 +159,104 @@ class HttpApiIT {
   void aFailingInventoryIsRetriedWithinTheBudgetAndTheOrderIsStillServed() throws Exception {
     java.util.concurrent.atomic.AtomicInteger inventoryHits = new java.util.concurrent.atomic.AtomicInteger();
     com.sun.net.httpserver.HttpServer inventory = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    List<String> keys = Collections.synchronizedList(new ArrayList<>());
     inventory.createContext("/", ex -> {
       inventoryHits.incrementAndGet();
+      keys.add(String.valueOf(ex.getRequestHeaders().getFirst("X-Api-Key")));
       ex.sendResponseHeaders(503, -1);
       ex.close();
     });
     inventory.start();
     try {
       launch(Map.of("HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "0", "SHUTDOWN_DRAIN", "0s",
-          "INVENTORY_URL", "http://127.0.0.1:" + inventory.getAddress().getPort()));
+          "INVENTORY_URL", "http://127.0.0.1:" + inventory.getAddress().getPort(), "INVENTORY_API_KEY", "dev-inventory-key-1"));
       Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> output.stream().anyMatch(l -> LISTENING.matcher(l).find()));
       Matcher m = output.stream().map(LISTENING::matcher).filter(Matcher::find).findFirst().orElseThrow();
       HttpResponse<String> order = get(Integer.parseInt(m.group(1)), "/api/orders/2");
       assertThat(order.statusCode()).isEqualTo(200);
       assertThat(order.body()).contains("\"stock\":\"unknown\"");
       assertThat(inventoryHits.get()).as("3 attempts by default").isEqualTo(3);
+      assertThat(keys).as("the API key from the development secrets source, on every attempt").containsOnly("dev-inventory-key-1");
       String metrics = get(Integer.parseInt(m.group(2)), "/metrics").body();
       assertThat(metrics).contains("paved_resilience_retries_total{dependency=\"inventory\"").contains("paved_resilience_calls_total{dependency=\"inventory\",outcome=\"failure\"");
+    } finally {
+      inventory.stop(0);
+    }
+  }
+
+  @Test
+  void withTheInventoryConfiguredButNoApiKeyItStopsNamingTheSecret() throws Exception {
+    Process app = launch(Map.of("HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "0", "INVENTORY_URL", "http://127.0.0.1:9"));
+    assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(app.exitValue()).isEqualTo(2);
+    assertThat(String.join("\n", output)).contains("Required secret unavailable: kv/inventory#api-key");
+  }
+
+  /**
+   * The leak test: seeded secret values — an API key from the secrets source and a password in the
+   * configuration — go through every flow, errors and stack traces included; nothing the service
+   * writes or serves may contain them.
+   */
+  @Test
+  void noSeededSecretAppearsInAnythingItWritesOrServes(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    String apiKey = "seeded-inventory-key-Q7x9Z2";
+    String dbPassword = "seeded-db-password-K3m8W1";
+    Path file = dir.resolve("platform.yaml");
+    Files.writeString(
+        file, Files.readString(Path.of("src", "main", "resources", "platform.yaml")) + "\nlegacy:\n  db-password: " + dbPassword + "\n");
+    List<String> received = Collections.synchronizedList(new ArrayList<>());
+    com.sun.net.httpserver.HttpServer inventory = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    inventory.createContext("/api/stock/", ex -> {
+      String key = String.valueOf(ex.getRequestHeaders().getFirst("X-Api-Key"));
+      received.add(key);
+      String path = ex.getRequestURI().getPath();
+      if (path.endsWith("/1")) {
+        // An upstream that echoes the credential in its error, which the service logs.
+        byte[] body = ("invalid api key " + key + " for " + path).getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(401, body.length);
+        ex.getResponseBody().write(body);
+      } else if (path.endsWith("/2")) {
+        ex.getHttpContext().getServer(); // no answer at all: the connection closes, an exception with a stack trace
+      } else {
+        byte[] body = "7".getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(200, body.length);
+        ex.getResponseBody().write(body);
+      }
+      ex.close();
+    });
+    inventory.start();
+    try {
+      Process app = launch(Map.of(
+          "HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "0", "SHUTDOWN_DRAIN", "0s", "PLATFORM_CONFIG", file.toString(),
+          "INVENTORY_URL", "http://127.0.0.1:" + inventory.getAddress().getPort(), "INVENTORY_API_KEY", apiKey));
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> output.stream().anyMatch(l -> LISTENING.matcher(l).find()));
+      Matcher m = output.stream().map(LISTENING::matcher).filter(Matcher::find).findFirst().orElseThrow();
+      int appPort = Integer.parseInt(m.group(1));
+      int adminPort = Integer.parseInt(m.group(2));
+      List<String> served = new ArrayList<>();
+      for (String path : List.of("/api/orders/1", "/api/orders/2", "/api/orders/42", "/api/orders/999", "/api/orders/abc", "/api/orders", "/api/other")) {
+        served.add(get(appPort, path).body());
+      }
+      assertThat(served.get(2)).contains("\"stock\":7");
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> output.stream().anyMatch(l -> l.contains("inventory answered 401")));
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> output.stream().anyMatch(l -> l.contains("inventory unavailable")));
+      for (String path : List.of("/config", "/config/history", "/info", "/traces", "/metrics", "/health/ready", "/health/live")) {
+        served.add(get(adminPort, path).body());
+      }
+      assertThat(app.toHandle().destroy()).isTrue();
+      assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+      assertThat(received).as("the service did use the seeded key").contains(apiKey);
+      String written = String.join("\n", output);
+      assertThat(written).contains("inventory answered 401: invalid api key ****** for /api/stock/1");
+      assertThat(written).contains("\"error.stack_trace\"");
+      assertThat(served.get(7)).contains("\"legacy.db-password\":{\"value\":\"******\"");
+      for (String seeded : List.of(apiKey, dbPassword)) {
+        assertThat(written).as("stdout and stderr").doesNotContain(seeded);
+        for (String body : served) {
+          assertThat(body).as("a served body").doesNotContain(seeded);
+        }
+      }
     } finally {
       inventory.stop(0);
     }

@@ -1,0 +1,80 @@
+package dev.paved.config.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.paved.core.ConfigException;
+import dev.paved.core.Platform;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The development source: environment variables and a local file, refused in production. */
+class DevSecretsTest {
+  @TempDir Path dir;
+
+  private static Platform start(Map<String, String> env, Map<String, String> properties) {
+    Platform.Builder b =
+        Platform.builder()
+            .environment(env)
+            .systemProperties(Map.of())
+            .discoverModules(false)
+            .serviceName("orders")
+            .adminPort(0)
+            .property("platform.admin.bind-address", "127.0.0.1")
+            .shutdownHook(false)
+            .drain(Duration.ZERO)
+            .module(new SecretsModule(Clock.systemUTC(), false));
+    properties.forEach(b::property);
+    return b.start();
+  }
+
+  @Test
+  void environmentVariablesThenTheLocalFileServeSecretsInDevelopment() throws Exception {
+    Path file = Files.writeString(dir.resolve("secrets.properties"), "kv/inventory#api-key=from-file-123\nkv/db#password=db-pass-from-file\n");
+    try (Platform p = start(Map.of("INVENTORY_API_KEY", "from-env-456"), Map.of("platform.secrets.dev.file", file.toString()))) {
+      Secrets s = Secrets.of(p);
+      assertThat(s.get("kv/inventory#api-key").reveal()).isEqualTo("from-env-456");
+      assertThat(s.get("kv/db#password").reveal()).isEqualTo("db-pass-from-file");
+      assertThat(DevBackend.variableFor(SecretReference.parse("database/creds/orders-db#pass.word"))).isEqualTo("ORDERS_DB_PASS_WORD");
+      assertThatThrownBy(() -> s.get("kv/inventory#other"))
+          .isInstanceOf(SecretException.class)
+          .hasMessageContaining("kv/inventory#other: no key 'other'");
+    }
+  }
+
+  @Test
+  void aRequiredSecretMissingInDevelopmentFailsStartUpNamingTheVariable() {
+    assertThatThrownBy(() -> start(Map.of(), Map.of("platform.secrets.required", "kv/inventory#api-key", "platform.secrets.startup-timeout", "100ms")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kv/inventory#api-key")
+        .hasMessageContaining("no key 'api-key'");
+  }
+
+  @Test
+  void theDevelopmentSourceIsRefusedInProductionUnlessAllowed() {
+    Map<String, String> production = new LinkedHashMap<>();
+    production.put("platform.service.environment", "production");
+    assertThatThrownBy(() -> start(Map.of(), production))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("no Vault address in the production environment")
+        .hasMessageContaining("platform.secrets.dev.allow-in-production=true");
+
+    production.put("platform.secrets.dev.allow-in-production", "true");
+    try (Platform p = start(Map.of("INVENTORY_API_KEY", "allowed-1234"), production)) {
+      assertThat(Secrets.of(p).get("kv/inventory#api-key").reveal()).isEqualTo("allowed-1234");
+    }
+  }
+
+  @Test
+  void aMissingDevelopmentFileIsReported() {
+    try (Platform p = start(Map.of(), Map.of("platform.secrets.dev.file", dir.resolve("absent.properties").toString()))) {
+      assertThatThrownBy(() -> Secrets.of(p).get("kv/x#y")).hasMessageContaining("absent.properties does not exist");
+    }
+  }
+}
