@@ -21,6 +21,8 @@ public final class Redaction {
   public static final int MIN_LENGTH = 4;
 
   private static final Set<String> VALUES = ConcurrentHashMap.newKeySet();
+  /** The same values as an array, replaced on each change: masking iterates it without allocating. */
+  private static volatile String[] snapshot = new String[0];
 
   private Redaction() {}
 
@@ -35,21 +37,30 @@ public final class Redaction {
     if (secret.length() < MIN_LENGTH) {
       throw new IllegalArgumentException("secret: " + secret.length() + " characters (expected: at least " + MIN_LENGTH + ")");
     }
-    VALUES.add(secret);
+    if (VALUES.add(secret)) {
+      refresh();
+    }
+  }
+
+  private static synchronized void refresh() {
+    snapshot = VALUES.toArray(new String[0]);
   }
 
   /** Removes a value, for example after rotation once the old value can no longer appear. */
   public static void unregister(String secret) {
-    VALUES.remove(secret);
+    if (VALUES.remove(secret)) {
+      refresh();
+    }
   }
 
   /** {@code text} with every registered value replaced by {@value #MASK}. */
   public static String mask(String text) {
-    if (VALUES.isEmpty()) {
+    String[] values = snapshot;
+    if (values.length == 0) {
       return text;
     }
     String out = text;
-    for (String secret : VALUES) {
+    for (String secret : values) {
       if (out.contains(secret)) {
         out = out.replace(secret, MASK);
       }
@@ -59,6 +70,6 @@ public final class Redaction {
 
   /** Whether any value is registered. */
   public static boolean active() {
-    return !VALUES.isEmpty();
+    return snapshot.length > 0;
   }
 }

@@ -267,7 +267,16 @@ public final class Secrets implements AutoCloseable {
         try {
           String lease = st.leaseId;
           if (lease != null && st.renewable && !st.maxReached && now.isBefore(st.leaseExpiry)) {
-            Duration granted = backend.renewLease(lease, st.leaseDuration);
+            Duration granted;
+            try {
+              granted = backend.renewLease(lease, st.leaseDuration);
+            } catch (SecretException renewalFailed) {
+              // Refused (400 past its maximum TTL, revoked, unknown): new credentials instead.
+              refreshFailures.incrementAndGet();
+              LOG.info("Renewing the lease of {} failed ({}); reading new credentials", st.path, renewalFailed.getMessage());
+              apply(st, fetch(st), now, true);
+              continue;
+            }
             st.lastSuccess = now;
             st.failures = 0;
             st.lastError = null;

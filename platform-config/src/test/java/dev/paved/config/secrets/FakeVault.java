@@ -45,6 +45,7 @@ final class FakeVault implements AutoCloseable {
   final Map<String, Lease> leases = new ConcurrentHashMap<>();
   final List<String> requests = java.util.Collections.synchronizedList(new ArrayList<>());
   final AtomicInteger logins = new AtomicInteger();
+  final java.util.Set<String> namespaces = ConcurrentHashMap.newKeySet();
   final AtomicInteger credentialsIssued = new AtomicInteger();
   volatile boolean sealed;
   volatile boolean hang;
@@ -95,6 +96,10 @@ final class FakeVault implements AutoCloseable {
       String method = ex.getRequestMethod();
       String path = ex.getRequestURI().getPath();
       requests.add(method + " " + path);
+      String ns = ex.getRequestHeaders().getFirst("X-Vault-Namespace");
+      if (ns != null) {
+        namespaces.add(ns);
+      }
       if (hang) {
         try {
           released.await(30, TimeUnit.SECONDS);

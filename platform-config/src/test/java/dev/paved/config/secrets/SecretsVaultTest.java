@@ -337,6 +337,35 @@ class SecretsVaultTest {
   }
 
   @Test
+  void aLeaseWhoseRenewalIsRefusedIsReplacedByNewCredentials() throws Exception {
+    Platform p = withToken(vault.createToken(Duration.ofHours(1), true, Duration.ofHours(24)));
+    Secrets s = secrets(p);
+    List<String> told = new CopyOnWriteArrayList<>();
+    s.onRotate("database/creds/orders#username", (before, after) -> told.add(before.reveal() + "->" + after.reveal()));
+    s.get("database/creds/orders#username");
+    vault.leases.clear(); // Vault no longer knows the lease (revoked): renewal answers 400
+
+    clock.advance(Duration.ofSeconds(41));
+    s.tick();
+
+    assertThat(vault.count("POST /v1/sys/leases/renew")).isEqualTo(1);
+    assertThat(s.get("database/creds/orders#username").reveal()).isEqualTo("v-orders-2");
+    assertThat(told).containsExactly("v-orders-1->v-orders-2");
+    assertThat(allLogs()).doesNotContain(FakeVault.ROOT_MARKER);
+  }
+
+  @Test
+  void theNamespaceIsSentAndTheTokenIsRevokedOnCloseWhenAsked() throws Exception {
+    String token = vault.createToken(Duration.ofHours(1), true, Duration.ofHours(24));
+    Platform p = withToken(token, Map.of("platform.secrets.vault.namespace", "team-a", "platform.secrets.vault.revoke-on-close", "true"));
+    secrets(p).get("kv/payments#user");
+    p.close();
+    assertThat(vault.namespaces).containsExactly("team-a");
+    assertThat(vault.count("POST /v1/auth/token/revoke-self")).isEqualTo(1);
+    assertThat(vault.tokens).doesNotContainKey(token);
+  }
+
+  @Test
   void infoAndHealthShowReferencesAndNeverValuesOrTokens() throws Exception {
     String token = vault.createToken(Duration.ofHours(1), true, Duration.ofHours(24));
     Platform p = withToken(token);
