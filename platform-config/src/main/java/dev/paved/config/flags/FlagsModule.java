@@ -1,0 +1,283 @@
+package dev.paved.config.flags;
+
+import dev.openfeature.sdk.OpenFeatureAPI;
+import dev.paved.core.ConfigException;
+import dev.paved.core.ConfigKey;
+import dev.paved.core.ConfigProblem;
+import dev.paved.core.HealthKind;
+import dev.paved.core.PlatformConfig;
+import dev.paved.core.Redaction;
+import dev.paved.core.ServiceDescriptor;
+import dev.paved.core.internal.DaemonThreadFactory;
+import dev.paved.core.spi.ModuleContext;
+import dev.paved.core.spi.PlatformModule;
+import io.getunleash.DefaultUnleash;
+import io.getunleash.Unleash;
+import io.getunleash.util.UnleashConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The flags module: Paved's OpenFeature provider over Unleash when a URL is configured, else over
+ * a local flags file (refused in production unless allowed), registered on an isolated OpenFeature
+ * API with the telemetry hook; publishes {@link Flags}. Start-up never blocks on Unleash unless a
+ * first-fetch timeout is configured.
+ */
+public final class FlagsModule implements PlatformModule {
+  private static final Logger LOG = LoggerFactory.getLogger(FlagsModule.class);
+
+  private @Nullable OpenFeatureAPI api;
+  private @Nullable UnleashProvider provider;
+  private @Nullable Thread fileWatcher;
+  private @Nullable Path clientBackup;
+  private volatile boolean closed;
+
+  @Override
+  public String name() {
+    return "flags";
+  }
+
+  @Override
+  public Set<String> startsAfter() {
+    return Set.of("config", "observability", "secrets");
+  }
+
+  @Override
+  public List<ConfigKey<?>> configKeys() {
+    return FlagsSettings.keys();
+  }
+
+  @Override
+  public void start(ModuleContext context) throws Exception {
+    PlatformConfig config = context.config();
+    ServiceDescriptor d = context.descriptor();
+    Optional<String> url =
+        config.find(FlagsSettings.UNLEASH_URL).or(() -> config.environmentVariable("UNLEASH_URL")).map(String::strip).filter(u -> !u.isEmpty());
+    FlagState state;
+    Unleash unleash;
+    if (url.isPresent()) {
+      Path backupDir =
+          config.find(FlagsSettings.BACKUP_DIR).map(Path::of).orElse(Path.of(System.getProperty("java.io.tmpdir"), "paved-flags"));
+      Path backup = backupDir.resolve(d.name() + "-unleash-flags.json");
+      state = new FlagState(Clock.systemUTC(), backup, config.get(FlagsSettings.READY_REQUIRES_FRESH), "unleash");
+      String bootstrapName = config.get(FlagsSettings.BOOTSTRAP);
+      Optional<String> initial = state.initialState(read(bootstrapName), bootstrapName);
+      String token =
+          config.find(FlagsSettings.TOKEN_FILE)
+              .map(f -> readFile(f))
+              .or(() -> config.environmentVariable("UNLEASH_API_TOKEN"))
+              .orElse(null);
+      if (token != null && token.length() >= Redaction.MIN_LENGTH) {
+        Redaction.register(token); // never in a log line, whatever logs it
+      }
+      // The client's own backup is written in place (not atomically); Paved keeps its own and
+      // points the client at an empty temporary file so that it starts from Paved's choice.
+      Path internal = absentFile();
+      this.clientBackup = internal;
+      UnleashConfig.Builder b =
+          UnleashConfig.builder()
+              .appName(d.name())
+              .instanceId(d.name() + "-" + ProcessHandle.current().pid())
+              .environment(d.environment())
+              .unleashAPI(url.get())
+              .fetchTogglesInterval(Math.max(1, config.get(FlagsSettings.REFRESH_INTERVAL).toSeconds()))
+              .fetchTogglesConnectTimeout(config.get(FlagsSettings.CONNECT_TIMEOUT))
+              .fetchTogglesReadTimeout(config.get(FlagsSettings.READ_TIMEOUT))
+              .backupFile(internal.toString())
+              .toggleBootstrapProvider(() -> initial)
+              .subscriber(state)
+              .synchronousFetchOnInitialisation(false);
+      if (token != null) {
+        b.apiKey(token);
+      }
+      if (!config.get(FlagsSettings.SEND_METRICS)) {
+        b.disableMetrics();
+      }
+      unleash = new DefaultUnleash(b.build());
+      Duration wait = config.get(FlagsSettings.STARTUP_FETCH_TIMEOUT);
+      long deadline = System.nanoTime() + wait.toNanos();
+      while (!state.fetched() && System.nanoTime() < deadline) {
+        Thread.sleep(25);
+      }
+      LOG.info("Flags from Unleash at {} (starting from {})", url.get(), state.source());
+    } else {
+      if (d.environment().equals("production") && !config.get(FlagsSettings.FILE_IN_PRODUCTION)) {
+        throw new ConfigException(
+            List.of(
+                new ConfigProblem(
+                    FlagsSettings.UNLEASH_URL.name(),
+                    "not set",
+                    "no Unleash URL in the production environment; local flags are refused there",
+                    "set platform.flags.unleash.url (or UNLEASH_URL), or allow local flags with platform.flags.file.allow-in-production=true")));
+      }
+      Optional<String> file = config.find(FlagsSettings.FILE);
+      state = new FlagState(Clock.systemUTC(), null, false, file.map(f -> "file " + f).orElse("defaults in code"));
+      String json = file.map(f -> local(f)).orElse("{\"version\":2,\"features\":[]}");
+      unleash = offline(d, json);
+      LOG.info("Flags from {} (no Unleash URL)", state.source());
+    }
+
+    UnleashProvider p = new UnleashProvider(unleash, d.name(), d.environment());
+    this.provider = p;
+    OpenFeatureAPI isolated = OpenFeatureAPI.createIsolated();
+    isolated.setProviderAndWait(p);
+    isolated.setTransactionContextPropagator(new BaggageContextPropagator());
+    isolated.addHooks(
+        new FlagTelemetryHook(
+            context.component(MeterRegistry.class).orElse(null), config.get(FlagsSettings.RECORD_VALUE), config.get(FlagsSettings.MAX_SERIES)));
+    this.api = isolated;
+    if (config.get(FlagsSettings.REGISTER_GLOBAL)) {
+      OpenFeatureAPI.getInstance().setProvider(p);
+    }
+    context.register(Flags.class, new Flags(isolated, isolated.getClient(d.name())));
+    context.health().register("flags", HealthKind.READINESS, state::health);
+    FlagState s = state;
+    context.info(
+        "flags",
+        () -> {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("provider", UnleashProvider.NAME);
+          m.put("source", s.source());
+          m.put("flags", p.unleash().more().getFeatureToggleNames().size());
+          return m;
+        });
+    if (url.isEmpty()) {
+      config.find(FlagsSettings.FILE).filter(f -> !f.startsWith("classpath:")).ifPresent(f -> watch(Path.of(f), d, p, s, config.get(FlagsSettings.FILE_POLL)));
+    }
+  }
+
+  /**
+   * A path in the temporary directory where no file is: the Unleash client reads its own backup
+   * before the bootstrap, and must find none so that Paved's choice of starting state counts.
+   */
+  static Path absentFile() {
+    try {
+      Path p = Files.createTempFile("paved-unleash-client", ".json");
+      Files.delete(p);
+      return p;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static Unleash offline(ServiceDescriptor d, String json) {
+    UnleashConfig c =
+        UnleashConfig.builder()
+            .appName(d.name())
+            .instanceId(d.name() + "-local")
+            .environment(d.environment())
+            .unleashAPI("http://127.0.0.1:1/api") // never called: polling and metrics are off
+            .disablePolling()
+            .disableMetrics()
+            .backupFile(absentFile().toString())
+            .toggleBootstrapProvider(() -> Optional.of(json))
+            .build();
+    return new DefaultUnleash(c);
+  }
+
+  /** The local file in Unleash JSON; a bad file fails start-up with the reason. */
+  private static String local(String file) {
+    String text = read(file);
+    if (text == null) {
+      throw new ConfigException(
+          List.of(new ConfigProblem(FlagsSettings.FILE.name(), file, "the flags file cannot be read", "check the path (or classpath:name)")));
+    }
+    try {
+      return LocalFlags.toUnleashJson(text, file.endsWith(".json"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          List.of(new ConfigProblem(FlagsSettings.FILE.name(), file, "invalid flags file: " + e.getMessage(), "see docs/flags.md for the format")));
+    }
+  }
+
+  /** Polls the local file and swaps in a new client for each valid version; an invalid one is reported and skipped. */
+  private void watch(Path file, ServiceDescriptor d, UnleashProvider p, FlagState state, Duration interval) {
+    Thread t =
+        new DaemonThreadFactory("paved-flags-file")
+            .newThread(
+                () -> {
+                  String last = read(file.toString());
+                  while (!closed) {
+                    try {
+                      Thread.sleep(interval.toMillis());
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                    String now = read(file.toString());
+                    if (now == null || now.equals(last)) {
+                      continue;
+                    }
+                    last = now;
+                    try {
+                      Unleash next = offline(d, LocalFlags.toUnleashJson(now, file.toString().endsWith(".json")));
+                      p.swap(next).shutdown();
+                      state.problem(null);
+                      LOG.info("Flags reloaded from {}", file);
+                    } catch (IllegalArgumentException e) {
+                      state.problem("invalid flags file " + file + ": " + e.getMessage());
+                      LOG.warn("The flags file {} is invalid ({}); the previous flags stay", file, e.getMessage());
+                    }
+                  }
+                });
+    this.fileWatcher = t;
+    t.start();
+  }
+
+  private static @Nullable String read(String location) {
+    try {
+      if (location.startsWith("classpath:")) {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        if (cl == null) {
+          cl = FlagsModule.class.getClassLoader();
+        }
+        try (InputStream in = cl.getResourceAsStream(location.substring("classpath:".length()))) {
+          return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+      }
+      Path p = Path.of(location);
+      return Files.isRegularFile(p) ? Files.readString(p, StandardCharsets.UTF_8) : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static String readFile(String file) {
+    String text = read(file);
+    if (text == null) {
+      throw new ConfigException(
+          List.of(new ConfigProblem(FlagsSettings.TOKEN_FILE.name(), file, "cannot be read", "check the file and its permissions")));
+    }
+    return text.strip();
+  }
+
+  @Override
+  public void stop() throws IOException {
+    closed = true;
+    Thread t = fileWatcher;
+    if (t != null) {
+      t.interrupt();
+    }
+    OpenFeatureAPI a = api;
+    if (a != null) {
+      a.shutdown(); // shuts the provider, and with it the Unleash client, down
+    }
+    Path internal = clientBackup;
+    if (internal != null) {
+      Files.deleteIfExists(internal);
+    }
+  }
+}

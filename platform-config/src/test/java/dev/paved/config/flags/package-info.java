@@ -1,0 +1,4 @@
+@NullMarked
+package dev.paved.config.flags;
+
+import org.jspecify.annotations.NullMarked;
