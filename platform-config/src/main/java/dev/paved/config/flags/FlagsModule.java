@@ -14,6 +14,7 @@ import dev.paved.core.spi.PlatformModule;
 import io.getunleash.DefaultUnleash;
 import io.getunleash.Unleash;
 import io.getunleash.util.UnleashConfig;
+import io.getunleash.util.UnleashScheduledExecutorImpl;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +45,7 @@ public final class FlagsModule implements PlatformModule {
   private @Nullable UnleashProvider provider;
   private @Nullable Thread fileWatcher;
   private @Nullable Path clientBackup;
+  private @Nullable String localText;
   private volatile boolean closed;
 
   @Override
@@ -99,6 +101,7 @@ public final class FlagsModule implements PlatformModule {
               .fetchTogglesReadTimeout(config.get(FlagsSettings.READ_TIMEOUT))
               .backupFile(internal.toString())
               .toggleBootstrapProvider(() -> initial)
+              .scheduledExecutor(new UnleashScheduledExecutorImpl())
               .subscriber(state)
               .synchronousFetchOnInitialisation(false);
       if (token != null) {
@@ -126,7 +129,9 @@ public final class FlagsModule implements PlatformModule {
       }
       Optional<String> file = config.find(FlagsSettings.FILE);
       state = new FlagState(Clock.systemUTC(), null, false, file.map(f -> "file " + f).orElse("defaults in code"));
-      String json = file.map(f -> local(f)).orElse("{\"version\":2,\"features\":[]}");
+      // Read once: the same text makes the first client and is what the watcher compares with.
+      localText = file.map(FlagsModule::read).orElse(null);
+      String json = file.map(f -> local(f, localText)).orElse("{\"version\":2,\"features\":[]}");
       unleash = offline(d, json);
       LOG.info("Flags from {} (no Unleash URL)", state.source());
     }
@@ -183,6 +188,9 @@ public final class FlagsModule implements PlatformModule {
             .unleashAPI("http://127.0.0.1:1/api") // never called: polling and metrics are off
             .disablePolling()
             .disableMetrics()
+            // Its own executor: the client's default is a process-wide singleton that shutting
+            // down one client (the previous version of the file) would stop for all.
+            .scheduledExecutor(new UnleashScheduledExecutorImpl())
             .backupFile(absentFile().toString())
             .toggleBootstrapProvider(() -> Optional.of(json))
             .build();
@@ -190,8 +198,7 @@ public final class FlagsModule implements PlatformModule {
   }
 
   /** The local file in Unleash JSON; a bad file fails start-up with the reason. */
-  private static String local(String file) {
-    String text = read(file);
+  private static String local(String file, @Nullable String text) {
     if (text == null) {
       throw new ConfigException(
           List.of(new ConfigProblem(FlagsSettings.FILE.name(), file, "the flags file cannot be read", "check the path (or classpath:name)")));
@@ -210,7 +217,7 @@ public final class FlagsModule implements PlatformModule {
         new DaemonThreadFactory("paved-flags-file")
             .newThread(
                 () -> {
-                  String last = read(file.toString());
+                  String last = localText;
                   while (!closed) {
                     try {
                       Thread.sleep(interval.toMillis());
@@ -230,6 +237,9 @@ public final class FlagsModule implements PlatformModule {
                     } catch (IllegalArgumentException e) {
                       state.problem("invalid flags file " + file + ": " + e.getMessage());
                       LOG.warn("The flags file {} is invalid ({}); the previous flags stay", file, e.getMessage());
+                    } catch (RuntimeException e) {
+                      state.problem("flags file " + file + " not applied: " + e.getClass().getSimpleName());
+                      LOG.error("The flags file {} could not be applied; the previous flags stay", file, e);
                     }
                   }
                 });
