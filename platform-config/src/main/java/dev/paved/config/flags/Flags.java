@@ -71,6 +71,11 @@ public final class Flags {
     return variant(client.getStringDetails(key, ""));
   }
 
+  /** The variant {@code key} gives for {@code targetingKey} (a user id, or what stickiness follows). */
+  public FlagVariant getVariant(String key, String targetingKey) {
+    return variant(client.getStringDetails(key, "", new ImmutableContext(targetingKey)));
+  }
+
   /** The variant {@code key} gives for {@code context}. */
   public FlagVariant getVariant(String key, EvaluationContext context) {
     return variant(client.getStringDetails(key, "", context));

@@ -6,6 +6,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.paved.config.Bound;
 import dev.paved.config.Configuration;
+import dev.paved.config.flags.FlagVariant;
+import dev.paved.config.flags.Flags;
 import dev.paved.config.secrets.Secret;
 import dev.paved.config.secrets.SecretException;
 import dev.paved.config.secrets.Secrets;
@@ -47,13 +49,16 @@ final class OrdersApi {
   private final Bound<OrdersSettings> settings;
   private final ResilientHttpClient inventory;
   private final Secrets secrets;
+  private final Flags flags;
 
-  private OrdersApi(HttpServer server, OrderStore store, Bound<OrdersSettings> settings, ResilientHttpClient inventory, Secrets secrets) {
+  private OrdersApi(
+      HttpServer server, OrderStore store, Bound<OrdersSettings> settings, ResilientHttpClient inventory, Secrets secrets, Flags flags) {
     this.server = server;
     this.store = store;
     this.settings = settings;
     this.inventory = inventory;
     this.secrets = secrets;
+    this.flags = flags;
   }
 
   static OrdersApi start(Platform platform, int port) throws IOException {
@@ -67,7 +72,7 @@ final class OrdersApi {
     if (!settings.get().inventoryUrl().isEmpty()) {
       secrets.require(INVENTORY_API_KEY); // fails start-up, naming the secret, when it cannot be read
     }
-    OrdersApi api = new OrdersApi(server, store, settings, Resilience.of(platform).httpClient("inventory"), secrets);
+    OrdersApi api = new OrdersApi(server, store, settings, Resilience.of(platform).httpClient("inventory"), secrets, Flags.of(platform));
     server.setExecutor(executor);
     server.createContext("/api/orders", api::handle)
         .getFilters()
@@ -110,6 +115,10 @@ final class OrdersApi {
         return;
       }
       String json = OrderStore.toJson(order);
+      // The new-checkout flag, sticky per order: the response shows the variant in use.
+      FlagVariant checkout = flags.getVariant("new-checkout", id);
+      String variant = checkout.name().equals("disabled") ? "classic" : checkout.name();
+      json = json.substring(0, json.length() - 1) + ",\"checkout\":\"" + variant + "\"}";
       String inventoryUrl = current.inventoryUrl();
       if (!inventoryUrl.isEmpty()) {
         json = json.substring(0, json.length() - 1) + ",\"stock\":" + stock(inventoryUrl, id) + "}";

@@ -83,7 +83,14 @@ class HttpApiIT {
 
     HttpResponse<String> order = get(appPort, "/api/orders/1");
     assertThat(order.statusCode()).isEqualTo(200);
-    assertThat(order.body()).isEqualTo("{\"id\":1,\"status\":\"CONFIRMED\",\"totalCents\":4990,\"currency\":\"EUR\"}");
+    assertThat(order.body()).matches("\\{\"id\":1,\"status\":\"CONFIRMED\",\"totalCents\":4990,\"currency\":\"EUR\",\"checkout\":\"(classic|express)\"}");
+    // The new-checkout flag (local flags.yaml: half of the orders, sticky by order id).
+    for (int id : new int[] {1, 2, 42}) {
+      String first = get(appPort, "/api/orders/" + id).body();
+      assertThat(get(appPort, "/api/orders/" + id).body()).as("sticky per order").isEqualTo(first);
+      assertThat(first).containsPattern("\"checkout\":\"(classic|express)\"");
+    }
+    assertThat(get(adminPort, "/health/ready").body()).contains("\"name\":\"flags\",\"status\":\"UP\"");
     // The golden path: the request's span, its JSON log line with the same trace id, its RED series.
     HttpResponse<String> traces = get(adminPort, "/traces");
     Matcher span = Pattern.compile("\\{\"traceId\":\"([0-9a-f]{32})\",\"spans\":\\[\\{\"name\":\"GET /api/orders/\\{id}\"").matcher(traces.body());
@@ -129,7 +136,7 @@ class HttpApiIT {
     Files.writeString(file, yaml.replace("page-size: 50", "page-size: 2"));
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> get(appPort, "/api/orders").body().startsWith("{\"pageSize\":2,"));
     assertThat(get(appPort, "/api/orders").body()).contains("\"id\":2").doesNotContain("\"id\":42");
-    assertThat(get(adminPort, "/config").body()).contains("\"orders.page-size\":{\"value\":\"2\",\"source\":\"" + file + ":25:14\"}");
+    assertThat(get(adminPort, "/config").body()).contains("\"orders.page-size\":{\"value\":\"2\",\"source\":\"" + file + ":28:14\"}");
 
     Files.writeString(file, yaml.replace("page-size: 50", "page-size: 0"));
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> get(adminPort, "/config/history").body().contains("\"outcome\":\"rejected\""));
