@@ -136,7 +136,7 @@ public final class FlagsModule implements PlatformModule {
       LOG.info("Flags from {} (no Unleash URL)", state.source());
     }
 
-    UnleashProvider p = new UnleashProvider(unleash, d.name(), d.environment());
+    UnleashProvider p = new UnleashProvider(unleash);
     this.provider = p;
     OpenFeatureAPI isolated = OpenFeatureAPI.createIsolated();
     isolated.setProviderAndWait(p);

@@ -56,13 +56,9 @@ public final class UnleashProvider implements FeatureProvider {
       };
 
   private volatile Unleash unleash;
-  private final String appName;
-  private final String environment;
 
-  UnleashProvider(Unleash unleash, String appName, String environment) {
+  UnleashProvider(Unleash unleash) {
     this.unleash = unleash;
-    this.appName = appName;
-    this.environment = environment;
   }
 
   /** Swaps the client (the local file provider builds a new one for each version of the file). */
@@ -163,58 +159,40 @@ public final class UnleashProvider implements FeatureProvider {
     }
   }
 
-  /** The Unleash context for an OpenFeature context. */
+  /**
+   * The Unleash context for an OpenFeature context. Environment and application name are left to
+   * the client, which fills them from its configuration (the service descriptor's) unless the
+   * caller set them; the time is the engine's own unless given.
+   */
   UnleashContext context(EvaluationContext ctx) {
     UnleashContext.Builder b = new UnleashContext.Builder();
     String targetingKey = ctx.getTargetingKey();
     if (targetingKey != null && !targetingKey.isEmpty()) {
       b.userId(targetingKey);
     }
-    boolean environmentSet = false;
-    boolean appNameSet = false;
-    boolean timeSet = false;
-    for (Map.Entry<String, Value> e : ctx.asMap().entrySet()) {
-      Value value = e.getValue();
-      if (value == null || value.isNull()) {
+    for (String name : ctx.keySet()) {
+      Value value = ctx.getValue(name);
+      if (value == null || value.isNull() || name.equals("targetingKey")) {
         continue;
       }
       String text = value.isString() ? value.asString() : value.isInstant() ? String.valueOf(value.asInstant()) : String.valueOf(value.asObject());
       if (text == null) {
         continue;
       }
-      switch (e.getKey()) {
-        case "targetingKey" -> {
-          // handled above
-        }
+      switch (name) {
         case "userId" -> b.userId(text);
         case "sessionId" -> b.sessionId(text);
         case "remoteAddress" -> b.remoteAddress(text);
-        case "environment" -> {
-          b.environment(text);
-          environmentSet = true;
-        }
-        case "appName" -> {
-          b.appName(text);
-          appNameSet = true;
-        }
+        case "environment" -> b.environment(text);
+        case "appName" -> b.appName(text);
         case "currentTime" -> {
           Instant at = value.isInstant() ? value.asInstant() : parseTime(text);
           if (at != null) {
             b.currentTime(ZonedDateTime.ofInstant(at, ZoneOffset.UTC));
-            timeSet = true;
           }
         }
-        default -> b.addProperty(e.getKey(), text);
+        default -> b.addProperty(name, text);
       }
-    }
-    if (!environmentSet) {
-      b.environment(environment);
-    }
-    if (!appNameSet) {
-      b.appName(appName);
-    }
-    if (!timeSet) {
-      b.now();
     }
     return b.build();
   }

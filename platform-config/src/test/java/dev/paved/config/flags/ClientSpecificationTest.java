@@ -104,7 +104,7 @@ class ClientSpecificationTest {
             .backupFile(FlagsModule.absentFile().toString())
             .toggleBootstrapProvider(() -> Optional.of(state))
             .build();
-    UnleashProvider provider = new UnleashProvider(new DefaultUnleash(config), "spec", "default");
+    UnleashProvider provider = new UnleashProvider(new DefaultUnleash(config));
     OpenFeatureAPI api = OpenFeatureAPI.createIsolated();
     api.setProviderAndWait(provider);
     return api.getClient();
