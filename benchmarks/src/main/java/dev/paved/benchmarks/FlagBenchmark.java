@@ -50,6 +50,8 @@ public class FlagBenchmark {
   private Platform platform;
   private Flags flags;
   private dev.openfeature.sdk.FeatureProvider provider;
+  private dev.openfeature.sdk.FeatureProvider constant;
+  private dev.openfeature.sdk.Client constantClient;
   private Unleash raw;
   private SdkTracerProvider tracing;
   private io.opentelemetry.api.trace.Tracer tracer;
@@ -71,6 +73,17 @@ public class FlagBenchmark {
             .start();
     flags = Flags.of(platform);
     provider = flags.api().getProvider();
+    constant =
+        new dev.openfeature.sdk.NoOpProvider() {
+          @Override
+          public dev.openfeature.sdk.ProviderEvaluation<Boolean> getBooleanEvaluation(
+              String key, Boolean defaultValue, dev.openfeature.sdk.EvaluationContext ctx) {
+            return dev.openfeature.sdk.ProviderEvaluation.<Boolean>builder().value(true).variant("on").reason("STATIC").build();
+          }
+        };
+    dev.openfeature.sdk.OpenFeatureAPI isolated = dev.openfeature.sdk.OpenFeatureAPI.createIsolated();
+    isolated.setProviderAndWait(constant);
+    constantClient = isolated.getClient();
     Path absent = Files.createTempFile("raw", ".json");
     Files.delete(absent);
     raw =
@@ -105,6 +118,20 @@ public class FlagBenchmark {
   @Benchmark
   public boolean rawUnleashIsEnabled() {
     return raw.isEnabled("new-checkout", UnleashContext.builder().userId("user-7").build());
+  }
+
+  /**
+   * OpenFeature's own cost, without Unleash: its client over a provider that answers a constant,
+   * against calling that provider directly.
+   */
+  @Benchmark
+  public boolean openFeatureClientOnConstantProvider() {
+    return constantClient.getBooleanValue("new-checkout", false, new dev.openfeature.sdk.ImmutableContext("user-7"));
+  }
+
+  @Benchmark
+  public Object constantProviderDirect() {
+    return constant.getBooleanEvaluation("new-checkout", false, new dev.openfeature.sdk.ImmutableContext("user-7"));
   }
 
   /** Paved's provider called directly: the context mapping, without OpenFeature's client and hooks. */

@@ -170,8 +170,10 @@ public final class UnleashProvider implements FeatureProvider {
     if (targetingKey != null && !targetingKey.isEmpty()) {
       b.userId(targetingKey);
     }
-    for (String name : ctx.keySet()) {
-      Value value = ctx.getValue(name);
+    // The unmodifiable view: no copy of the attributes (keySet and getValue copy them).
+    for (Map.Entry<String, Value> e : ctx.asUnmodifiableMap().entrySet()) {
+      String name = e.getKey();
+      Value value = e.getValue();
       if (value == null || value.isNull() || name.equals("targetingKey")) {
         continue;
       }
