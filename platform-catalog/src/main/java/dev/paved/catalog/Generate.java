@@ -1,0 +1,41 @@
+package dev.paved.catalog;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.paved.core.ConfigException;
+import dev.paved.core.Platform;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Writes {@code catalog-info.yaml} for the service on the classpath: {@code java -cp <service
+ * classpath> dev.paved.catalog.Generate [output-dir]} (default {@code target/platform}). Reads the
+ * service's configuration as at start-up, without starting its modules or admin server. Exit 2
+ * with every problem when the entities cannot be generated.
+ */
+public final class Generate {
+  private Generate() {}
+
+  public static void main(String[] args) throws Exception {
+    Path out = Path.of(args.length > 0 ? args[0] : "target/platform");
+    try (Platform platform =
+        Platform.builder().discoverModules(false).module(new CatalogModule()).property("platform.admin.enabled", "false").shutdownHook(false).drain(java.time.Duration.ZERO).start()) {
+      List<ObjectNode> entities =
+          CatalogModule.entities(platform.descriptor(), platform.config(), Platform.sdkVersion(), hasObservability());
+      Path file = CatalogEntities.write(entities, out);
+      System.out.println("Wrote " + file + ": " + CatalogEntities.summary(entities).keySet());
+    } catch (CatalogException | ConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  /** Whether the service has platform-observability (the golden path's telemetry). */
+  private static boolean hasObservability() {
+    try {
+      Class.forName("dev.paved.observability.ObservabilityModule", false, Generate.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.paved.catalog;
+
+import org.jspecify.annotations.NullMarked;
