@@ -71,6 +71,11 @@ public final class CatalogModule implements PlatformModule {
           .tag("check", check)
           .register(registry));
     }
+    if (registry != null) {
+      io.micrometer.core.instrument.FunctionCounter.builder("platform.catalog.registration.failures", registrationFailures, AtomicLong::get)
+          .description("Failed registrations with the catalog at start-up (retried with backoff)")
+          .register(registry);
+    }
     if (config.get(CatalogSettings.REGISTER_ON_START)) {
       String url = config.find(CatalogSettings.REGISTER_URL).orElse(null);
       String target = config.find(CatalogSettings.REGISTER_TARGET).orElse(null);
