@@ -9,18 +9,18 @@ import java.util.List;
 /**
  * Writes {@code catalog-info.yaml} for the service on the classpath: {@code java -cp <service
  * classpath> dev.paved.catalog.Generate [output-dir]} (default {@code target/platform}). Reads the
- * service's configuration as at start-up, without starting its modules or admin server. Exit 2
- * with every problem when the entities cannot be generated.
+ * service's configuration as at start-up ({@link Platform.Builder#describe()}), without starting
+ * anything. Exit 2 with every problem when the entities cannot be generated.
  */
 public final class Generate {
   private Generate() {}
 
   public static void main(String[] args) throws Exception {
     Path out = Path.of(args.length > 0 ? args[0] : "target/platform");
-    try (Platform platform =
-        Platform.builder().discoverModules(false).module(new CatalogModule()).property("platform.admin.enabled", "false").shutdownHook(false).drain(java.time.Duration.ZERO).start()) {
-      List<ObjectNode> entities =
-          CatalogModule.entities(platform.descriptor(), platform.config(), Platform.sdkVersion(), hasObservability());
+    try {
+      // Read and checked as at start-up, with every module's keys; nothing is started.
+      Platform.Description service = Platform.builder().describe();
+      List<ObjectNode> entities = CatalogModule.entities(service.descriptor(), service.config(), Platform.sdkVersion(), hasObservability());
       Path file = CatalogEntities.write(entities, out);
       System.out.println("Wrote " + file + ": " + CatalogEntities.summary(entities).keySet());
     } catch (CatalogException | ConfigException e) {

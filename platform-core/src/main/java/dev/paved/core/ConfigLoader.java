@@ -71,8 +71,9 @@ final class ConfigLoader {
     }
 
     // 2. platform.yaml (classpath, or the file named by PLATFORM_CONFIG).
-    String fileVariable = inputs.environment().get(CONFIG_FILE_VARIABLE);
-    String fileProperty = inputs.systemProperties().get(CONFIG_FILE_PROPERTY);
+    // An empty variable or property counts as unset, as shells and CI tools leave them empty.
+    String fileVariable = blankToNull(inputs.environment().get(CONFIG_FILE_VARIABLE));
+    String fileProperty = blankToNull(inputs.systemProperties().get(CONFIG_FILE_PROPERTY));
     @Nullable Path baseDir = null;
     Map<String, ConfigValue> base = new LinkedHashMap<>();
     if (fileProperty != null || fileVariable != null) {
@@ -172,6 +173,10 @@ final class ConfigLoader {
     validatePlatformKeys();
     PlatformConfig config = new PlatformConfig(values, inputs.environment(), 1);
     return new Result(config, List.copyOf(problems), environmentName, List.copyOf(files));
+  }
+
+  private static @Nullable String blankToNull(@Nullable String s) {
+    return s == null || s.isBlank() ? null : s;
   }
 
   /** Keys outside platform. that files set, with the roots of their lists. */

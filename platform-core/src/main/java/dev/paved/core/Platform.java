@@ -381,6 +381,9 @@ public final class Platform implements AutoCloseable {
     }
   }
 
+  /** A service's identity and configuration, read without starting it; see {@link Builder#describe()}. */
+  public record Description(ServiceDescriptor descriptor, PlatformConfig config) {}
+
   /** Builds and starts a {@link Platform}. Values set here override every file and variable. */
   public static final class Builder {
     private final Map<String, String> overrides = new LinkedHashMap<>();
@@ -482,14 +485,21 @@ public final class Platform implements AutoCloseable {
     }
 
     /**
-     * Reads the configuration, starts the admin server and every module, and returns the running
-     * platform.
+     * The service's identity and configuration, read and checked exactly as {@link #start()}
+     * would (with every module's keys), without starting anything: for build-time tools that
+     * generate artifacts from the descriptor, such as the catalog entity.
      *
      * @throws ConfigException listing every configuration problem
-     * @throws PlatformStartException when a module or the admin server cannot start
      */
-    public Platform start() {
-      long begin = System.nanoTime();
+    public Description describe() {
+      Loaded l = load();
+      return new Description(l.descriptor(), l.loaded().config());
+    }
+
+    private record Loaded(
+        List<PlatformModule> ordered, List<ConfigKey<?>> keys, ConfigLoader.Inputs inputs, ConfigLoader.Result loaded, ServiceDescriptor descriptor) {}
+
+    private Loaded load() {
       ClassLoader cl = classLoader;
       if (cl == null) {
         ClassLoader context = Thread.currentThread().getContextClassLoader();
@@ -524,6 +534,24 @@ public final class Platform implements AutoCloseable {
       if (!problems.isEmpty() || descriptor == null) {
         throw new ConfigException(problems);
       }
+      return new Loaded(ordered, keys, inputs, loaded, descriptor);
+    }
+
+    /**
+     * Reads the configuration, starts the admin server and every module, and returns the running
+     * platform.
+     *
+     * @throws ConfigException listing every configuration problem
+     * @throws PlatformStartException when a module or the admin server cannot start
+     */
+    public Platform start() {
+      long begin = System.nanoTime();
+      Loaded l = load();
+      List<PlatformModule> ordered = l.ordered();
+      List<ConfigKey<?>> keys = l.keys();
+      ConfigLoader.Inputs inputs = l.inputs();
+      ConfigLoader.Result loaded = l.loaded();
+      ServiceDescriptor descriptor = l.descriptor();
       PlatformConfig config = loaded.config();
 
       HealthRegistry health = new HealthRegistry(config.get(CoreConfig.HEALTH_TIMEOUT), config.get(CoreConfig.HEALTH_THREADS));

@@ -136,7 +136,7 @@ class HttpApiIT {
     Files.writeString(file, yaml.replace("page-size: 50", "page-size: 2"));
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> get(appPort, "/api/orders").body().startsWith("{\"pageSize\":2,"));
     assertThat(get(appPort, "/api/orders").body()).contains("\"id\":2").doesNotContain("\"id\":42");
-    assertThat(get(adminPort, "/config").body()).contains("\"orders.page-size\":{\"value\":\"2\",\"source\":\"" + file + ":28:14\"}");
+    assertThat(get(adminPort, "/config").body()).contains("\"orders.page-size\":{\"value\":\"2\",\"source\":\"" + file + ":29:14\"}");
 
     Files.writeString(file, yaml.replace("page-size: 50", "page-size: 0"));
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> get(adminPort, "/config/history").body().contains("\"outcome\":\"rejected\""));
@@ -267,6 +267,22 @@ class HttpApiIT {
     } finally {
       inventory.stop(0);
     }
+  }
+
+  @Test
+  void itsBuildGeneratesTheCatalogEntityFromItsDescriptor() throws IOException {
+    String entity = Files.readString(Path.of("target", "platform", "catalog-info.yaml"));
+    assertThat(entity)
+        .contains("kind: Component")
+        .contains("name: http-api")
+        .contains("owner: group:team-examples")
+        .contains("system: paved-examples")
+        .contains("- component:default/inventory")
+        .contains("- resource:default/orders-db")
+        .contains("url: https://example.com/paved/examples/http-api/runbook")
+        .contains("url: https://example.com/grafana/d/http-api")
+        .contains("grafana/dashboard-selector: tags @> 'http-api'")
+        .contains("runbook-linked=pass");
   }
 
   @Test
