@@ -75,6 +75,16 @@ public final class CatalogEntities {
   /** A provided API: its type and where its definition is. */
   public record ApiSpec(String type, String definition) {}
 
+  /**
+   * The entities of a service as configured ({@code platform.catalog.*}), with the conformance
+   * annotation; {@code observability} tells whether platform-observability is on its classpath.
+   */
+  public static List<ObjectNode> forService(ServiceDescriptor d, PlatformConfig config, boolean observability) {
+    Map<String, Boolean> checks =
+        Conformance.checks(d, dev.paved.core.Platform.sdkVersion(), observability, !config.childNames("platform.slo").isEmpty());
+    return generate(d, Options.from(config).withConformance(Conformance.asText(checks)));
+  }
+
   /** The entities, in order: the Component, then its APIs. */
   public static List<ObjectNode> generate(ServiceDescriptor d, Options o) {
     List<String> problems = new ArrayList<>();

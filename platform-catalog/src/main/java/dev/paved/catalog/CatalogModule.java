@@ -140,10 +140,4 @@ public final class CatalogModule implements PlatformModule {
       t.interrupt();
     }
   }
-
-  /** The entities for a descriptor and configuration, with the conformance annotation. */
-  static List<ObjectNode> entities(ServiceDescriptor d, PlatformConfig config, String sdkVersion, boolean observability) {
-    Map<String, Boolean> checks = Conformance.checks(d, sdkVersion, observability, !config.childNames("platform.slo").isEmpty());
-    return CatalogEntities.generate(d, CatalogEntities.Options.from(config).withConformance(Conformance.asText(checks)));
-  }
 }

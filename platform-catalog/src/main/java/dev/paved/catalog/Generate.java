@@ -20,7 +20,7 @@ public final class Generate {
     try {
       // Read and checked as at start-up, with every module's keys; nothing is started.
       Platform.Description service = Platform.builder().describe();
-      List<ObjectNode> entities = CatalogModule.entities(service.descriptor(), service.config(), Platform.sdkVersion(), hasObservability());
+      List<ObjectNode> entities = CatalogEntities.forService(service.descriptor(), service.config(), hasObservability());
       Path file = CatalogEntities.write(entities, out);
       System.out.println("Wrote " + file + ": " + CatalogEntities.summary(entities).keySet());
     } catch (CatalogException | ConfigException e) {
