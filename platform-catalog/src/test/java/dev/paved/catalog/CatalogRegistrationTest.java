@@ -63,6 +63,10 @@ class CatalogRegistrationTest {
                   case 400 -> "{\"error\":{\"name\":\"InputError\",\"message\":\"Policy check failed; caused by Error: \\\"metadata.name\\\" is not valid\"}}";
                   default -> "{\"error\":{\"name\":\"AuthenticationError\",\"message\":\"Missing credentials\"}}";
                 };
+          } else if (path.equals("/api/catalog/validate-entity")) {
+            boolean valid = body.contains("\"name\":\"orders\"") && body.contains("\"location\":\"url:");
+            status = valid ? 200 : 400;
+            answer = valid ? "{}" : "{\"error\":{\"name\":\"InputError\",\"message\":\"Malformed entity: metadata.name is invalid\"}}";
           } else if (path.equals("/api/catalog/refresh")) {
             status = 200;
             answer = "";
@@ -127,6 +131,17 @@ class CatalogRegistrationTest {
         .hasMessageContaining("Backstage answered 401: Missing credentials")
         .hasMessageContaining("check the token")
         .hasMessageNotContaining(TOKEN);
+  }
+
+  @Test
+  void validationAsksBackstageAndReportsItsMessage() throws Exception {
+    var entities = CatalogEntities.generate(CatalogEntitiesTest.orders(), CatalogEntitiesTest.options());
+    client(Duration.ofSeconds(5)).validate(entities.get(0), TARGET);
+    assertThat(requests.get(0)).startsWith("POST /api/catalog/validate-entity Bearer " + TOKEN).contains("\"location\":\"url:" + TARGET + "\"");
+    var broken = entities.get(0).deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) broken.path("metadata")).put("name", "not valid!");
+    assertThatThrownBy(() -> client(Duration.ofSeconds(5)).validate(broken, TARGET))
+        .hasMessageContaining("validation failed: Backstage answered 400: Malformed entity: metadata.name is invalid");
   }
 
   @Test
