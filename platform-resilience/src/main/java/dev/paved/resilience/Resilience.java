@@ -140,10 +140,14 @@ public final class Resilience {
     return new LoadShedding(maxConcurrentRequests, 1, obs == null ? null : obs.meterRegistry());
   }
 
-  /** {@link #loadShedding} as a Jakarta Servlet filter; needs {@code jakarta.servlet-api} 6. */
-  public ServletLoadShedding servletLoadShedding(int maxConcurrentRequests) {
+  /**
+   * The registry load shedding records in, if observability is present. (The Servlet filter is
+   * made by {@link ServletLoadShedding#of}, so that this class's signatures never mention the
+   * optional Servlet API: reflecting on it must work without {@code jakarta.servlet-api}.)
+   */
+  io.micrometer.core.instrument.@Nullable MeterRegistry meterRegistry() {
     Observability obs = observability;
-    return new ServletLoadShedding(maxConcurrentRequests, 1, obs == null ? null : obs.meterRegistry());
+    return obs == null ? null : obs.meterRegistry();
   }
 
   /** Every policy built so far, by dependency name. */

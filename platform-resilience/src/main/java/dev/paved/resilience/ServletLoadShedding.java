@@ -17,6 +17,14 @@ import org.jspecify.annotations.Nullable;
 public final class ServletLoadShedding implements Filter {
   private final ConcurrencyGate gate;
 
+  /**
+   * {@link Resilience#loadShedding} as a Jakarta Servlet filter; needs {@code jakarta.servlet-api} 6.
+   * Requests beyond {@code maxConcurrentRequests} are refused with 503 and {@code Retry-After}.
+   */
+  public static ServletLoadShedding of(Resilience resilience, int maxConcurrentRequests) {
+    return new ServletLoadShedding(maxConcurrentRequests, 1, resilience.meterRegistry());
+  }
+
   ServletLoadShedding(int limit, int retryAfterSeconds, @Nullable MeterRegistry registry) {
     this.gate = new ConcurrencyGate(limit, retryAfterSeconds, registry);
   }

@@ -17,6 +17,13 @@ class BomConsumerTest {
   @ValueSource(
       strings = {
         "dev.paved.core.Platform",
+        "dev.paved.resilience.Resilience",
+        "dev.paved.config.Configuration",
+        "dev.paved.config.secrets.Secrets",
+        "dev.paved.config.flags.Flags",
+        "dev.paved.catalog.CatalogEntities",
+        "org.hibernate.validator.HibernateValidator",
+        "io.getunleash.engine.UnleashEngine",
         "io.opentelemetry.sdk.OpenTelemetrySdk",
         "io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter",
         "io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk",
