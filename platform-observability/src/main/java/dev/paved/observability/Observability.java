@@ -64,6 +64,15 @@ public final class Observability {
    *
    * @throws IllegalStateException when platform-observability is not on the classpath
    */
+  /**
+   * The bucket boundaries, in seconds, of {@code http.server.request.duration} and the other RED
+   * duration histograms (OpenTelemetry's semantic-convention buckets). A latency SLO's threshold
+   * must be one of them to be measured exactly.
+   */
+  public static List<Double> durationBucketsSeconds() {
+    return RedMeters.BUCKETS;
+  }
+
   public static Observability of(Platform platform) {
     return platform.require(Observability.class);
   }

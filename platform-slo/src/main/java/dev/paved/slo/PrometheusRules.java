@@ -1,0 +1,127 @@
+package dev.paved.slo;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.paved.core.ServiceDescriptor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Prometheus recording rules and multi-window multi-burn-rate alerts for a service's SLOs, in the
+ * method of the Google SRE Workbook (chapter "Alerting on SLOs"): page when 2% of a 30-day budget
+ * burns in an hour (1h and 5m windows, 14.4x) or 5% in six hours (6h and 30m, 6x); open a ticket
+ * when 10% burns in a day (1d and 2h, 3x) or in three days (3d and 6h, 1x). For 28- and 7-day
+ * windows the factors scale with the window. They query exactly the series platform-observability
+ * exports: {@code http_server_request_duration_seconds_count} and {@code _bucket}, with its
+ * {@code service_name}, {@code http_route} and {@code http_response_status_code} labels.
+ */
+public final class PrometheusRules {
+  /** The recording windows. */
+  static final List<String> WINDOWS = List.of("5m", "30m", "1h", "2h", "6h", "1d", "3d");
+
+  /** One alert pair: long and short window, share of budget it stands for, how long it covers. */
+  record Pair(String severity, String longWindow, String shortWindow, double budgetShare, double hours, String forDuration) {
+    /** The burn-rate factor for an SLO window of {@code days}: 14.4 for 2% in 1h of 30 days. */
+    double factor(int days) {
+      return budgetShare * days * 24 / hours;
+    }
+  }
+
+  static final List<Pair> PAIRS =
+      List.of(
+          new Pair("page", "1h", "5m", 0.02, 1, "2m"),
+          new Pair("page", "6h", "30m", 0.05, 6, "15m"),
+          new Pair("ticket", "1d", "2h", 0.10, 24, "1h"),
+          new Pair("ticket", "3d", "6h", 0.10, 72, "3h"));
+
+  private static final YAMLMapper YAML =
+      new YAMLMapper(YAMLFactory.builder().disable(YAMLGenerator.Feature.SPLIT_LINES).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build());
+
+  private PrometheusRules() {}
+
+  /** The rules file ({@code groups:}) for {@code slos} of service {@code d}. */
+  public static String rulesFile(ServiceDescriptor d, List<Slo> slos) {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    ArrayNode groups = root.putArray("groups");
+    for (Slo slo : slos) {
+      String id = d.name() + "-" + slo.name();
+      ObjectNode recording = groups.addObject();
+      recording.put("name", "slo:" + id + ":recording");
+      ArrayNode rules = recording.putArray("rules");
+      for (String w : WINDOWS) {
+        ObjectNode r = rules.addObject();
+        r.put("record", "slo:sli_error:ratio_rate" + w);
+        r.put("expr", errorRatio(d, slo, w));
+        ObjectNode labels = r.putObject("labels");
+        labels.put("slo", id);
+        labels.put("service", d.name());
+      }
+      ObjectNode alerting = groups.addObject();
+      alerting.put("name", "slo:" + id + ":alerts");
+      ArrayNode alerts = alerting.putArray("rules");
+      for (Pair p : PAIRS) {
+        double threshold = p.factor(slo.window().days()) * slo.errorBudget();
+        ObjectNode a = alerts.addObject();
+        a.put("alert", "SloBurnRate" + capitalize(p.severity()));
+        a.put(
+            "expr",
+            "slo:sli_error:ratio_rate" + p.longWindow() + "{slo=\"" + id + "\"} > " + number(threshold)
+                + " and slo:sli_error:ratio_rate" + p.shortWindow() + "{slo=\"" + id + "\"} > " + number(threshold));
+        a.put("for", p.forDuration());
+        ObjectNode labels = a.putObject("labels");
+        labels.put("severity", p.severity());
+        labels.put("slo", id);
+        labels.put("service", d.name());
+        labels.put("team", d.owner().orElse("unknown"));
+        labels.put("burn_window", p.longWindow() + "/" + p.shortWindow());
+        ObjectNode ann = a.putObject("annotations");
+        ann.put(
+            "summary",
+            d.name() + " is burning the error budget of SLO " + slo.name() + " (" + number(slo.objective() * 100) + "% over " + slo.window().label() + ") "
+                + number(p.factor(slo.window().days())) + "x too fast (" + p.longWindow() + " and " + p.shortWindow() + " windows)");
+        URI runbook = d.links().get("runbook");
+        if (runbook != null) {
+          ann.put("runbook_url", runbook.toString());
+        }
+        URI dashboard = d.links().get("dashboard");
+        if (dashboard != null) {
+          ann.put("dashboard", dashboard.toString());
+        }
+      }
+    }
+    try {
+      return YAML.writeValueAsString(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The share of bad requests over window {@code w}. */
+  static String errorRatio(ServiceDescriptor d, Slo slo, String w) {
+    String selector = "service_name=\"" + d.name() + "\"" + (slo.route() == null ? "" : ",http_route=\"" + slo.route() + "\"");
+    String total = "sum(rate(http_server_request_duration_seconds_count{" + selector + "}[" + w + "]))";
+    if (slo.kind() == Slo.Kind.AVAILABILITY) {
+      return "sum(rate(http_server_request_duration_seconds_count{" + selector + ",http_response_status_code=~\"5..\"}[" + w + "])) / " + total;
+    }
+    double le = java.util.Objects.requireNonNull(slo.threshold()).toNanos() / 1e9;
+    String good = "sum(rate(http_server_request_duration_seconds_bucket{" + selector + ",le=\"" + number(le) + "\"}[" + w + "]))";
+    return "(" + total + " - " + good + ") / " + total;
+  }
+
+  private static String capitalize(String s) {
+    return s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
+  }
+
+  /** A number as Prometheus and people read it: no exponent, no trailing zeros. */
+  static String number(double v) {
+    String s = new java.math.BigDecimal(Double.toString(v)).setScale(8, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+    return s;
+  }
+}

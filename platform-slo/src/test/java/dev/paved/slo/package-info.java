@@ -1,0 +1,4 @@
+@NullMarked
+package dev.paved.slo;
+
+import org.jspecify.annotations.NullMarked;
