@@ -37,6 +37,8 @@ final class HttpInstrumentation {
   final Tracer tracer;
   final RedMeters serverDuration;
   final RedMeters clientDuration;
+  /** Replaced whole when a listener is added; the request path reads one volatile field. */
+  volatile ServerRequestListener[] serverListeners = new ServerRequestListener[0];
   private final MeterRegistry registry;
   private final Map<String, AtomicInteger> active = new ConcurrentHashMap<>();
 
@@ -66,6 +68,12 @@ final class HttpInstrumentation {
     for (int i = 100; i < 600; i++) {
       STATUS_TEXT[i] = String.valueOf(i).intern();
     }
+  }
+
+  synchronized void addServerListener(ServerRequestListener listener) {
+    ServerRequestListener[] next = java.util.Arrays.copyOf(serverListeners, serverListeners.length + 1);
+    next[next.length - 1] = java.util.Objects.requireNonNull(listener, "listener");
+    serverListeners = next;
   }
 
   /** The status code as label text, without allocating for 100-599; empty when none was sent. */

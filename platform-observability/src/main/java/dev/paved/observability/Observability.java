@@ -73,6 +73,11 @@ public final class Observability {
     return RedMeters.BUCKETS;
   }
 
+  /** Tells {@code listener} of every HTTP server request measured from now on. */
+  public void addServerRequestListener(ServerRequestListener listener) {
+    http.addServerListener(listener);
+  }
+
   public static Observability of(Platform platform) {
     return platform.require(Observability.class);
   }

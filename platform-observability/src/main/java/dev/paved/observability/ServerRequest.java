@@ -105,8 +105,16 @@ final class ServerRequest implements AutoCloseable {
         span.setAttribute(HttpInstrumentation.ERROR_TYPE, errorType);
         span.setStatus(StatusCode.ERROR);
       }
-      http.serverDuration.record(
-          System.nanoTime() - start, method, route == null ? Routes.UNMATCHED : route, HttpInstrumentation.statusText(status), errorType, scheme);
+      long nanos = System.nanoTime() - start;
+      String r = route == null ? Routes.UNMATCHED : route;
+      http.serverDuration.record(nanos, method, r, HttpInstrumentation.statusText(status), errorType, scheme);
+      for (ServerRequestListener listener : http.serverListeners) {
+        try {
+          listener.onServerRequest(r, status, nanos);
+        } catch (RuntimeException e) {
+          // A consumer's bug must not fail the request; it is the consumer's to report.
+        }
+      }
       span.end();
     } finally {
       ticket.close();

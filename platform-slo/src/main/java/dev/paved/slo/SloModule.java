@@ -1,6 +1,10 @@
 package dev.paved.slo;
 
+import dev.paved.core.AdminResponse;
 import dev.paved.core.ConfigKey;
+import dev.paved.observability.Observability;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.paved.core.spi.ModuleContext;
 import dev.paved.core.spi.PlatformModule;
 import java.util.LinkedHashMap;
@@ -10,8 +14,9 @@ import java.util.Set;
 
 /**
  * The SLO module: reads the SLOs declared under {@code platform.slo.objectives}, fails start-up on
- * a bad declaration (naming the SLO and the fix), and lists them on {@code /info}. In-process
- * budget tracking is still to come (issue #8).
+ * a bad declaration (naming the SLO and the fix), lists them on {@code /info}, and tracks each one's
+ * budget in process from the service's HTTP server requests: {@code GET /slo}, {@code
+ * slo.error_budget.remaining{slo}} and {@code slo.burn_rate{slo,window}}.
  */
 public final class SloModule implements PlatformModule {
   @Override
@@ -29,9 +34,54 @@ public final class SloModule implements PlatformModule {
     return SloSettings.keys();
   }
 
+  private final java.time.Clock clock;
+  private java.util.concurrent.@org.jspecify.annotations.Nullable ScheduledExecutorService ticker;
+
+  public SloModule() {
+    this(java.time.Clock.systemUTC());
+  }
+
+  /** For tests: a controllable clock. */
+  SloModule(java.time.Clock clock) {
+    this.clock = clock;
+  }
+
   @Override
   public void start(ModuleContext context) {
     List<Slo> slos = Slo.fromConfig(context.config());
+    List<SloTracker> trackers = new java.util.ArrayList<>();
+    Observability obs = context.component(Observability.class).orElseThrow();
+    for (Slo s : slos) {
+      SloTracker t = new SloTracker(s, clock);
+      trackers.add(t);
+      obs.addServerRequestListener(t);
+      MeterRegistry registry = obs.meterRegistry();
+      Gauge.builder("slo.error_budget.remaining", t, SloTracker::budgetRemaining)
+          .description("Share of the SLO window's error budget left (1 whole, 0 spent), from this instance's requests")
+          .tag("slo", s.name())
+          .register(registry);
+      for (java.time.Duration w : SloTracker.WINDOWS) {
+        Gauge.builder("slo.burn_rate", t, x -> x.burnRate(w))
+            .description("How fast the error budget burns over the window (1 spends it exactly over the SLO window)")
+            .tags("slo", s.name(), "window", SloTracker.label(w))
+            .register(registry);
+      }
+    }
+    if (!trackers.isEmpty()) {
+      java.util.concurrent.ScheduledExecutorService ticker =
+          java.util.concurrent.Executors.newSingleThreadScheduledExecutor(new dev.paved.core.internal.DaemonThreadFactory("paved-slo"));
+      ticker.scheduleAtFixedRate(() -> trackers.forEach(SloTracker::tick), 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+      this.ticker = ticker;
+    }
+    context.admin().addEndpoint(
+        "/slo",
+        request -> {
+          Map<String, Object> body = new LinkedHashMap<>();
+          for (SloTracker t : trackers) {
+            body.put(t.slo().name(), t.toMap());
+          }
+          return AdminResponse.json(200, body);
+        });
     context.info(
         "slo",
         () -> {
@@ -51,5 +101,13 @@ public final class SloModule implements PlatformModule {
           }
           return m;
         });
+  }
+
+  @Override
+  public void stop() {
+    java.util.concurrent.ScheduledExecutorService t = ticker;
+    if (t != null) {
+      t.shutdownNow();
+    }
   }
 }

@@ -1,0 +1,142 @@
+package dev.paved.slo;
+
+import dev.paved.observability.ServerRequestListener;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * One SLO's budget, tracked in process from the service's own requests in bounded memory: one
+ * slot per minute of the SLO window (43,200 for 30 days), each a count of requests and of bad
+ * ones. Recording is two atomic increments and allocates nothing; burn rates and the remaining
+ * budget are summed when read. With no traffic the budget is whole and every burn rate 0 — never
+ * NaN, never an alarm.
+ */
+final class SloTracker implements ServerRequestListener {
+  /** The burn-rate windows shown and exported. */
+  static final List<Duration> WINDOWS =
+      List.of(Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(6), Duration.ofDays(1), Duration.ofDays(3));
+
+  private final Slo slo;
+  private final Clock clock;
+  private final int slots;
+  private final long thresholdNanos;
+  private final AtomicLongArray minuteOf;
+  private final AtomicLongArray total;
+  private final AtomicLongArray bad;
+  /** The current minute, refreshed every second by {@link #tick()}: reading the clock costs more than the rest. */
+  private volatile long currentMinute;
+
+  SloTracker(Slo slo, Clock clock) {
+    this.slo = slo;
+    this.clock = clock;
+    this.slots = slo.window().days() * 24 * 60;
+    Duration t = slo.threshold();
+    this.thresholdNanos = t == null ? Long.MAX_VALUE : t.toNanos();
+    this.minuteOf = new AtomicLongArray(slots);
+    this.total = new AtomicLongArray(slots);
+    this.bad = new AtomicLongArray(slots);
+    for (int i = 0; i < slots; i++) {
+      minuteOf.set(i, -1);
+    }
+    tick();
+  }
+
+  /** Refreshes the current minute; the module calls it every second, and every read calls it. */
+  void tick() {
+    currentMinute = clock.millis() / 60_000;
+  }
+
+  Slo slo() {
+    return slo;
+  }
+
+  @Override
+  public void onServerRequest(String route, int status, long durationNanos) {
+    String only = slo.route();
+    if (only != null && !only.equals(route)) {
+      return;
+    }
+    boolean isBad = slo.kind() == Slo.Kind.AVAILABILITY ? (status >= 500 || status <= 0) : durationNanos > thresholdNanos;
+    long minute = currentMinute;
+    int slot = (int) (minute % slots);
+    long seen = minuteOf.get(slot);
+    if (seen != minute) {
+      // The slot held an older minute: start it again (one thread wins; the others count into it).
+      if (minuteOf.compareAndSet(slot, seen, minute)) {
+        total.set(slot, 0);
+        bad.set(slot, 0);
+      }
+    }
+    total.incrementAndGet(slot);
+    if (isBad) {
+      bad.incrementAndGet(slot);
+    }
+  }
+
+  /** Requests and bad requests over the last {@code minutes} minutes, this one included. */
+  long[] counts(long minutes) {
+    tick();
+    long now = currentMinute;
+    long t = 0;
+    long b = 0;
+    long n = Math.min(minutes, slots);
+    for (long m = now - n + 1; m <= now; m++) {
+      int slot = (int) (Math.floorMod(m, (long) slots));
+      if (minuteOf.get(slot) == m) {
+        t += total.get(slot);
+        b += bad.get(slot);
+      }
+    }
+    return new long[] {t, b};
+  }
+
+  /** How fast the budget burns over {@code window}: 1 spends it exactly over the SLO window; 0 without traffic. */
+  double burnRate(Duration window) {
+    long[] c = counts(window.toMinutes());
+    if (c[0] == 0) {
+      return 0;
+    }
+    return ((double) c[1] / c[0]) / slo.errorBudget();
+  }
+
+  /** The share of the window's error budget left: 1 untouched, 0 spent, below 0 overspent; 1 without traffic. */
+  double budgetRemaining() {
+    long[] c = counts(slots);
+    if (c[0] == 0) {
+      return 1;
+    }
+    return 1 - ((double) c[1] / c[0]) / slo.errorBudget();
+  }
+
+  Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("kind", slo.kind().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("objective", slo.objective() * 100);
+    m.put("window", slo.window().label());
+    if (slo.route() != null) {
+      m.put("route", slo.route());
+    }
+    Duration t = slo.threshold();
+    if (t != null) {
+      m.put("thresholdMs", t.toMillis());
+    }
+    long[] c = counts(slots);
+    m.put("requests", c[0]);
+    m.put("bad", c[1]);
+    m.put("errorBudgetRemaining", budgetRemaining());
+    Map<String, Object> rates = new LinkedHashMap<>();
+    for (Duration w : WINDOWS) {
+      rates.put(label(w), burnRate(w));
+    }
+    m.put("burnRates", rates);
+    return m;
+  }
+
+  static String label(Duration w) {
+    return w.toDays() >= 1 && w.toHours() % 24 == 0 ? w.toDays() + "d" : w.toHours() >= 1 && w.toMinutes() % 60 == 0 ? w.toHours() + "h" : w.toMinutes() + "m";
+  }
+}
