@@ -91,6 +91,10 @@ class HttpApiIT {
       assertThat(first).containsPattern("\"checkout\":\"(classic|express)\"");
     }
     assertThat(get(adminPort, "/health/ready").body()).contains("\"name\":\"flags\",\"status\":\"UP\"");
+    // Its SLOs, live: the requests above counted, the budgets whole (none failed).
+    String slo = get(adminPort, "/slo").body();
+    assertThat(slo).contains("\"availability\":{\"kind\":\"availability\",\"objective\":99.9").contains("\"order-latency\":{\"kind\":\"latency\"");
+    assertThat(slo).containsPattern("\"thresholdMs\":250,\"requests\":[1-9]").contains("\"errorBudgetRemaining\":1.0");
     // The golden path: the request's span, its JSON log line with the same trace id, its RED series.
     HttpResponse<String> traces = get(adminPort, "/traces");
     Matcher span = Pattern.compile("\\{\"traceId\":\"([0-9a-f]{32})\",\"spans\":\\[\\{\"name\":\"GET /api/orders/\\{id}\"").matcher(traces.body());
@@ -136,7 +140,7 @@ class HttpApiIT {
     Files.writeString(file, yaml.replace("page-size: 50", "page-size: 2"));
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> get(appPort, "/api/orders").body().startsWith("{\"pageSize\":2,"));
     assertThat(get(appPort, "/api/orders").body()).contains("\"id\":2").doesNotContain("\"id\":42");
-    assertThat(get(adminPort, "/config").body()).contains("\"orders.page-size\":{\"value\":\"2\",\"source\":\"" + file + ":29:14\"}");
+    assertThat(get(adminPort, "/config").body()).contains("\"orders.page-size\":{\"value\":\"2\",\"source\":\"" + file + ":42:14\"}");
 
     Files.writeString(file, yaml.replace("page-size: 50", "page-size: 0"));
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> get(adminPort, "/config/history").body().contains("\"outcome\":\"rejected\""));
@@ -282,7 +286,8 @@ class HttpApiIT {
         .contains("url: https://example.com/paved/examples/http-api/runbook")
         .contains("url: https://example.com/grafana/d/http-api")
         .contains("grafana/dashboard-selector: tags @> 'http-api'")
-        .contains("runbook-linked=pass");
+        .contains("runbook-linked=pass")
+        .contains("slo-declared=pass");
   }
 
   @Test
