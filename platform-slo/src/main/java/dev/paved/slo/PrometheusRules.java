@@ -49,7 +49,38 @@ public final class PrometheusRules {
   /** The rules file ({@code groups:}) for {@code slos} of service {@code d}. */
   public static String rulesFile(ServiceDescriptor d, List<Slo> slos) {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
-    ArrayNode groups = root.putArray("groups");
+    root.set("groups", groups(d, slos));
+    return yaml(root);
+  }
+
+  /**
+   * The same rules as a Prometheus Operator {@code PrometheusRule} resource
+   * ({@code monitoring.coreos.com/v1}), labelled with the service and the team.
+   */
+  public static String prometheusRule(ServiceDescriptor d, List<Slo> slos) {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    root.put("apiVersion", "monitoring.coreos.com/v1");
+    root.put("kind", "PrometheusRule");
+    ObjectNode metadata = root.putObject("metadata");
+    metadata.put("name", d.name() + "-slo");
+    ObjectNode labels = metadata.putObject("labels");
+    labels.put("app.kubernetes.io/name", d.name());
+    labels.put("team", d.owner().orElse("unknown"));
+    labels.put("paved.dev/generated", "slo");
+    root.putObject("spec").set("groups", groups(d, slos));
+    return yaml(root);
+  }
+
+  private static String yaml(ObjectNode root) {
+    try {
+      return YAML.writeValueAsString(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ArrayNode groups(ServiceDescriptor d, List<Slo> slos) {
+    ArrayNode groups = JsonNodeFactory.instance.arrayNode();
     for (Slo slo : slos) {
       String id = d.name() + "-" + slo.name();
       ObjectNode recording = groups.addObject();
@@ -96,11 +127,7 @@ public final class PrometheusRules {
         }
       }
     }
-    try {
-      return YAML.writeValueAsString(root);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return groups;
   }
 
   /** The share of bad requests over window {@code w}. */

@@ -112,6 +112,19 @@ class PrometheusRulesTest {
   }
 
   @Test
+  void thePrometheusRuleResourceCarriesTheSameGroups() throws Exception {
+    var yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+    com.fasterxml.jackson.databind.JsonNode resource = yaml.readTree(PrometheusRules.prometheusRule(orders(), slos()));
+    com.fasterxml.jackson.databind.JsonNode file = yaml.readTree(PrometheusRules.rulesFile(orders(), slos()));
+    assertThat(resource.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+    assertThat(resource.path("kind").asText()).isEqualTo("PrometheusRule");
+    assertThat(resource.path("metadata").path("name").asText()).isEqualTo("orders-slo");
+    assertThat(resource.path("metadata").path("labels").path("team").asText()).isEqualTo("team-checkout");
+    assertThat(resource.path("spec").path("groups")).isEqualTo(file.path("groups"));
+    assertThat(file.path("groups")).hasSize(4);
+  }
+
+  @Test
   void promtoolAcceptsTheRulesAndItsUnitTestsShowWhenEachAlertFires() throws Exception {
     Path rules = Files.writeString(dir.resolve("orders-slo.rules.yml"), PrometheusRules.rulesFile(orders(), slos()));
     assertThat(run("promtool", "check", "rules", rules.toString())).contains("SUCCESS");

@@ -291,6 +291,20 @@ class HttpApiIT {
   }
 
   @Test
+  void itsBuildGeneratesTheRulesOfItsSlos() throws IOException {
+    String rules = Files.readString(Path.of("target", "platform", "slo.rules.yml"));
+    assertThat(rules)
+        .contains("name: slo:http-api-availability:alerts")
+        .contains("name: slo:http-api-order-latency:recording")
+        .contains("alert: SloBurnRatePage")
+        .contains("alert: SloBurnRateTicket")
+        .contains("team: team-examples");
+    assertThat(Files.readString(Path.of("target", "platform", "slo-prometheusrule.yaml")))
+        .contains("kind: PrometheusRule")
+        .contains("name: http-api-slo");
+  }
+
+  @Test
   void readmeCommandArtifactIsAnExecutableJar() throws IOException {
     try (var jar = new java.util.jar.JarFile(JAR.toFile())) {
       assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("dev.paved.examples.httpapi.HttpApiMain");
