@@ -490,8 +490,4 @@ public final class Configuration {
       }
     }
   }
-
-  List<ConfigSource> sources() {
-    return sources;
-  }
 }

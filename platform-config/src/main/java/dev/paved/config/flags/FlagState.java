@@ -178,10 +178,6 @@ final class FlagState implements UnleashSubscriber {
     return source;
   }
 
-  void source(String s) {
-    source = s;
-  }
-
   void problem(@Nullable String p) {
     lastProblem = p;
   }

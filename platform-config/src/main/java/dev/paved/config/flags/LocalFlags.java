@@ -1,7 +1,6 @@
 package dev.paved.config.flags;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,7 +28,6 @@ import java.util.Map;
  * </pre>
  */
 final class LocalFlags {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final YAMLMapper YAML = new YAMLMapper();
 
   private LocalFlags() {}
@@ -163,7 +161,4 @@ final class LocalFlags {
     return f;
   }
 
-  static ObjectMapper json() {
-    return JSON;
-  }
 }

@@ -378,10 +378,6 @@ public final class Secrets implements AutoCloseable {
     return max;
   }
 
-  Set<String> paths() {
-    return paths.keySet();
-  }
-
   @Override
   public void close() {
     closed = true;
