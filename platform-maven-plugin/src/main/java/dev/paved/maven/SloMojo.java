@@ -1,6 +1,8 @@
 package dev.paved.maven;
 
 import dev.paved.core.Platform;
+import dev.paved.slo.GrafanaDashboard;
+import dev.paved.slo.OpenSlo;
 import dev.paved.slo.PrometheusRules;
 import dev.paved.slo.Slo;
 import java.io.IOException;
@@ -16,7 +18,9 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
 /**
  * {@code paved:slo} — writes the Prometheus rules of the service's SLOs (multi-window
  * multi-burn-rate alerts and their recording rules) to {@code target/platform/slo.rules.yml} and
- * as a {@code PrometheusRule} resource to {@code target/platform/slo-prometheusrule.yaml}. Bad SLO
+ * as a {@code PrometheusRule} resource to {@code target/platform/slo-prometheusrule.yaml}, the
+ * OpenSLO v1 documents to {@code openslo.yaml} and a Grafana dashboard to {@code
+ * grafana-dashboard.json}. Bad SLO
  * declarations fail the build naming the SLO and the fix; a service without SLOs gets no files.
  */
 @Mojo(name = "slo", defaultPhase = LifecyclePhase.PREPARE_PACKAGE, requiresDependencyResolution = ResolutionScope.RUNTIME, threadSafe = true)
@@ -31,6 +35,8 @@ public final class SloMojo extends ServiceMojo {
     Files.createDirectories(out);
     Files.writeString(out.resolve("slo.rules.yml"), PrometheusRules.rulesFile(service.descriptor(), slos), StandardCharsets.UTF_8);
     Files.writeString(out.resolve("slo-prometheusrule.yaml"), PrometheusRules.prometheusRule(service.descriptor(), slos), StandardCharsets.UTF_8);
-    getLog().info("Wrote the rules of " + slos.size() + " SLOs to " + out);
+    Files.writeString(out.resolve("openslo.yaml"), OpenSlo.documents(service.descriptor(), slos), StandardCharsets.UTF_8);
+    Files.writeString(out.resolve("grafana-dashboard.json"), GrafanaDashboard.json(service.descriptor(), slos), StandardCharsets.UTF_8);
+    getLog().info("Wrote the rules, OpenSLO documents and dashboard of " + slos.size() + " SLOs to " + out);
   }
 }

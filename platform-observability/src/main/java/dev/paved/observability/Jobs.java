@@ -14,15 +14,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs scheduled jobs as root spans ({@code job nightly-report}) with {@code paved.job.duration}
- * by job and outcome, counted as in-flight work so that graceful shutdown waits for a running job.
+ * by job and outcome, counted as in-flight work so that graceful shutdown waits for a running job,
+ * and {@code paved.job.last_success.timestamp} (seconds since the epoch) by job, from which job
+ * freshness is measured.
  */
 public final class Jobs {
   static final String DURATION = "paved.job.duration";
+  static final String LAST_SUCCESS = "paved.job.last_success.timestamp";
   private static final AttributeKey<String> JOB_NAME = AttributeKey.stringKey("job.name");
 
   private final Tracer tracer;
   private final MeterRegistry registry;
   private final InFlight inFlight;
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong> lastSuccess =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   Jobs(Tracer tracer, MeterRegistry registry, InFlight inFlight) {
     this.tracer = tracer;
@@ -38,7 +43,9 @@ public final class Jobs {
     String outcome = "success";
     try (Scope scope = span.makeCurrent(); InFlight.Ticket ticket = inFlight.begin()) {
       try {
-        return job.call();
+        T result = job.call();
+        tracked(name).set(System.currentTimeMillis());
+        return result;
       } catch (Exception | Error e) {
         outcome = "failure";
         span.recordException(e);
@@ -55,6 +62,40 @@ public final class Jobs {
         span.end();
       }
     }
+  }
+
+  /**
+   * Starts measuring the freshness of job {@code name} now: its {@code
+   * paved.job.last_success.timestamp} exists from this moment, counting a job that has not yet run
+   * in this process as having succeeded at this moment (it gets one whole interval to run). A job's
+   * first successful run does the same by itself.
+   */
+  public void track(String name) {
+    tracked(name);
+  }
+
+  /** When job {@code name} last succeeded in this process (or {@link #track} was called), in epoch milliseconds. */
+  public java.util.OptionalLong lastSuccessMillis(String name) {
+    java.util.concurrent.atomic.AtomicLong t = lastSuccess.get(name);
+    return t == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(t.get());
+  }
+
+  private java.util.concurrent.atomic.AtomicLong tracked(String name) {
+    java.util.concurrent.atomic.AtomicLong t = lastSuccess.get(name);
+    if (t != null) {
+      return t;
+    }
+    return lastSuccess.computeIfAbsent(
+        name,
+        n -> {
+          java.util.concurrent.atomic.AtomicLong at = new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+          io.micrometer.core.instrument.Gauge.builder(LAST_SUCCESS, at, a -> a.get() / 1000.0)
+              .description("When the job last succeeded, in seconds since the epoch (the process start when it has not run yet)")
+              .baseUnit("seconds")
+              .tag("job.name", n)
+              .register(registry);
+          return at;
+        });
   }
 
   /** A {@link Runnable} for a scheduler that runs {@code job} with {@link #run}; failures are recorded, not rethrown. */

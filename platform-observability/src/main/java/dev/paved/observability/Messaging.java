@@ -35,6 +35,8 @@ public final class Messaging {
   private final RedMeters processDuration;
   private final RedMeters clientDuration;
   private final InFlight inFlight;
+  /** Replaced whole when a listener is added; the processing path reads one volatile field. */
+  private volatile MessageProcessListener[] listeners = new MessageProcessListener[0];
 
   Messaging(ContextPropagators propagators, Tracer tracer, MeterRegistry registry, int maxSeries, InFlight inFlight) {
     this.propagators = propagators;
@@ -43,6 +45,13 @@ public final class Messaging {
     List<String> labels = List.of("messaging.system", "messaging.destination.name", "messaging.operation.name", "error.type");
     this.processDuration = new RedMeters(registry, PROCESS_DURATION, "Duration of processing one message", labels, maxSeries);
     this.clientDuration = new RedMeters(registry, CLIENT_DURATION, "Duration of a messaging client operation", labels, maxSeries);
+  }
+
+  /** Tells {@code listener} of every message processed from now on. */
+  public synchronized void addProcessListener(MessageProcessListener listener) {
+    MessageProcessListener[] next = java.util.Arrays.copyOf(listeners, listeners.length + 1);
+    next[next.length - 1] = java.util.Objects.requireNonNull(listener, "listener");
+    listeners = next;
   }
 
   /** Writes the current context into {@code headers}. */
@@ -114,7 +123,15 @@ public final class Messaging {
         span.setAttribute(HttpInstrumentation.ERROR_TYPE, errorType);
         throw e;
       } finally {
-        processDuration.record(System.nanoTime() - start, system, destination, "process", errorType, "");
+        long nanos = System.nanoTime() - start;
+        processDuration.record(nanos, system, destination, "process", errorType, "");
+        for (MessageProcessListener listener : listeners) {
+          try {
+            listener.onMessageProcessed(destination, !errorType.isEmpty(), nanos);
+          } catch (RuntimeException ignored) {
+            // A listener never changes the outcome of processing.
+          }
+        }
         span.end();
       }
     }

@@ -38,6 +38,8 @@ public final class Observability {
   private final SdkTelemetry sdkTelemetry;
   private final Messaging messaging;
   private final Jobs jobs;
+  /** The templates of {@code platform.observability.http.routes}, when declared. */
+  @Nullable Routes routes;
 
   Observability(
       OpenTelemetry openTelemetry,
@@ -71,6 +73,26 @@ public final class Observability {
    */
   public static List<Double> durationBucketsSeconds() {
     return RedMeters.BUCKETS;
+  }
+
+  /**
+   * Adds bucket boundaries to {@code http.server.request.duration} so that each of {@code
+   * thresholds} (a latency SLO's) is measured exactly; platform-slo calls it at start-up.
+   *
+   * @throws IllegalStateException when server requests were already measured
+   */
+  public void alignServerDurationBuckets(java.util.Collection<java.time.Duration> thresholds) {
+    http.serverDuration.align(thresholds);
+  }
+
+  /** The bucket boundaries, in seconds, of {@code http.server.request.duration} now (after alignment). */
+  public List<Double> serverDurationBucketsSeconds() {
+    return http.serverDuration.bucketsSeconds();
+  }
+
+  /** Tells {@code listener} of every message processed through {@link #messaging()} (and Kafka) from now on. */
+  public void addMessageProcessListener(MessageProcessListener listener) {
+    messaging.addProcessListener(listener);
   }
 
   /** Tells {@code listener} of every HTTP server request measured from now on. */
@@ -111,6 +133,30 @@ public final class Observability {
    */
   public com.sun.net.httpserver.Filter httpServerFilter(Routes routes) {
     return new JdkHttpServerFilter(http, routes, inFlight);
+  }
+
+  /**
+   * {@link #httpServerFilter(Routes)} with the routes declared in {@code
+   * platform.observability.http.routes}.
+   *
+   * @throws IllegalStateException when no routes are declared
+   */
+  public com.sun.net.httpserver.Filter httpServerFilter() {
+    return httpServerFilter(declaredRoutes());
+  }
+
+  /** {@link #servletFilter(Routes)} with the routes declared in {@code platform.observability.http.routes}. */
+  public ServletFilter servletFilter() {
+    return servletFilter(declaredRoutes());
+  }
+
+  private Routes declaredRoutes() {
+    Routes r = routes;
+    if (r == null) {
+      throw new IllegalStateException(
+          "no routes declared: set platform.observability.http.routes (such as [/api/orders/{id}, /api/orders]) or pass Routes.of(...)");
+    }
+    return r;
   }
 
   /**

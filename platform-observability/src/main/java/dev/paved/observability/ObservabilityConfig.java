@@ -102,6 +102,17 @@ public final class ObservabilityConfig {
       ConfigKey.integer("platform.observability.metrics.max-series-per-meter", 1, 100_000)
           .withDefault("1000")
           .withDescription("Distinct label sets per RED meter; more collapse into one overflow series.");
+  public static final ConfigKey<List<String>> HTTP_ROUTES =
+      ConfigKey.custom(
+              "platform.observability.http.routes",
+              "a list of route templates such as /api/orders/{id}",
+              s -> {
+                List<String> templates = ConfigKey.list("x").parse(s);
+                Routes.of(templates.toArray(new String[0])); // checks each template
+                return templates;
+              })
+          .withDescription(
+              "The service's route templates (http.route), used by httpServerFilter() and servletFilter() without arguments; SLOs naming a route are checked against them.");
   public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT =
       ConfigKey.duration("platform.observability.shutdown-timeout")
           .withDefault("10s")
@@ -120,6 +131,6 @@ public final class ObservabilityConfig {
   public static List<ConfigKey<?>> keys() {
     return List.of(
         SAMPLER_RATIO, PROPAGATORS, TRACES_BUFFER, OTLP_ENDPOINT, OTLP_PROTOCOL, OTLP_TIMEOUT, OTLP_LOGS, OTLP_METRICS, OTLP_METRICS_STEP, JVM_METRICS, MAX_SERIES,
-        SHUTDOWN_TIMEOUT, OTEL_PROPERTIES);
+        HTTP_ROUTES, SHUTDOWN_TIMEOUT, OTEL_PROPERTIES);
   }
 }

@@ -176,6 +176,15 @@ public final class ObservabilityModule implements PlatformModule {
     Observability observability =
         new Observability(
             openTelemetry, meters, spansBuffer, config.get(ObservabilityConfig.MAX_SERIES), context.inFlight(), counting, sdkTelemetry);
+    List<String> routes = config.getList(ObservabilityConfig.HTTP_ROUTES.name());
+    if (!routes.isEmpty()) {
+      try {
+        observability.routes = Routes.of(routes.toArray(new String[0]));
+      } catch (IllegalArgumentException e) {
+        throw new dev.paved.core.ConfigException(
+            List.of(new dev.paved.core.ConfigProblem(ObservabilityConfig.HTTP_ROUTES.name(), "configuration", String.valueOf(e.getMessage()), "write each route as a path template such as /api/orders/{id}")));
+      }
+    }
     context.register(Observability.class, observability);
     // Published by their library types too, so modules that must not depend on this one (config,
     // catalog) can still record metrics and span events when observability is present.

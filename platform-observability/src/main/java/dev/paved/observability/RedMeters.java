@@ -30,7 +30,9 @@ final class RedMeters {
   private final int maxSeries;
   private final Map<LabelKey, Timer> timers = new ConcurrentHashMap<>();
   private final ThreadLocal<LabelKey> scratch;
-  private final Timer overflowTimer;
+  /** Bucket boundaries; only changed by {@link #align} before the first series exists. */
+  private volatile Duration[] buckets = toDurations(BUCKETS);
+  private volatile Timer overflowTimer;
   private final Counter overflowCount;
 
   RedMeters(MeterRegistry registry, String name, String description, List<String> labelNames, int maxSeries) {
@@ -121,8 +123,39 @@ final class RedMeters {
     for (int i = 0; i < labelNames.size(); i++) {
       tags = tags.and(labelNames.get(i), values.get(i));
     }
-    Duration[] slos = BUCKETS.stream().map(s -> Duration.ofNanos((long) (s * 1e9))).toArray(Duration[]::new);
-    return Timer.builder(name).description(description).tags(tags).serviceLevelObjectives(slos).register(registry);
+    return Timer.builder(name).description(description).tags(tags).serviceLevelObjectives(buckets).register(registry);
+  }
+
+  private static Duration[] toDurations(List<Double> seconds) {
+    return seconds.stream().map(s -> Duration.ofNanos(Math.round(s * 1e9))).toArray(Duration[]::new);
+  }
+
+  /**
+   * Adds {@code extra} to the bucket boundaries so each is measured exactly (an SLO's latency
+   * threshold). Only before the first measurement: every series of a meter has the same buckets.
+   *
+   * @throws IllegalStateException when a series has already been recorded
+   */
+  synchronized void align(java.util.Collection<Duration> extra) {
+    java.util.TreeSet<Duration> all = new java.util.TreeSet<>(List.of(buckets));
+    if (all.containsAll(extra)) {
+      return;
+    }
+    if (!timers.isEmpty()) {
+      throw new IllegalStateException(
+          "cannot add bucket boundaries " + extra + " to " + name + ": requests were already measured; align the buckets before serving traffic");
+    }
+    all.addAll(extra);
+    buckets = all.toArray(new Duration[0]);
+    registry.remove(overflowTimer);
+    String[] overflow = new String[labelNames.size()];
+    java.util.Arrays.fill(overflow, OVERFLOW);
+    overflowTimer = build(List.of(overflow));
+  }
+
+  /** The bucket boundaries in seconds. */
+  List<Double> bucketsSeconds() {
+    return java.util.Arrays.stream(buckets).map(d -> d.toNanos() / 1e9).toList();
   }
 
   int series() {

@@ -19,8 +19,10 @@ import java.util.Locale;
  * burns in an hour (1h and 5m windows, 14.4x) or 5% in six hours (6h and 30m, 6x); open a ticket
  * when 10% burns in a day (1d and 2h, 3x) or in three days (3d and 6h, 1x). For 28- and 7-day
  * windows the factors scale with the window. They query exactly the series platform-observability
- * exports: {@code http_server_request_duration_seconds_count} and {@code _bucket}, with its
- * {@code service_name}, {@code http_route} and {@code http_response_status_code} labels.
+ * exports: {@code http_server_request_duration_seconds_count} and {@code _bucket} (with its {@code
+ * service_name}, {@code http_route} and {@code http_response_status_code} labels), {@code
+ * messaging_process_duration_seconds_count} (with {@code messaging_destination_name} and {@code
+ * error_type}) and {@code paved_job_last_success_timestamp_seconds} (with {@code job_name}).
  */
 public final class PrometheusRules {
   /** The recording windows. */
@@ -130,16 +132,65 @@ public final class PrometheusRules {
     return groups;
   }
 
-  /** The share of bad requests over window {@code w}. */
+  /** The share of bad events over window {@code w}. */
   static String errorRatio(ServiceDescriptor d, Slo slo, String w) {
-    String selector = "service_name=\"" + d.name() + "\"" + (slo.route() == null ? "" : ",http_route=\"" + slo.route() + "\"");
-    String total = "sum(rate(http_server_request_duration_seconds_count{" + selector + "}[" + w + "]))";
-    if (slo.kind() == Slo.Kind.AVAILABILITY) {
-      return "sum(rate(http_server_request_duration_seconds_count{" + selector + ",http_response_status_code=~\"5..\"}[" + w + "])) / " + total;
+    String service = "service_name=\"" + d.name() + "\"";
+    switch (slo.kind()) {
+      case MESSAGING -> {
+        String selector = service + (slo.destination() == null ? "" : ",messaging_destination_name=\"" + slo.destination() + "\"");
+        return "sum(rate(messaging_process_duration_seconds_count{" + selector + ",error_type!=\"\"}[" + w + "])) / sum(rate(messaging_process_duration_seconds_count{" + selector + "}[" + w + "]))";
+      }
+      case FRESHNESS -> {
+        // One sample a minute: 1 when the job's last success (on any instance) is older than the
+        // max age. Averaged over the window, it is the share of stale minutes.
+        long maxAge = java.util.Objects.requireNonNull(slo.threshold()).toSeconds();
+        return "avg_over_time(((time() - max(paved_job_last_success_timestamp_seconds{" + service + ",job_name=\"" + slo.job() + "\"})) > bool " + maxAge + ")[" + w + ":1m])";
+      }
+      default -> {
+        String selector = service + (slo.route() == null ? "" : ",http_route=\"" + slo.route() + "\"");
+        String total = "sum(rate(http_server_request_duration_seconds_count{" + selector + "}[" + w + "]))";
+        if (slo.kind() == Slo.Kind.AVAILABILITY) {
+          return "sum(rate(http_server_request_duration_seconds_count{" + selector + ",http_response_status_code=~\"5..\"}[" + w + "])) / " + total;
+        }
+        String good = "sum(rate(http_server_request_duration_seconds_bucket{" + selector + ",le=\"" + le(java.util.Objects.requireNonNull(slo.threshold())) + "\"}[" + w + "]))";
+        return "(" + total + " - " + good + ") / " + total;
+      }
     }
-    double le = java.util.Objects.requireNonNull(slo.threshold()).toNanos() / 1e9;
-    String good = "sum(rate(http_server_request_duration_seconds_bucket{" + selector + ",le=\"" + number(le) + "\"}[" + w + "]))";
-    return "(" + total + " - " + good + ") / " + total;
+  }
+
+  /**
+   * For counter-based SLIs (all but freshness): the PromQL of bad and total events as raw counter
+   * sums, for OpenSLO's ratio metric.
+   */
+  static String[] badAndTotal(ServiceDescriptor d, Slo slo) {
+    String service = "service_name=\"" + d.name() + "\"";
+    switch (slo.kind()) {
+      case MESSAGING -> {
+        String selector = service + (slo.destination() == null ? "" : ",messaging_destination_name=\"" + slo.destination() + "\"");
+        return new String[] {
+          "sum(messaging_process_duration_seconds_count{" + selector + ",error_type!=\"\"})", "sum(messaging_process_duration_seconds_count{" + selector + "})"
+        };
+      }
+      case AVAILABILITY -> {
+        String selector = service + (slo.route() == null ? "" : ",http_route=\"" + slo.route() + "\"");
+        return new String[] {
+          "sum(http_server_request_duration_seconds_count{" + selector + ",http_response_status_code=~\"5..\"})", "sum(http_server_request_duration_seconds_count{" + selector + "})"
+        };
+      }
+      case LATENCY -> {
+        String selector = service + (slo.route() == null ? "" : ",http_route=\"" + slo.route() + "\"");
+        String total = "sum(http_server_request_duration_seconds_count{" + selector + "})";
+        return new String[] {
+          total + " - sum(http_server_request_duration_seconds_bucket{" + selector + ",le=\"" + le(java.util.Objects.requireNonNull(slo.threshold())) + "\"})", total
+        };
+      }
+      default -> throw new IllegalArgumentException("no counters for " + slo.kind().id());
+    }
+  }
+
+  /** A bucket boundary as the Prometheus text format writes it ({@code Double.toString}: 0.25, 1.0). */
+  static String le(java.time.Duration threshold) {
+    return Double.toString(threshold.toNanos() / 1e9);
   }
 
   private static String capitalize(String s) {

@@ -4,7 +4,6 @@ import dev.paved.core.ConfigException;
 import dev.paved.core.ConfigProblem;
 import dev.paved.core.ConfigValue;
 import dev.paved.core.PlatformConfig;
-import dev.paved.observability.Observability;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,19 +12,49 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One service level objective: what is good (availability: not 5xx; latency: at or under a
- * threshold), the target share of good requests, and the rolling window.
+ * One service level objective: what is good, the target share of good events, and the rolling
+ * window.
+ *
+ * <ul>
+ *   <li>availability: an HTTP server request that is not 5xx ({@code http.server.request.duration});
+ *   <li>latency: an HTTP server request at or under {@code threshold};
+ *   <li>messaging: a message processed without error ({@code messaging.process.duration});
+ *   <li>freshness: a minute in which scheduled job {@code job} last succeeded at most {@code
+ *       threshold} ago ({@code paved.job.last_success.timestamp}).
+ * </ul>
  *
  * @param objective the target as a fraction, such as 0.999
- * @param route the {@code http.route} it covers, or null for every route
- * @param threshold for latency, the bucket boundary a good request is at or under
+ * @param route for availability and latency, the {@code http.route} it covers, or null for every route
+ * @param threshold for latency, the bucket boundary a good request is at or under; for freshness,
+ *     the most time allowed since the job's last success
+ * @param destination for messaging, the {@code messaging.destination.name} it covers, or null for all
+ * @param job for freshness, the {@code job.name}
  */
-public record Slo(String name, Kind kind, double objective, Window window, @Nullable String route, @Nullable Duration threshold) {
+public record Slo(
+    String name,
+    Kind kind,
+    double objective,
+    Window window,
+    @Nullable String route,
+    @Nullable Duration threshold,
+    @Nullable String destination,
+    @Nullable String job) {
 
-  /** What a good request is. */
+  /** An HTTP SLO (availability or latency). */
+  public Slo(String name, Kind kind, double objective, Window window, @Nullable String route, @Nullable Duration threshold) {
+    this(name, kind, objective, window, route, threshold, null, null);
+  }
+
+  /** What a good event is. */
   public enum Kind {
     AVAILABILITY,
-    LATENCY
+    LATENCY,
+    MESSAGING,
+    FRESHNESS;
+
+    public String id() {
+      return name().toLowerCase(Locale.ROOT);
+    }
   }
 
   /** The rolling windows allowed. */
@@ -49,10 +78,13 @@ public record Slo(String name, Kind kind, double objective, Window window, @Null
     }
   }
 
-  /** The error budget: the share of requests allowed to be bad. */
+  /** The error budget: the share of events allowed to be bad. */
   public double errorBudget() {
     return 1 - objective;
   }
+
+  /** The key under which the routes are declared. */
+  static final String ROUTES_KEY = "platform.observability.http.routes";
 
   /**
    * The SLOs declared under {@code platform.slo.objectives.<name>}.
@@ -67,12 +99,13 @@ public record Slo(String name, Kind kind, double objective, Window window, @Null
       Kind kind = null;
       Optional<ConfigValue> k = config.value(p + "kind");
       if (k.isEmpty()) {
-        problems.add(new ConfigProblem(p + "kind", "not set", "SLO '" + name + "' has no kind", "set it to availability or latency"));
+        problems.add(new ConfigProblem(p + "kind", "not set", "SLO '" + name + "' has no kind", "set it to availability, latency, messaging or freshness"));
       } else {
         try {
           kind = Kind.valueOf(k.get().value().strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-          problems.add(new ConfigProblem(p + "kind", k.get().source(), "SLO '" + name + "': unknown kind '" + k.get().value() + "'", "use availability or latency"));
+          problems.add(
+              new ConfigProblem(p + "kind", k.get().source(), "SLO '" + name + "': unknown kind '" + k.get().value() + "'", "use availability, latency, messaging or freshness"));
         }
       }
       double objective = Double.NaN;
@@ -106,30 +139,64 @@ public record Slo(String name, Kind kind, double objective, Window window, @Null
           window = found;
         }
       }
+      // Which keys each kind takes; any other is a mistake worth naming.
+      List<String> allowed =
+          kind == null
+              ? List.of("route", "threshold", "destination", "job", "max-age")
+              : switch (kind) {
+                case AVAILABILITY -> List.of("route");
+                case LATENCY -> List.of("route", "threshold");
+                case MESSAGING -> List.of("destination");
+                case FRESHNESS -> List.of("job", "max-age");
+              };
+      for (String key : List.of("route", "threshold", "destination", "job", "max-age")) {
+        Optional<ConfigValue> v = config.value(p + key);
+        if (v.isPresent() && !allowed.contains(key) && kind != null) {
+          problems.add(
+              new ConfigProblem(p + key, v.get().source(), kind.id() + " SLO '" + name + "' takes no " + key, "remove it; a " + kind.id() + " SLO takes " + (allowed.isEmpty() ? "none" : String.join(", ", allowed))));
+        }
+      }
+      String route = kind == Kind.AVAILABILITY || kind == Kind.LATENCY ? checkRoute(config, name, p, problems) : null;
       Duration threshold = null;
-      Optional<ConfigValue> t = config.value(p + "threshold");
       if (kind == Kind.LATENCY) {
-        if (t.isEmpty()) {
-          problems.add(new ConfigProblem(p + "threshold", "not set", "latency SLO '" + name + "' has no threshold", "set a duration that is a bucket boundary, such as 250ms"));
-        } else {
-          Duration d = dev.paved.core.ConfigKey.duration(p + "threshold").parse(t.get().value());
-          double seconds = d.toNanos() / 1e9;
-          if (Observability.durationBucketsSeconds().stream().noneMatch(b -> Math.abs(b - seconds) < 1e-9)) {
+        threshold = duration(config, p + "threshold", "latency SLO '" + name + "'", problems, "300ms");
+        if (threshold != null) {
+          String why = thresholdProblem(threshold);
+          if (why != null) {
             problems.add(
                 new ConfigProblem(
                     p + "threshold",
-                    t.get().source(),
-                    "latency SLO '" + name + "': " + t.get().value() + " is not a bucket boundary of http.server.request.duration, so it cannot be measured exactly",
-                    "use one of " + bucketList() + " (seconds)"));
-          } else {
-            threshold = d;
+                    config.value(p + "threshold").map(ConfigValue::source).orElse(""),
+                    "latency SLO '" + name + "': threshold " + config.getString(p + "threshold").orElse("") + " " + why,
+                    "use whole milliseconds from 1ms to 60s, such as 300ms"));
+            threshold = null;
           }
         }
-      } else if (t.isPresent() && kind == Kind.AVAILABILITY) {
-        problems.add(new ConfigProblem(p + "threshold", t.get().source(), "availability SLO '" + name + "' has a threshold", "remove it, or make the SLO a latency SLO"));
       }
-      if (kind != null && !Double.isNaN(objective) && objective > 0 && objective < 100) {
-        out.add(new Slo(name, kind, objective / 100, window, config.getString(p + "route").orElse(null), threshold));
+      String job = null;
+      if (kind == Kind.FRESHNESS) {
+        job = config.getString(p + "job").map(String::strip).filter(j -> !j.isEmpty()).orElse(null);
+        if (job == null) {
+          problems.add(new ConfigProblem(p + "job", "not set", "freshness SLO '" + name + "' names no job", "set job to the name the job runs under (Jobs.run(name, ...))"));
+        }
+        threshold = duration(config, p + "max-age", "freshness SLO '" + name + "'", problems, "2h");
+        if (threshold != null && (threshold.compareTo(Duration.ofMinutes(1)) < 0 || threshold.compareTo(Duration.ofDays(window.days())) > 0)) {
+          problems.add(
+              new ConfigProblem(
+                  p + "max-age",
+                  config.value(p + "max-age").map(ConfigValue::source).orElse(""),
+                  "freshness SLO '" + name + "': max-age " + threshold + " is outside 1 minute to the window (" + window.label() + ")",
+                  "freshness is measured per minute: use at least 1m"));
+          threshold = null;
+        }
+      }
+      String destination = kind == Kind.MESSAGING ? config.getString(p + "destination").map(String::strip).filter(d -> !d.isEmpty()).orElse(null) : null;
+      boolean complete = switch (kind == null ? Kind.AVAILABILITY : kind) {
+        case LATENCY, FRESHNESS -> threshold != null;
+        default -> true;
+      };
+      if (kind != null && complete && !Double.isNaN(objective) && objective > 0 && objective < 100) {
+        out.add(new Slo(name, kind, objective / 100, window, route, threshold, destination, job));
       }
     }
     if (!problems.isEmpty()) {
@@ -138,11 +205,71 @@ public record Slo(String name, Kind kind, double objective, Window window, @Null
     return List.copyOf(out);
   }
 
-  private static String bucketList() {
-    StringBuilder sb = new StringBuilder();
-    for (double b : Observability.durationBucketsSeconds()) {
-      sb.append(sb.length() == 0 ? "" : ", ").append(b);
+  private static @Nullable Duration duration(PlatformConfig config, String key, String what, List<ConfigProblem> problems, String example) {
+    Optional<ConfigValue> v = config.value(key);
+    String last = key.substring(key.lastIndexOf('.') + 1);
+    if (v.isEmpty()) {
+      problems.add(new ConfigProblem(key, "not set", what + " has no " + last, "set a duration such as " + example));
+      return null;
     }
-    return sb.toString();
+    try {
+      return dev.paved.core.ConfigKey.duration(key).parse(v.get().value());
+    } catch (IllegalArgumentException e) {
+      problems.add(new ConfigProblem(key, v.get().source(), what + ": " + last + " '" + v.get().value() + "' is not a duration", "write it as " + example));
+      return null;
+    }
+  }
+
+  /** The SLO's route, checked against the declared routes, or null for every route. */
+  private static @Nullable String checkRoute(PlatformConfig config, String name, String p, List<ConfigProblem> problems) {
+    Optional<ConfigValue> r = config.value(p + "route");
+    if (r.isEmpty()) {
+      return null;
+    }
+    String route = r.get().value().strip();
+    List<String> declared = config.getList(ROUTES_KEY);
+    if (declared.isEmpty()) {
+      problems.add(
+          new ConfigProblem(
+              p + "route",
+              r.get().source(),
+              "SLO '" + name + "' covers route '" + route + "', but the service declares no routes, so it cannot be checked",
+              "list the service's route templates in " + ROUTES_KEY + " (and use Observability.httpServerFilter() without arguments)"));
+      return null;
+    }
+    if (!declared.contains(route)) {
+      problems.add(
+          new ConfigProblem(
+              p + "route", r.get().source(), "SLO '" + name + "': unknown route '" + route + "'", "use one of the routes declared in " + ROUTES_KEY + ": " + String.join(", ", declared)));
+      return null;
+    }
+    return route;
+  }
+
+  /** The largest latency threshold: beyond it, a request is a timeout rather than slow. */
+  static final Duration MAX_THRESHOLD = Duration.ofSeconds(60);
+
+  /**
+   * Why {@code d} cannot be a latency threshold, or null. Every accepted threshold becomes a bucket
+   * boundary of {@code http.server.request.duration} (platform-observability's buckets are aligned
+   * at start-up), so it is measured exactly in process and in Prometheus; whole milliseconds keep
+   * the {@code le} label short and exact.
+   */
+  static @Nullable String thresholdProblem(Duration d) {
+    if (d.isNegative() || d.isZero()) {
+      return "is not positive";
+    }
+    if (d.compareTo(MAX_THRESHOLD) > 0) {
+      return "is above 60s";
+    }
+    if (d.toNanos() % 1_000_000 != 0) {
+      return "is not a whole number of milliseconds, so it cannot be a histogram bucket boundary";
+    }
+    return null;
+  }
+
+  /** The latency thresholds of {@code slos}: the bucket boundaries they need. */
+  public static List<Duration> thresholds(List<Slo> slos) {
+    return slos.stream().filter(s -> s.kind() == Kind.LATENCY).map(Slo::threshold).filter(java.util.Objects::nonNull).map(java.util.Objects::requireNonNull).distinct().toList();
   }
 }

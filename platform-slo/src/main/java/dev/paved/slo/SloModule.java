@@ -51,13 +51,30 @@ public final class SloModule implements PlatformModule {
     List<Slo> slos = Slo.fromConfig(context.config());
     List<SloTracker> trackers = new java.util.ArrayList<>();
     Observability obs = context.component(Observability.class).orElseThrow();
+    // Each latency threshold becomes a bucket boundary, so Prometheus measures it exactly too.
+    obs.alignServerDurationBuckets(Slo.thresholds(slos));
     for (Slo s : slos) {
-      SloTracker t = new SloTracker(s, clock);
+      SloTracker t;
+      switch (s.kind()) {
+        case AVAILABILITY, LATENCY -> {
+          t = new SloTracker(s, clock);
+          obs.addServerRequestListener(t);
+        }
+        case MESSAGING -> {
+          t = new SloTracker(s, clock);
+          obs.addMessageProcessListener(t);
+        }
+        case FRESHNESS -> {
+          String job = java.util.Objects.requireNonNull(s.job());
+          obs.jobs().track(job);
+          t = new SloTracker(s, clock, () -> obs.jobs().lastSuccessMillis(job));
+        }
+        default -> throw new IllegalStateException(s.kind().toString());
+      }
       trackers.add(t);
-      obs.addServerRequestListener(t);
       MeterRegistry registry = obs.meterRegistry();
       Gauge.builder("slo.error_budget.remaining", t, SloTracker::budgetRemaining)
-          .description("Share of the SLO window's error budget left (1 whole, 0 spent), from this instance's requests")
+          .description("Share of the SLO window's error budget left (1 whole, 0 spent), from this instance's events")
           .tag("slo", s.name())
           .register(registry);
       for (java.time.Duration w : SloTracker.WINDOWS) {
@@ -67,6 +84,7 @@ public final class SloModule implements PlatformModule {
             .register(registry);
       }
     }
+    publish(context, slos, obs.meterRegistry());
     if (!trackers.isEmpty()) {
       java.util.concurrent.ScheduledExecutorService ticker =
           java.util.concurrent.Executors.newSingleThreadScheduledExecutor(new dev.paved.core.internal.DaemonThreadFactory("paved-slo"));
@@ -88,14 +106,20 @@ public final class SloModule implements PlatformModule {
           Map<String, Object> m = new LinkedHashMap<>();
           for (Slo s : slos) {
             Map<String, Object> one = new LinkedHashMap<>();
-            one.put("kind", s.kind().name().toLowerCase(java.util.Locale.ROOT));
+            one.put("kind", s.kind().id());
             one.put("objective", s.objective() * 100);
             one.put("window", s.window().label());
             if (s.route() != null) {
               one.put("route", s.route());
             }
             if (s.threshold() != null) {
-              one.put("threshold", String.valueOf(s.threshold()));
+              one.put(s.kind() == Slo.Kind.FRESHNESS ? "maxAge" : "threshold", String.valueOf(s.threshold()));
+            }
+            if (s.destination() != null) {
+              one.put("destination", s.destination());
+            }
+            if (s.job() != null) {
+              one.put("job", s.job());
             }
             m.put(s.name(), one);
           }
@@ -103,8 +127,50 @@ public final class SloModule implements PlatformModule {
         });
   }
 
+  private @org.jspecify.annotations.Nullable RulesPublisher publisher;
+
+  /** Publishes the rules in the background when a rules directory is configured; never blocks start-up. */
+  private void publish(ModuleContext context, List<Slo> slos, MeterRegistry registry) {
+    java.util.Optional<String> dir = context.config().find(SloSettings.RULES_DIRECTORY);
+    if (dir.isEmpty() || slos.isEmpty()) {
+      if (context.config().find(SloSettings.RELOAD_URL).isPresent()) {
+        org.slf4j.LoggerFactory.getLogger(SloModule.class).warn("platform.slo.publish.reload-url is set without platform.slo.publish.rules-directory; nothing is published");
+      }
+      return;
+    }
+    RulesPublisher p =
+        new RulesPublisher(
+            PrometheusRules.rulesFile(context.descriptor(), slos),
+            java.nio.file.Path.of(dir.get()),
+            context.descriptor().name(),
+            context.config().find(SloSettings.RELOAD_URL).orElse(null),
+            context.config().get(SloSettings.PUBLISH_TIMEOUT));
+    io.micrometer.core.instrument.FunctionCounter.builder("slo.rules.publish", p.successes, java.util.concurrent.atomic.AtomicLong::get)
+        .description("Attempts to publish the SLO rules (write the file, reload Prometheus), by outcome; failures are retried with backoff")
+        .tag("outcome", "success")
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("slo.rules.publish", p.failures, java.util.concurrent.atomic.AtomicLong::get)
+        .description("Attempts to publish the SLO rules (write the file, reload Prometheus), by outcome; failures are retried with backoff")
+        .tag("outcome", "failure")
+        .register(registry);
+    this.publisher = p;
+    Thread thread = new dev.paved.core.internal.DaemonThreadFactory("paved-slo-publish").newThread(p);
+    this.publishThread = thread;
+    thread.start();
+  }
+
+  private @org.jspecify.annotations.Nullable Thread publishThread;
+
   @Override
   public void stop() {
+    RulesPublisher p = publisher;
+    if (p != null) {
+      p.close();
+    }
+    Thread pt = publishThread;
+    if (pt != null) {
+      pt.interrupt();
+    }
     java.util.concurrent.ScheduledExecutorService t = ticker;
     if (t != null) {
       t.shutdownNow();

@@ -1,5 +1,6 @@
 package dev.paved.slo;
 
+import dev.paved.observability.MessageProcessListener;
 import dev.paved.observability.ServerRequestListener;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,13 +10,15 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * One SLO's budget, tracked in process from the service's own requests in bounded memory: one
- * slot per minute of the SLO window (43,200 for 30 days), each a count of requests and of bad
- * ones. Recording is two atomic increments and allocates nothing; burn rates and the remaining
+ * One SLO's budget, tracked in process from the service's own events in bounded memory: one
+ * slot per minute of the SLO window (43,200 for 30 days), each a count of events and of bad
+ * ones. Events are HTTP server requests (availability, latency), processed messages (messaging),
+ * or, for freshness, one sample a minute: bad when the job's last success is older than its
+ * max age. Recording is two atomic increments and allocates nothing; burn rates and the remaining
  * budget are summed when read. With no traffic the budget is whole and every burn rate 0 — never
  * NaN, never an alarm.
  */
-final class SloTracker implements ServerRequestListener {
+final class SloTracker implements ServerRequestListener, MessageProcessListener {
   /** The burn-rate windows shown and exported. */
   static final List<Duration> WINDOWS =
       List.of(Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(6), Duration.ofDays(1), Duration.ofDays(3));
@@ -29,9 +32,18 @@ final class SloTracker implements ServerRequestListener {
   private final AtomicLongArray bad;
   /** The current minute, refreshed every second by {@link #tick()}: reading the clock costs more than the rest. */
   private volatile long currentMinute;
+  /** For freshness: when the job last succeeded (epoch millis), or empty when unknown. */
+  private final java.util.function.Supplier<java.util.OptionalLong> lastSuccess;
+  /** For freshness: the last minute sampled. */
+  private long sampledMinute = Long.MIN_VALUE;
 
   SloTracker(Slo slo, Clock clock) {
+    this(slo, clock, java.util.OptionalLong::empty);
+  }
+
+  SloTracker(Slo slo, Clock clock, java.util.function.Supplier<java.util.OptionalLong> lastSuccess) {
     this.slo = slo;
+    this.lastSuccess = lastSuccess;
     this.clock = clock;
     this.slots = slo.window().days() * 24 * 60;
     Duration t = slo.threshold();
@@ -45,9 +57,27 @@ final class SloTracker implements ServerRequestListener {
     tick();
   }
 
-  /** Refreshes the current minute; the module calls it every second, and every read calls it. */
+  /**
+   * Refreshes the current minute; the module calls it every second, and every read calls it. For a
+   * freshness SLO, the first tick of each minute records that minute's sample.
+   */
   void tick() {
-    currentMinute = clock.millis() / 60_000;
+    long now = clock.millis();
+    long minute = now / 60_000;
+    currentMinute = minute;
+    if (slo.kind() == Slo.Kind.FRESHNESS) {
+      sampleFreshness(minute, now);
+    }
+  }
+
+  private synchronized void sampleFreshness(long minute, long now) {
+    if (minute == sampledMinute) {
+      return;
+    }
+    sampledMinute = minute;
+    java.util.OptionalLong last = lastSuccess.get();
+    Duration maxAge = java.util.Objects.requireNonNull(slo.threshold());
+    record(last.isEmpty() || now - last.getAsLong() > maxAge.toMillis());
   }
 
   Slo slo() {
@@ -60,7 +90,23 @@ final class SloTracker implements ServerRequestListener {
     if (only != null && !only.equals(route)) {
       return;
     }
-    boolean isBad = slo.kind() == Slo.Kind.AVAILABILITY ? (status >= 500 || status <= 0) : durationNanos > thresholdNanos;
+    switch (slo.kind()) {
+      case AVAILABILITY -> record(status >= 500 || status <= 0);
+      case LATENCY -> record(durationNanos > thresholdNanos);
+      default -> {}
+    }
+  }
+
+  @Override
+  public void onMessageProcessed(String destination, boolean failed, long durationNanos) {
+    String only = slo.destination();
+    if (slo.kind() == Slo.Kind.MESSAGING && (only == null || only.equals(destination))) {
+      record(failed);
+    }
+  }
+
+  /** Counts one event in the current minute. */
+  void record(boolean isBad) {
     long minute = currentMinute;
     int slot = (int) (minute % slots);
     long seen = minuteOf.get(slot);
@@ -114,17 +160,24 @@ final class SloTracker implements ServerRequestListener {
 
   Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("kind", slo.kind().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("kind", slo.kind().id());
     m.put("objective", slo.objective() * 100);
     m.put("window", slo.window().label());
     if (slo.route() != null) {
       m.put("route", slo.route());
     }
+    if (slo.destination() != null) {
+      m.put("destination", slo.destination());
+    }
+    if (slo.job() != null) {
+      m.put("job", slo.job());
+    }
     Duration t = slo.threshold();
     if (t != null) {
-      m.put("thresholdMs", t.toMillis());
+      m.put(slo.kind() == Slo.Kind.FRESHNESS ? "maxAgeMs" : "thresholdMs", t.toMillis());
     }
     long[] c = counts(slots);
+    // Requests, messages, or for freshness minutes sampled; the field keeps its name for all kinds.
     m.put("requests", c[0]);
     m.put("bad", c[1]);
     m.put("errorBudgetRemaining", budgetRemaining());
