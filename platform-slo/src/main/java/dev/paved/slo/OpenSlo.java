@@ -66,7 +66,7 @@ public final class OpenSlo {
         cspec.put("severity", p.severity());
         ObjectNode c = cspec.putObject("condition");
         c.put("kind", "burnrate");
-        c.put("threshold", p.factor(slo.window().days()));
+        c.put("threshold", new java.math.BigDecimal(PrometheusRules.number(p.factor(slo.window().days()))));
         c.put("lookbackWindow", p.longWindow());
         c.put("alertAfter", p.forDuration());
         spec.putArray("notificationTargets").addObject().put("targetRef", team + "-" + p.severity());

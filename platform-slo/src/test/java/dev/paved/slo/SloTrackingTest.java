@@ -63,6 +63,7 @@ class SloTrackingTest {
             .property("platform.admin.bind-address", "127.0.0.1")
             .shutdownHook(false)
             .drain(Duration.ZERO)
+            .property("platform.observability.http.routes", "/api/orders/{id},/api/never-called")
             .property("platform.slo.objectives.availability.kind", "availability")
             .property("platform.slo.objectives.availability.objective", "99")
             .property("platform.slo.objectives.availability.route", "/api/orders/{id}")
@@ -81,7 +82,7 @@ class SloTrackingTest {
                 ex.close();
               })
           .getFilters()
-          .add(Observability.of(p).httpServerFilter(Routes.of("/api/orders/{id}")));
+          .add(Observability.of(p).httpServerFilter());
       server.start();
       int port = server.getAddress().getPort();
       try {
@@ -114,6 +115,109 @@ class SloTrackingTest {
       } finally {
         server.stop(0);
       }
+    }
+  }
+
+  private static Platform.Builder base(Clock clock) {
+    return Platform.builder()
+        .environment(Map.of())
+        .systemProperties(Map.of())
+        .discoverModules(false)
+        .serviceName("orders")
+        .adminPort(0)
+        .property("platform.admin.bind-address", "127.0.0.1")
+        .shutdownHook(false)
+        .drain(Duration.ZERO)
+        .module(new ObservabilityModule())
+        .module(new SloModule(clock));
+  }
+
+  @Test
+  void aLatencyThresholdBetweenStandardBucketsBecomesABucketBoundaryOfTheServerHistogram() throws Exception {
+    try (Platform p =
+        base(Clock.systemUTC())
+            .property("platform.observability.http.routes", "/api/orders/{id}")
+            .property("platform.slo.objectives.latency.kind", "latency")
+            .property("platform.slo.objectives.latency.objective", "99")
+            .property("platform.slo.objectives.latency.route", "/api/orders/{id}")
+            .property("platform.slo.objectives.latency.threshold", "300ms")
+            .start()) {
+      assertThat(Observability.of(p).serverDurationBucketsSeconds()).contains(0.25, 0.3, 0.5);
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server.createContext("/api/orders/", ex -> {
+        ex.sendResponseHeaders(200, -1);
+        ex.close();
+      }).getFilters().add(Observability.of(p).httpServerFilter());
+      server.start();
+      try {
+        get(server.getAddress().getPort(), "/api/orders/7");
+        String metrics = get(p.admin().port(), "/metrics");
+        // The bucket the generated rules query (le="0.3") exists, beside the standard ones.
+        assertThat(metrics)
+            .containsPattern("http_server_request_duration_seconds_bucket\\{[^}]*http_route=\"/api/orders/\\{id}\"[^}]*le=\"0.3\"} 1")
+            .contains("le=\"0.25\"");
+        Slo latency = Slo.fromConfig(p.config()).get(0);
+        assertThat(PrometheusRules.errorRatio(p.descriptor(), latency, "5m")).contains("le=\"0.3\"");
+        // Too late to align once requests were measured: a clear error, not a silent mismatch.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Observability.of(p).alignServerDurationBuckets(java.util.List.of(Duration.ofMillis(420))))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("requests were already measured");
+      } finally {
+        server.stop(0);
+      }
+    }
+  }
+
+  @Test
+  void messagingSlosCountProcessedMessagesAndFreshnessSlosSampleTheJobEveryMinute() throws Exception {
+    MovingClock clock = new MovingClock();
+    clock.now = Instant.now(); // jobs record their success with the wall clock
+    try (Platform p =
+        base(clock)
+            .property("platform.slo.objectives.events.kind", "messaging")
+            .property("platform.slo.objectives.events.objective", "99")
+            .property("platform.slo.objectives.events.destination", "order-events")
+            .property("platform.slo.objectives.nightly.kind", "freshness")
+            .property("platform.slo.objectives.nightly.objective", "90")
+            .property("platform.slo.objectives.nightly.job", "nightly-report")
+            .property("platform.slo.objectives.nightly.max-age", "2m")
+            .start()) {
+      Observability obs = Observability.of(p);
+      for (int i = 0; i < 10; i++) {
+        int n = i;
+        try {
+          obs.messaging().process("kafka", "order-events", Map.of(), () -> {
+            if (n == 0) {
+              throw new java.io.IOException("bad message");
+            }
+            return null;
+          });
+        } catch (java.io.IOException expected) {
+          // counted as bad
+        }
+      }
+      // Another destination is not this SLO's.
+      obs.messaging().process("kafka", "audit", Map.of(), () -> null);
+      JsonNode events = new ObjectMapper().readTree(get(p.admin().port(), "/slo")).path("events");
+      assertThat(events.path("requests").asLong()).isEqualTo(10);
+      assertThat(events.path("bad").asLong()).isEqualTo(1);
+      assertThat(events.path("burnRates").path("5m").asDouble()).isCloseTo(10.0, org.assertj.core.data.Offset.offset(1e-9));
+
+      // Freshness: the job is tracked from start (its gauge exists before its first run).
+      assertThat(get(p.admin().port(), "/metrics")).containsPattern("paved_job_last_success_timestamp_seconds\\{[^}]*job_name=\"nightly-report\"");
+      obs.jobs().run("nightly-report", () -> null);
+      // Ten minutes pass, sampled once a minute: fresh for 2 of them, stale for 8 (the job does not run again).
+      long start = clock.millis();
+      for (int minute = 1; minute <= 10; minute++) {
+        clock.now = Instant.ofEpochMilli(start + minute * 60_000L);
+        get(p.admin().port(), "/slo"); // every read ticks
+      }
+      JsonNode nightly = new ObjectMapper().readTree(get(p.admin().port(), "/slo")).path("nightly");
+      assertThat(nightly.path("maxAgeMs").asLong()).isEqualTo(120_000);
+      long sampled = nightly.path("requests").asLong();
+      long stale = nightly.path("bad").asLong();
+      assertThat(sampled).isBetween(10L, 11L);
+      assertThat(stale).isEqualTo(8);
     }
   }
 }
