@@ -65,6 +65,27 @@ public final class ObservabilityModule implements PlatformModule {
     return ObservabilityConfig.keys();
   }
 
+  /**
+   * Micrometer's default Prometheus configuration turns on exemplars on every metric type, which
+   * writes one on each histogram's {@code _count} in OpenMetrics; the format allows them only on
+   * counters and buckets, and Prometheus 2.x rejects the whole scrape. Exemplars stay on buckets.
+   */
+  private static final PrometheusConfig SCRAPEABLE =
+      new PrometheusConfig() {
+        @Override
+        public @org.jspecify.annotations.Nullable String get(String key) {
+          return null;
+        }
+
+        @Override
+        public java.util.Properties prometheusProperties() {
+          java.util.Properties p = new java.util.Properties();
+          p.putAll(PrometheusConfig.super.prometheusProperties());
+          p.setProperty("io.prometheus.exporter.exemplarsOnAllMetricTypes", "false");
+          return p;
+        }
+      };
+
   @Override
   public void start(ModuleContext context) {
     if (!org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
@@ -126,7 +147,7 @@ public final class ObservabilityModule implements PlatformModule {
     }
 
     PrometheusMeterRegistry prometheus =
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM, new CurrentSpanExemplars());
+        new PrometheusMeterRegistry(SCRAPEABLE, new PrometheusRegistry(), Clock.SYSTEM, new CurrentSpanExemplars());
     this.registry = prometheus;
     prometheus.config().commonTags("service.name", d.name());
     io.micrometer.core.instrument.MeterRegistry meters = prometheus;

@@ -138,7 +138,7 @@ public final class PrometheusRules {
     switch (slo.kind()) {
       case MESSAGING -> {
         String selector = service + (slo.destination() == null ? "" : ",messaging_destination_name=\"" + slo.destination() + "\"");
-        return "sum(rate(messaging_process_duration_seconds_count{" + selector + ",error_type!=\"\"}[" + w + "])) / sum(rate(messaging_process_duration_seconds_count{" + selector + "}[" + w + "]))";
+        return "(sum(rate(messaging_process_duration_seconds_count{" + selector + ",error_type!=\"\"}[" + w + "])) or vector(0)) / sum(rate(messaging_process_duration_seconds_count{" + selector + "}[" + w + "]))";
       }
       case FRESHNESS -> {
         // One sample a minute: 1 when the job's last success (on any instance) is older than the
@@ -150,7 +150,9 @@ public final class PrometheusRules {
         String selector = service + (slo.route() == null ? "" : ",http_route=\"" + slo.route() + "\"");
         String total = "sum(rate(http_server_request_duration_seconds_count{" + selector + "}[" + w + "]))";
         if (slo.kind() == Slo.Kind.AVAILABILITY) {
-          return "sum(rate(http_server_request_duration_seconds_count{" + selector + ",http_response_status_code=~\"5..\"}[" + w + "])) / " + total;
+          // "or vector(0)": a service that never answered 5xx has no such series, and the ratio
+          // must be 0 rather than absent; without any traffic the total is absent and so is the ratio.
+          return "(sum(rate(http_server_request_duration_seconds_count{" + selector + ",http_response_status_code=~\"5..\"}[" + w + "])) or vector(0)) / " + total;
         }
         String good = "sum(rate(http_server_request_duration_seconds_bucket{" + selector + ",le=\"" + le(java.util.Objects.requireNonNull(slo.threshold())) + "\"}[" + w + "]))";
         return "(" + total + " - " + good + ") / " + total;
@@ -168,13 +170,13 @@ public final class PrometheusRules {
       case MESSAGING -> {
         String selector = service + (slo.destination() == null ? "" : ",messaging_destination_name=\"" + slo.destination() + "\"");
         return new String[] {
-          "sum(messaging_process_duration_seconds_count{" + selector + ",error_type!=\"\"})", "sum(messaging_process_duration_seconds_count{" + selector + "})"
+          "sum(messaging_process_duration_seconds_count{" + selector + ",error_type!=\"\"}) or vector(0)", "sum(messaging_process_duration_seconds_count{" + selector + "})"
         };
       }
       case AVAILABILITY -> {
         String selector = service + (slo.route() == null ? "" : ",http_route=\"" + slo.route() + "\"");
         return new String[] {
-          "sum(http_server_request_duration_seconds_count{" + selector + ",http_response_status_code=~\"5..\"})", "sum(http_server_request_duration_seconds_count{" + selector + "})"
+          "sum(http_server_request_duration_seconds_count{" + selector + ",http_response_status_code=~\"5..\"}) or vector(0)", "sum(http_server_request_duration_seconds_count{" + selector + "})"
         };
       }
       case LATENCY -> {

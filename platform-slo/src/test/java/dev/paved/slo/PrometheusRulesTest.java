@@ -161,7 +161,7 @@ class PrometheusRulesTest {
     }));
     assertThat(exprs)
         .contains(
-            "sum(rate(http_server_request_duration_seconds_count{service_name=\"orders\",http_response_status_code=~\"5..\"}[1h]))"
+            "(sum(rate(http_server_request_duration_seconds_count{service_name=\"orders\",http_response_status_code=~\"5..\"}[1h])) or vector(0))"
                 + " / sum(rate(http_server_request_duration_seconds_count{service_name=\"orders\"}[1h]))")
         .contains(
             "(sum(rate(http_server_request_duration_seconds_count{service_name=\"orders\",http_route=\"/api/orders/{id}\"}[5m]))"
@@ -278,6 +278,10 @@ class PrometheusRulesTest {
     sb.append(testCase(
         List.of(new String[] {OK, "0+5997x180"}, new String[] {BAD, "0+3x180"}),
         expect("170m", "SloBurnRatePage", "availability", "99.9%") + expect("170m", "SloBurnRateTicket", "availability", "99.9%")));
+    // A service that never answered 5xx has no 5xx series: its error ratio is 0, not absent.
+    sb.append("  - interval: 1m\n    input_series:\n      - series: '" + OK + "'\n        values: '0+600x10'\n")
+        .append("    promql_expr_test:\n      - expr: slo:sli_error:ratio_rate5m{slo=\"orders-availability\"}\n        eval_time: 10m\n")
+        .append("        exp_samples:\n          - labels: 'slo:sli_error:ratio_rate5m{slo=\"orders-availability\",service=\"orders\"}'\n            value: 0\n");
     // Silent: no traffic.
     sb.append(testCase(
         List.<String[]>of(new String[] {OK, "0x180"}),

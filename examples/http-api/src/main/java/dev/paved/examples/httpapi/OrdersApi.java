@@ -15,7 +15,6 @@ import dev.paved.core.HealthKind;
 import dev.paved.core.HealthResult;
 import dev.paved.core.Platform;
 import dev.paved.observability.Observability;
-import dev.paved.observability.Routes;
 import dev.paved.resilience.Resilience;
 import dev.paved.resilience.ResilientHttpClient;
 import java.net.URI;
@@ -76,7 +75,7 @@ final class OrdersApi {
     server.setExecutor(executor);
     server.createContext("/api/orders", api::handle)
         .getFilters()
-        .add(Observability.of(platform).httpServerFilter(Routes.of("/api/orders/{id}", "/api/orders")));
+        .add(Observability.of(platform).httpServerFilter()); // the routes of platform.observability.http.routes
     server.start();
     return api;
   }

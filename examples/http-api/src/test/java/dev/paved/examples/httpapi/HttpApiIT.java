@@ -69,6 +69,11 @@ class HttpApiIT {
     return started;
   }
 
+  /** The 1-based line of {@code text} in {@code yaml}. */
+  private static int lineOf(String yaml, String text) {
+    return yaml.substring(0, yaml.indexOf(text)).split("\n", -1).length;
+  }
+
   private HttpResponse<String> get(int port, String path) throws Exception {
     return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -94,7 +99,7 @@ class HttpApiIT {
     // Its SLOs, live: the requests above counted, the budgets whole (none failed).
     String slo = get(adminPort, "/slo").body();
     assertThat(slo).contains("\"availability\":{\"kind\":\"availability\",\"objective\":99.9").contains("\"order-latency\":{\"kind\":\"latency\"");
-    assertThat(slo).containsPattern("\"thresholdMs\":250,\"requests\":[1-9]").contains("\"errorBudgetRemaining\":1.0");
+    assertThat(slo).containsPattern("\"thresholdMs\":300,\"requests\":[1-9]").contains("\"errorBudgetRemaining\":1.0");
     // The golden path: the request's span, its JSON log line with the same trace id, its RED series.
     HttpResponse<String> traces = get(adminPort, "/traces");
     Matcher span = Pattern.compile("\\{\"traceId\":\"([0-9a-f]{32})\",\"spans\":\\[\\{\"name\":\"GET /api/orders/\\{id}\"").matcher(traces.body());
@@ -140,7 +145,7 @@ class HttpApiIT {
     Files.writeString(file, yaml.replace("page-size: 50", "page-size: 2"));
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> get(appPort, "/api/orders").body().startsWith("{\"pageSize\":2,"));
     assertThat(get(appPort, "/api/orders").body()).contains("\"id\":2").doesNotContain("\"id\":42");
-    assertThat(get(adminPort, "/config").body()).contains("\"orders.page-size\":{\"value\":\"2\",\"source\":\"" + file + ":42:14\"}");
+    assertThat(get(adminPort, "/config").body()).contains("\"orders.page-size\":{\"value\":\"2\",\"source\":\"" + file + ":" + lineOf(yaml, "page-size: 50") + ":14\"}");
 
     Files.writeString(file, yaml.replace("page-size: 50", "page-size: 0"));
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> get(adminPort, "/config/history").body().contains("\"outcome\":\"rejected\""));
@@ -310,5 +315,90 @@ class HttpApiIT {
       assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("dev.paved.examples.httpapi.HttpApiMain");
     }
     assertThat(Files.size(JAR)).isGreaterThan(10_000);
+  }
+
+  /**
+   * A real Prometheus (Debian's {@code prometheus} package, which {@code .ci/run} installs) with
+   * {@code --web.enable-lifecycle}, loading every rules file of a directory and scraping the
+   * example's admin port; the example publishes its SLO rules into that directory and asks
+   * Prometheus to reload, as {@code platform.slo.publish.*} does in production.
+   */
+  @Test
+  @Timeout(180)
+  void aRealPrometheusLoadsThePublishedSloRulesAndRecordsTheirSeries(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    int adminPort;
+    int promPort;
+    try (java.net.ServerSocket a = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        java.net.ServerSocket b = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      adminPort = a.getLocalPort();
+      promPort = b.getLocalPort();
+    }
+    Path rules = Files.createDirectories(dir.resolve("rules"));
+    Path config = Files.writeString(
+        dir.resolve("prometheus.yml"),
+        """
+        global:
+          scrape_interval: 1s
+          evaluation_interval: 1s
+        rule_files:
+          - %s/*.yml
+        scrape_configs:
+          - job_name: http-api
+            static_configs:
+              - targets: ['127.0.0.1:%d']
+        """.formatted(rules, adminPort));
+    Process prometheus =
+        new ProcessBuilder(
+                "prometheus",
+                "--config.file=" + config,
+                "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + promPort,
+                "--web.enable-lifecycle")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("prometheus.log").toFile())
+            .start();
+    try {
+      Awaitility.await("Prometheus ready").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get(promPort, "/-/ready").statusCode() == 200);
+      launch(
+          Map.of(
+              "HTTP_PORT", "0",
+              "PLATFORM_ADMIN_PORT", String.valueOf(adminPort),
+              "PLATFORM_SLO_PUBLISH_RULES_DIRECTORY", rules.toString(),
+              "PLATFORM_SLO_PUBLISH_RELOAD_URL", "http://127.0.0.1:" + promPort + "/-/reload"));
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> output.stream().anyMatch(l -> LISTENING.matcher(l).find()));
+      Matcher m = output.stream().map(LISTENING::matcher).filter(Matcher::find).findFirst().orElseThrow();
+      int appPort = Integer.parseInt(m.group(1));
+
+      // What the service published at start-up is what its build generated.
+      Path published = rules.resolve("http-api-slo.rules.yml");
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(published));
+      assertThat(Files.readString(published)).isEqualTo(Files.readString(Path.of("target", "platform", "slo.rules.yml")));
+
+      // Prometheus reloaded: both SLOs' groups are loaded and healthy.
+      Awaitility.await("rules loaded").atMost(Duration.ofSeconds(60)).until(() -> get(promPort, "/api/v1/rules").body().contains("slo:http-api-order-latency:recording"));
+      String loaded = get(promPort, "/api/v1/rules").body();
+      assertThat(loaded).contains("slo:http-api-availability:recording").contains("slo:http-api-availability:alerts").doesNotContain("\"health\":\"err\"");
+
+      // Traffic; then the SLO recording series have values (the latency one reads the le="0.3"
+      // bucket, so this also proves the 300 ms threshold was aligned as a bucket boundary).
+      for (int i = 0; i < 20; i++) {
+        assertThat(get(appPort, "/api/orders/" + (1 + i % 2)).statusCode()).isEqualTo(200);
+      }
+      for (String slo : List.of("http-api-availability", "http-api-order-latency")) {
+        String query = "/api/v1/query?query=" + java.net.URLEncoder.encode("slo:sli_error:ratio_rate5m{slo=\"" + slo + "\"}", StandardCharsets.UTF_8);
+        // Until a rate sees the traffic grow the ratio is NaN (0 of 0: no alarm); then 0 — no
+        // request failed or was slower than 300 ms on loopback. Traffic keeps coming meanwhile.
+        Pattern zero = Pattern.compile("\"value\":\\[[0-9.]+,\"0\"\\]");
+        Awaitility.await("an error ratio of 0 for " + slo).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> get(appPort, "/api/orders/1").statusCode() == 200 && zero.matcher(get(promPort, query).body()).find());
+        assertThat(get(promPort, query).body()).contains("\"slo\":\"" + slo + "\"").contains("\"service\":\"http-api\"");
+      }
+      assertThat(get(adminPort, "/metrics").body()).containsPattern("slo_rules_publish_total\\{[^}]*outcome=\"success\"[^}]*} 1.0");
+    } finally {
+      prometheus.destroy();
+      if (!prometheus.waitFor(20, TimeUnit.SECONDS)) {
+        prometheus.destroyForcibly();
+      }
+    }
   }
 }
