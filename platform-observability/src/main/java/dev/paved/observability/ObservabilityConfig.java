@@ -105,7 +105,7 @@ public final class ObservabilityConfig {
   public static final ConfigKey<List<String>> HTTP_ROUTES =
       ConfigKey.custom(
               "platform.observability.http.routes",
-              "a list of route templates such as /api/orders/{id}",
+              "a list of route templates",
               s -> {
                 List<String> templates = ConfigKey.list("x").parse(s);
                 Routes.of(templates.toArray(new String[0])); // checks each template
