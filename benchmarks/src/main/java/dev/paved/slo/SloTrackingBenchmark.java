@@ -26,11 +26,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class SloTrackingBenchmark {
   private SloTracker tracker;
+  private SloTracker messages;
   private dev.paved.observability.ServerRequestListener empty;
 
   @Setup
   public void setUp() {
     tracker = new SloTracker(new Slo("availability", Slo.Kind.AVAILABILITY, 0.999, Slo.Window.D30, "/api/orders/{id}", null), Clock.systemUTC());
+    messages = new SloTracker(new Slo("events", Slo.Kind.MESSAGING, 0.995, Slo.Window.D30, null, null, "order-events", null), Clock.systemUTC());
     empty = (route, status, nanos) -> {};
   }
 
@@ -42,6 +44,11 @@ public class SloTrackingBenchmark {
   @Benchmark
   public void trackBadRequest() {
     tracker.onServerRequest("/api/orders/{id}", 503, 1_000_000);
+  }
+
+  @Benchmark
+  public void trackProcessedMessage() {
+    messages.onMessageProcessed("order-events", false, 1_000_000);
   }
 
   @Benchmark
