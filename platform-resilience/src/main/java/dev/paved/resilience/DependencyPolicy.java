@@ -57,6 +57,8 @@ public final class DependencyPolicy {
   private final Backoff backoff;
   private final RetryBudget budget;
   private final CircuitBreaker breaker;
+  /** The breaker's outcome recording: fast successes in per-thread batches, the rest at once. */
+  private final SuccessStripes outcomes;
   private final Bulkhead bulkhead;
   /** When set, an adaptive concurrency limit used instead of the bulkhead's fixed one. */
   private final com.netflix.concurrency.limits.limiter.@Nullable AbstractLimiter<Void> adaptive;
@@ -92,6 +94,7 @@ public final class DependencyPolicy {
     this.backoff = b.backoff;
     this.budget = b.budget;
     this.breaker = CircuitBreaker.of(b.name, b.breakerConfig);
+    this.outcomes = new SuccessStripes(breaker);
     this.bulkhead = Bulkhead.of(b.name, b.bulkheadConfig);
     this.adaptive = b.adaptiveMax > 0
         ? com.netflix.concurrency.limits.limiter.SimpleLimiter.newBuilder()
@@ -204,7 +207,7 @@ public final class DependencyPolicy {
           result = plain != null ? plain.call() : java.util.Objects.requireNonNull(timed).run(Duration.ofNanos(left));
         } catch (Exception e) {
           now = nanoTime.getAsLong();
-          breaker.onError(now - attemptStart, TimeUnit.NANOSECONDS, e);
+          outcomes.failure(now - attemptStart, now, e);
           release(permit, RetryClassifier.isRetryableException(e));
           boolean retryable = e instanceof java.net.ConnectException || (idempotent && RetryClassifier.isRetryableException(e));
           if (!retryable || !mayRetry(attempts, deadlineAt, null, e.getClass().getName())) {
@@ -213,7 +216,8 @@ public final class DependencyPolicy {
           now = nanoTime.getAsLong();
           continue;
         } catch (Error e) {
-          breaker.onError(nanoTime.getAsLong() - attemptStart, TimeUnit.NANOSECONDS, e);
+          long at = nanoTime.getAsLong();
+          outcomes.failure(at - attemptStart, at, e);
           release(permit, false);
           throw e;
         }
@@ -223,9 +227,9 @@ public final class DependencyPolicy {
         release(permit, failedResult);
         boolean failed = failedResult;
         if (failed) {
-          breaker.onError(took, TimeUnit.NANOSECONDS, new FailedResultException(name));
+          outcomes.failure(took, now, new FailedResultException(name));
         } else {
-          breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+          outcomes.success(took, now);
         }
         if (!outcome.retryable(result) || !mayRetry(attempts, deadlineAt, outcome.retryAfter(result), "retryable result")) {
           ended = failed ? "failure" : "success";
@@ -342,16 +346,17 @@ public final class DependencyPolicy {
     }
     io.opentelemetry.context.Context context = io.opentelemetry.context.Context.current();
     stage.whenComplete((value, error) -> {
-      long took = nanoTime.getAsLong() - attemptStart;
+      long completed = nanoTime.getAsLong();
+      long took = completed - attemptStart;
       bulkhead.onComplete();
       if (error == null) {
-        breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+        outcomes.success(took, completed);
         notifyCall("success", attempt, nanoTime.getAsLong() - start);
         result.complete(value);
         return;
       }
       Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-      breaker.onError(took, TimeUnit.NANOSECONDS, cause);
+      outcomes.failure(took, completed, cause);
       long wait = RetryClassifier.isRetryableException(cause) ? retryWait(attempt, deadlineAt, null, cause.getClass().getName()) : -1;
       if (wait < 0) {
         notifyCall("failure", attempt, nanoTime.getAsLong() - start);

@@ -1,0 +1,120 @@
+package dev.paved.resilience;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Fast successful calls of a CLOSED breaker, counted in per-thread stripes and handed to the
+ * breaker in batches, so that threads do not meet on the breaker's sliding window (a lock and
+ * shared counters) on every call. What it guarantees:
+ *
+ * <ul>
+ *   <li>Before any failure or slow call is recorded, every stripe is drained into the breaker, so a
+ *       decision to open always sees every success (no stripe — also of a thread gone idle — can
+ *       hide successes from it, or make it open sooner).
+ *   <li>A stripe holds at most {@value #BATCH} successes and at most {@value #MAX_LAG_MILLIS} ms
+ *       of them while its thread keeps calling; successes older than the breaker's time window
+ *       when drained are dropped, as the window would have dropped them.
+ *   <li>Outside CLOSED (half-open trial calls, open), and for slow calls, every outcome goes to the
+ *       breaker at once: trial calls are counted exactly.
+ * </ul>
+ *
+ * <p>What it costs: the breaker's metrics (not its decisions) lag by at most {@value #BATCH} - 1
+ * successes per stripe. Stripes are fixed in number (no per-thread state that could grow with
+ * virtual threads); two threads mapped to one stripe share it correctly, only more slowly.
+ */
+final class SuccessStripes {
+  static final int BATCH = 64;
+  static final long MAX_LAG_MILLIS = 100;
+  private static final long MAX_LAG_NANOS = TimeUnit.MILLISECONDS.toNanos(MAX_LAG_MILLIS);
+
+  /** One stripe, padded to keep neighbours off its cache line. */
+  @SuppressWarnings("unused")
+  static final class Stripe extends AtomicLong {
+    private static final long serialVersionUID = 1L;
+    long p1, p2, p3, p4, p5, p6, p7;
+    /** When the oldest success now held was counted (nanoTime). */
+    volatile long since;
+    long q1, q2, q3, q4, q5, q6, q7;
+  }
+
+  private final CircuitBreaker breaker;
+  private final Stripe[] stripes;
+  private final int mask;
+  private final long slowNanos;
+  /** The breaker's time window, or Long.MAX_VALUE for a count-based one. */
+  private final long windowNanos;
+
+  SuccessStripes(CircuitBreaker breaker) {
+    this.breaker = breaker;
+    int n = Integer.highestOneBit(Math.max(2, Math.min(64, Runtime.getRuntime().availableProcessors() * 2)) * 2 - 1);
+    this.stripes = new Stripe[n];
+    for (int i = 0; i < n; i++) {
+      stripes[i] = new Stripe();
+    }
+    this.mask = n - 1;
+    CircuitBreakerConfig config = breaker.getCircuitBreakerConfig();
+    this.slowNanos = config.getSlowCallDurationThreshold().toNanos();
+    this.windowNanos = config.getSlidingWindowType() == CircuitBreakerConfig.SlidingWindowType.TIME_BASED
+        ? TimeUnit.SECONDS.toNanos(config.getSlidingWindowSize())
+        : Long.MAX_VALUE;
+  }
+
+  /** Records a successful call that took {@code nanos}, at {@code now} (nanoTime). */
+  void success(long nanos, long now) {
+    if (nanos >= slowNanos || breaker.getState() != CircuitBreaker.State.CLOSED) {
+      drainAll(now);
+      breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+      return;
+    }
+    Stripe s = stripes[index()];
+    long held = s.incrementAndGet();
+    if (held == 1) {
+      s.since = now;
+    } else if (held >= BATCH || now - s.since >= MAX_LAG_NANOS) {
+      drain(s, now);
+    }
+  }
+
+  /** Records a failed call: every held success first, so the breaker decides on all of them. */
+  void failure(long nanos, long now, Throwable error) {
+    drainAll(now);
+    breaker.onError(nanos, TimeUnit.NANOSECONDS, error);
+  }
+
+  /** Hands every held success to the breaker. */
+  void drainAll(long now) {
+    for (Stripe s : stripes) {
+      if (s.get() != 0) {
+        drain(s, now);
+      }
+    }
+  }
+
+  private void drain(Stripe s, long now) {
+    long since = s.since;
+    long n = s.getAndSet(0);
+    if (n <= 0 || now - since >= windowNanos) {
+      return; // nothing held, or held so long that the window would have dropped them
+    }
+    for (long i = 0; i < n; i++) {
+      breaker.onSuccess(0, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Successes held now, for tests. */
+  long held() {
+    long sum = 0;
+    for (Stripe s : stripes) {
+      sum += s.get();
+    }
+    return sum;
+  }
+
+  private int index() {
+    long id = Thread.currentThread().getId();
+    return (int) ((id * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+  }
+}
