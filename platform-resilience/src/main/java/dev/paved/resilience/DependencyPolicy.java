@@ -95,7 +95,9 @@ public final class DependencyPolicy {
     this.budget = b.budget;
     this.breaker = CircuitBreaker.of(b.name, b.breakerConfig);
     this.outcomes = new SuccessStripes(breaker);
-    this.bulkhead = Bulkhead.of(b.name, b.bulkheadConfig);
+    // Without waiting (Paved's configuration), the striped bulkhead: the same limit, no shared
+    // counter per call. A waiting bulkhead (a builder-given configuration) is Resilience4j's own.
+    this.bulkhead = b.bulkheadConfig.getMaxWaitDuration().isZero() ? new StripedBulkhead(b.name, b.bulkheadConfig) : Bulkhead.of(b.name, b.bulkheadConfig);
     this.adaptive = b.adaptiveMax > 0
         ? com.netflix.concurrency.limits.limiter.SimpleLimiter.newBuilder()
             .named(b.name)

@@ -307,6 +307,17 @@ class HttpApiIT {
     assertThat(Files.readString(Path.of("target", "platform", "slo-prometheusrule.yaml")))
         .contains("kind: PrometheusRule")
         .contains("name: http-api-slo");
+    // The 300 ms threshold, queried as the bucket boundary the running service exports.
+    assertThat(rules).contains("le=\"0.3\"");
+    assertThat(Files.readString(Path.of("target", "platform", "openslo.yaml")))
+        .contains("apiVersion: openslo/v1")
+        .contains("kind: Service")
+        .contains("indicatorRef: http-api-order-latency-sli")
+        .contains("target: 0.999");
+    com.fasterxml.jackson.databind.JsonNode dashboard =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(Path.of("target", "platform", "grafana-dashboard.json").toFile());
+    assertThat(dashboard.path("uid").asText()).isEqualTo("paved-http-api");
+    assertThat(dashboard.path("tags").toString()).contains("\"http-api\"");
   }
 
   @Test
