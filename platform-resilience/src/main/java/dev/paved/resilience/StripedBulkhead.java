@@ -51,7 +51,7 @@ final class StripedBulkhead implements Bulkhead {
     }
     this.name = name;
     this.config = config;
-    int n = Integer.highestOneBit(Math.max(2, Math.min(64, Runtime.getRuntime().availableProcessors() * 2)) * 2 - 1);
+    int n = ThreadStripe.count();
     int max = config.getMaxConcurrentCalls();
     this.stripes = new Stripe[n];
     for (int i = 0; i < n; i++) {
@@ -61,8 +61,7 @@ final class StripedBulkhead implements Bulkhead {
   }
 
   private int home() {
-    long id = Thread.currentThread().getId();
-    return (int) ((id * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+    return ThreadStripe.index() & mask;
   }
 
   @Override

@@ -21,12 +21,19 @@ import java.util.concurrent.atomic.AtomicLong;
  *       breaker at once: trial calls are counted exactly.
  * </ul>
  *
- * <p>What it costs: the breaker's metrics (not its decisions) lag by at most {@value #BATCH} - 1
+ * <p>One thread at a time hands successes over (whoever finds a stripe full while nobody else is
+ * handing over takes every stripe's), so the breaker's window lock is not fought over; a thread
+ * that finds a handover running keeps counting, up to {@value #MAX_HELD} successes in its stripe,
+ * and only then waits. Failures, slow calls and calls outside CLOSED wait for a running handover,
+ * then hand over everything themselves before their own outcome is recorded.
+ *
+ * <p>What it costs: the breaker's metrics (not its decisions) lag by at most {@value #MAX_HELD}
  * successes per stripe. Stripes are fixed in number (no per-thread state that could grow with
  * virtual threads); two threads mapped to one stripe share it correctly, only more slowly.
  */
 final class SuccessStripes {
   static final int BATCH = 64;
+  static final int MAX_HELD = 16 * BATCH;
   static final long MAX_LAG_MILLIS = 100;
   private static final long MAX_LAG_NANOS = TimeUnit.MILLISECONDS.toNanos(MAX_LAG_MILLIS);
 
@@ -41,6 +48,8 @@ final class SuccessStripes {
   }
 
   private final CircuitBreaker breaker;
+  /** Held by the one thread handing successes over, and by every failure while it is recorded. */
+  private final java.util.concurrent.locks.ReentrantLock handover = new java.util.concurrent.locks.ReentrantLock();
   private final Stripe[] stripes;
   private final int mask;
   private final long slowNanos;
@@ -49,7 +58,7 @@ final class SuccessStripes {
 
   SuccessStripes(CircuitBreaker breaker) {
     this.breaker = breaker;
-    int n = Integer.highestOneBit(Math.max(2, Math.min(64, Runtime.getRuntime().availableProcessors() * 2)) * 2 - 1);
+    int n = ThreadStripe.count();
     this.stripes = new Stripe[n];
     for (int i = 0; i < n; i++) {
       stripes[i] = new Stripe();
@@ -65,8 +74,13 @@ final class SuccessStripes {
   /** Records a successful call that took {@code nanos}, at {@code now} (nanoTime). */
   void success(long nanos, long now) {
     if (nanos >= slowNanos || breaker.getState() != CircuitBreaker.State.CLOSED) {
-      drainAll(now);
-      breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+      handover.lock();
+      try {
+        drainAll(now);
+        breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+      } finally {
+        handover.unlock();
+      }
       return;
     }
     Stripe s = stripes[index()];
@@ -74,18 +88,32 @@ final class SuccessStripes {
     if (held == 1) {
       s.since = now;
     } else if (held >= BATCH || now - s.since >= MAX_LAG_NANOS) {
-      drain(s, now);
+      if (held >= MAX_HELD) {
+        handover.lock(); // the handover in progress is too slow: wait for it
+      } else if (handover.isLocked() || !handover.tryLock()) {
+        return; // someone is handing over; keep counting
+      }
+      try {
+        drainAll(now);
+      } finally {
+        handover.unlock();
+      }
     }
   }
 
   /** Records a failed call: every held success first, so the breaker decides on all of them. */
   void failure(long nanos, long now, Throwable error) {
-    drainAll(now);
-    breaker.onError(nanos, TimeUnit.NANOSECONDS, error);
+    handover.lock();
+    try {
+      drainAll(now);
+      breaker.onError(nanos, TimeUnit.NANOSECONDS, error);
+    } finally {
+      handover.unlock();
+    }
   }
 
-  /** Hands every held success to the breaker. */
-  void drainAll(long now) {
+  /** Hands every held success to the breaker; only with {@link #handover} held. */
+  private void drainAll(long now) {
     for (Stripe s : stripes) {
       if (s.get() != 0) {
         drain(s, now);
@@ -114,7 +142,6 @@ final class SuccessStripes {
   }
 
   private int index() {
-    long id = Thread.currentThread().getId();
-    return (int) ((id * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+    return ThreadStripe.index() & mask;
   }
 }
