@@ -93,8 +93,9 @@ public final class DependencyPolicy {
     this.deadline = b.deadline;
     this.backoff = b.backoff;
     this.budget = b.budget;
-    this.breaker = CircuitBreaker.of(b.name, b.breakerConfig);
-    this.outcomes = new SuccessStripes(breaker);
+    ReplayClock clock = new ReplayClock(b.breakerConfig.getClock());
+    this.breaker = CircuitBreaker.of(b.name, CircuitBreakerConfig.from(b.breakerConfig).clock(clock).build());
+    this.outcomes = new SuccessStripes(breaker, clock);
     // Without waiting (Paved's configuration), the striped bulkhead: the same limit, no shared
     // counter per call. A waiting bulkhead (a builder-given configuration) is Resilience4j's own.
     this.bulkhead = b.bulkheadConfig.getMaxWaitDuration().isZero() ? new StripedBulkhead(b.name, b.bulkheadConfig) : Bulkhead.of(b.name, b.bulkheadConfig);

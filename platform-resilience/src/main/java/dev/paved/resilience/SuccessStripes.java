@@ -56,8 +56,16 @@ final class SuccessStripes {
   /** The breaker's time window, or Long.MAX_VALUE for a count-based one. */
   private final long windowNanos;
 
+  private final @org.jspecify.annotations.Nullable ReplayClock clock;
+
   SuccessStripes(CircuitBreaker breaker) {
+    this(breaker, null);
+  }
+
+  /** With {@code clock}, the breaker's clock: one reading per handover instead of one per success. */
+  SuccessStripes(CircuitBreaker breaker, @org.jspecify.annotations.Nullable ReplayClock clock) {
     this.breaker = breaker;
+    this.clock = clock;
     int n = ThreadStripe.count();
     this.stripes = new Stripe[n];
     for (int i = 0; i < n; i++) {
@@ -114,9 +122,19 @@ final class SuccessStripes {
 
   /** Hands every held success to the breaker; only with {@link #handover} held. */
   private void drainAll(long now) {
-    for (Stripe s : stripes) {
-      if (s.get() != 0) {
-        drain(s, now);
+    ReplayClock c = clock;
+    if (c != null) {
+      c.begin();
+    }
+    try {
+      for (Stripe s : stripes) {
+        if (s.get() != 0) {
+          drain(s, now);
+        }
+      }
+    } finally {
+      if (c != null) {
+        c.end();
       }
     }
   }
