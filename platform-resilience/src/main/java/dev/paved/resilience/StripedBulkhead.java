@@ -10,7 +10,6 @@ import io.github.resilience4j.bulkhead.event.BulkheadOnCallRejectedEvent;
 import io.github.resilience4j.core.EventConsumer;
 import io.github.resilience4j.core.EventProcessor;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Resilience4j {@link Bulkhead} (semaphore, no waiting) whose permits are spread over stripes, so
@@ -26,22 +25,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a consumer is registered.
  */
 final class StripedBulkhead implements Bulkhead {
-  /** One stripe's count of permits in use, padded onto its own cache line. */
-  @SuppressWarnings("unused")
-  static final class Stripe extends AtomicInteger {
-    private static final long serialVersionUID = 1L;
-    long p1, p2, p3, p4, p5, p6, p7;
-    final int share;
-    long q1, q2, q3, q4, q5, q6, q7;
-
-    Stripe(int share) {
-      this.share = share;
-    }
-  }
+  /**
+   * Ints between two stripes' counts (128 bytes): the counts live in one array, so no object the
+   * garbage collector copies next to them can share their cache lines.
+   */
+  private static final int STRIDE = 32;
 
   private final String name;
   private final BulkheadConfig config;
-  private final Stripe[] stripes;
+  /** Permits in use by stripe i at (i + 1) * STRIDE. */
+  private final java.util.concurrent.atomic.AtomicIntegerArray used;
+  /** Each stripe's share of the permits. */
+  private final int[] share;
   private final int mask;
   private final Events events = new Events();
 
@@ -53,9 +48,10 @@ final class StripedBulkhead implements Bulkhead {
     this.config = config;
     int n = ThreadStripe.count();
     int max = config.getMaxConcurrentCalls();
-    this.stripes = new Stripe[n];
+    this.used = new java.util.concurrent.atomic.AtomicIntegerArray((n + 1) * STRIDE);
+    this.share = new int[n];
     for (int i = 0; i < n; i++) {
-      stripes[i] = new Stripe(max / n + (i < max % n ? 1 : 0));
+      share[i] = max / n + (i < max % n ? 1 : 0);
     }
     this.mask = n - 1;
   }
@@ -67,10 +63,11 @@ final class StripedBulkhead implements Bulkhead {
   @Override
   public boolean tryAcquirePermission() {
     int home = home();
-    for (int k = 0; k < stripes.length; k++) {
-      Stripe s = stripes[(home + k) & mask];
-      for (int used = s.get(); used < s.share; used = s.get()) {
-        if (s.compareAndSet(used, used + 1)) {
+    for (int k = 0; k < share.length; k++) {
+      int i = (home + k) & mask;
+      int at = (i + 1) * STRIDE;
+      for (int inUse = used.get(at); inUse < share[i]; inUse = used.get(at)) {
+        if (used.compareAndSet(at, inUse, inUse + 1)) {
           if (events.hasConsumers()) {
             events.processEvent(new BulkheadOnCallPermittedEvent(name));
           }
@@ -93,12 +90,12 @@ final class StripedBulkhead implements Bulkhead {
 
   @Override
   public void releasePermission() {
-    stripes[home()].decrementAndGet();
+    used.decrementAndGet((home() + 1) * STRIDE);
   }
 
   @Override
   public void onComplete() {
-    stripes[home()].decrementAndGet();
+    used.decrementAndGet((home() + 1) * STRIDE);
     if (events.hasConsumers()) {
       events.processEvent(new BulkheadOnCallFinishedEvent(name));
     }
@@ -107,8 +104,8 @@ final class StripedBulkhead implements Bulkhead {
   /** Calls in flight now: the sum of the stripes. */
   int inFlight() {
     int sum = 0;
-    for (Stripe s : stripes) {
-      sum += s.get();
+    for (int i = 1; i <= share.length; i++) {
+      sum += used.get(i * STRIDE);
     }
     return sum;
   }

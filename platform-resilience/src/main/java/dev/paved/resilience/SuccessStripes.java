@@ -3,7 +3,6 @@ package dev.paved.resilience;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Fast successful calls of a CLOSED breaker, counted in per-thread stripes and handed to the
@@ -37,20 +36,18 @@ final class SuccessStripes {
   static final long MAX_LAG_MILLIS = 100;
   private static final long MAX_LAG_NANOS = TimeUnit.MILLISECONDS.toNanos(MAX_LAG_MILLIS);
 
-  /** One stripe, padded to keep neighbours off its cache line. */
-  @SuppressWarnings("unused")
-  static final class Stripe extends AtomicLong {
-    private static final long serialVersionUID = 1L;
-    long p1, p2, p3, p4, p5, p6, p7;
-    /** When the oldest success now held was counted (nanoTime). */
-    volatile long since;
-    long q1, q2, q3, q4, q5, q6, q7;
-  }
+  /**
+   * Longs between two stripes' slots (128 bytes). The stripes live in one array, so that no
+   * object the garbage collector happens to copy next to them can share their cache lines.
+   */
+  private static final int STRIDE = 16;
 
   private final CircuitBreaker breaker;
   /** Held by the one thread handing successes over, and by every failure while it is recorded. */
   private final java.util.concurrent.locks.ReentrantLock handover = new java.util.concurrent.locks.ReentrantLock();
-  private final Stripe[] stripes;
+  /** Per stripe i: held successes at (i + 1) * STRIDE, when the oldest was counted right after. */
+  private final java.util.concurrent.atomic.AtomicLongArray slots;
+  private final int stripes;
   private final int mask;
   private final long slowNanos;
   /** The breaker's time window, or Long.MAX_VALUE for a count-based one. */
@@ -67,10 +64,8 @@ final class SuccessStripes {
     this.breaker = breaker;
     this.clock = clock;
     int n = ThreadStripe.count();
-    this.stripes = new Stripe[n];
-    for (int i = 0; i < n; i++) {
-      stripes[i] = new Stripe();
-    }
+    this.stripes = n;
+    this.slots = new java.util.concurrent.atomic.AtomicLongArray((n + 1) * STRIDE);
     this.mask = n - 1;
     CircuitBreakerConfig config = breaker.getCircuitBreakerConfig();
     this.slowNanos = config.getSlowCallDurationThreshold().toNanos();
@@ -91,11 +86,11 @@ final class SuccessStripes {
       }
       return;
     }
-    Stripe s = stripes[index()];
-    long held = s.incrementAndGet();
+    int s = (index() + 1) * STRIDE;
+    long held = slots.incrementAndGet(s);
     if (held == 1) {
-      s.since = now;
-    } else if (held >= BATCH || now - s.since >= MAX_LAG_NANOS) {
+      slots.set(s + 1, now);
+    } else if (held >= BATCH || now - slots.get(s + 1) >= MAX_LAG_NANOS) {
       if (held >= MAX_HELD) {
         handover.lock(); // the handover in progress is too slow: wait for it
       } else if (handover.isLocked() || !handover.tryLock()) {
@@ -127,9 +122,9 @@ final class SuccessStripes {
       c.begin();
     }
     try {
-      for (Stripe s : stripes) {
-        if (s.get() != 0) {
-          drain(s, now);
+      for (int i = 1; i <= stripes; i++) {
+        if (slots.get(i * STRIDE) != 0) {
+          drain(i * STRIDE, now);
         }
       }
     } finally {
@@ -139,9 +134,9 @@ final class SuccessStripes {
     }
   }
 
-  private void drain(Stripe s, long now) {
-    long since = s.since;
-    long n = s.getAndSet(0);
+  private void drain(int s, long now) {
+    long since = slots.get(s + 1);
+    long n = slots.getAndSet(s, 0);
     if (n <= 0 || now - since >= windowNanos) {
       return; // nothing held, or held so long that the window would have dropped them
     }
@@ -153,8 +148,8 @@ final class SuccessStripes {
   /** Successes held now, for tests. */
   long held() {
     long sum = 0;
-    for (Stripe s : stripes) {
-      sum += s.get();
+    for (int i = 1; i <= stripes; i++) {
+      sum += slots.get(i * STRIDE);
     }
     return sum;
   }
