@@ -9,7 +9,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.paved.core.Platform;
 import dev.paved.observability.Observability;
-import dev.paved.observability.ObservabilityModule;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -152,24 +151,14 @@ class GeneratedArtifactsTest {
   }
 
   private Platform.Builder platform() {
-    return Platform.builder()
-        .environment(Map.of())
-        .systemProperties(Map.of())
-        .discoverModules(false)
-        .serviceName("orders")
-        .adminPort(0)
-        .property("platform.admin.bind-address", "127.0.0.1")
-        .shutdownHook(false)
-        .drain(Duration.ZERO)
+    return SloTrackingTest.base(java.time.Clock.systemUTC())
         .property("platform.observability.http.routes", "/api/orders/{id}")
         .property("platform.slo.objectives.availability.kind", "availability")
         .property("platform.slo.objectives.availability.objective", "99.9")
         .property("platform.slo.objectives.latency.kind", "latency")
         .property("platform.slo.objectives.latency.objective", "99")
         .property("platform.slo.objectives.latency.route", "/api/orders/{id}")
-        .property("platform.slo.objectives.latency.threshold", "300ms")
-        .module(new ObservabilityModule())
-        .module(new SloModule());
+        .property("platform.slo.objectives.latency.threshold", "300ms");
   }
 
   @Test

@@ -8,7 +8,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.paved.core.Platform;
 import dev.paved.observability.Observability;
 import dev.paved.observability.ObservabilityModule;
-import dev.paved.observability.Routes;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,15 +53,7 @@ class SloTrackingTest {
   void budgetsAndBurnRatesFollowTheRequestsAndAQuietServiceIsNeitherNanNorAnAlarm() throws Exception {
     MovingClock clock = new MovingClock();
     try (Platform p =
-        Platform.builder()
-            .environment(Map.of())
-            .systemProperties(Map.of())
-            .discoverModules(false)
-            .serviceName("orders")
-            .adminPort(0)
-            .property("platform.admin.bind-address", "127.0.0.1")
-            .shutdownHook(false)
-            .drain(Duration.ZERO)
+        base(clock)
             .property("platform.observability.http.routes", "/api/orders/{id},/api/never-called")
             .property("platform.slo.objectives.availability.kind", "availability")
             .property("platform.slo.objectives.availability.objective", "99")
@@ -70,8 +61,6 @@ class SloTrackingTest {
             .property("platform.slo.objectives.quiet.kind", "availability")
             .property("platform.slo.objectives.quiet.objective", "99.9")
             .property("platform.slo.objectives.quiet.route", "/api/never-called")
-            .module(new ObservabilityModule())
-            .module(new SloModule(clock))
             .start()) {
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
       server.createContext(
@@ -118,7 +107,8 @@ class SloTrackingTest {
     }
   }
 
-  private static Platform.Builder base(Clock clock) {
+  /** A platform with observability and the SLO module on {@code clock}; admin port on loopback. */
+  static Platform.Builder base(Clock clock) {
     return Platform.builder()
         .environment(Map.of())
         .systemProperties(Map.of())
