@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>Before any failure or slow call is recorded, every stripe is drained into the breaker, so a
  *       decision to open always sees every success (no stripe — also of a thread gone idle — can
  *       hide successes from it, or make it open sooner).
- *   <li>A stripe holds at most {@value #BATCH} successes and at most {@value #MAX_LAG_MILLIS} ms
- *       of them while its thread keeps calling; successes older than the breaker's time window
- *       when drained are dropped, as the window would have dropped them.
+ *   <li>While its thread keeps calling, a stripe is handed over once it holds {@value #BATCH}
+ *       successes or its oldest is {@value #MAX_LAG_MILLIS} ms old (as soon as no other handover
+ *       runs); successes older than the breaker's time window when handed over are dropped, as the
+ *       window would have dropped them.
  *   <li>Outside CLOSED (half-open trial calls, open), and for slow calls, every outcome goes to the
  *       breaker at once: trial calls are counted exactly.
  * </ul>
