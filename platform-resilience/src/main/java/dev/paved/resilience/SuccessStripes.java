@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * virtual threads); two threads mapped to one stripe share it correctly, only more slowly.
  */
 final class SuccessStripes {
-  static final int BATCH = 64;
+  static final int BATCH = 256;
   static final int MAX_HELD = 16 * BATCH;
   static final long MAX_LAG_MILLIS = 100;
   private static final long MAX_LAG_NANOS = TimeUnit.MILLISECONDS.toNanos(MAX_LAG_MILLIS);
