@@ -14,7 +14,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,29 +106,18 @@ public final class CatalogModule implements PlatformModule {
   }
 
   private void registerWithBackoff(CatalogClient client, String target, String ref) {
-    Duration delay = Duration.ofSeconds(1);
-    boolean logged = false;
-    while (!closed) {
-      try {
-        CatalogClient.Registration r = client.register(target, false, ref);
-        LOG.info("Registered with the catalog: {} {}", r.outcome(), r.entities());
-        return;
-      } catch (CatalogClient.CatalogRegistrationException e) {
-        registrationFailures.incrementAndGet();
-        if (!logged) {
-          LOG.warn("Catalog registration failed ({}); retrying with backoff, not logged again", e.getMessage());
-          logged = true;
-        }
-      } catch (InterruptedException e) {
-        return;
-      }
-      try {
-        Thread.sleep(delay.toMillis());
-      } catch (InterruptedException e) {
-        return;
-      }
-      delay = delay.multipliedBy(2).compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5) : delay.multipliedBy(2);
-    }
+    dev.paved.core.internal.RetryInBackground.untilDone(
+        () -> {
+          CatalogClient.Registration r = client.register(target, false, ref);
+          LOG.info("Registered with the catalog: {} {}", r.outcome(), r.entities());
+        },
+        () -> closed,
+        (e, first) -> {
+          registrationFailures.incrementAndGet();
+          if (first) {
+            LOG.warn("Catalog registration failed ({}); retrying with backoff, not logged again", e.getMessage());
+          }
+        });
   }
 
   @Override

@@ -102,15 +102,9 @@ public final class ObservabilityConfig {
       ConfigKey.integer("platform.observability.metrics.max-series-per-meter", 1, 100_000)
           .withDefault("1000")
           .withDescription("Distinct label sets per RED meter; more collapse into one overflow series.");
+  /** Read as a YAML sequence too, and checked as templates, by the module at start-up. */
   public static final ConfigKey<List<String>> HTTP_ROUTES =
-      ConfigKey.custom(
-              "platform.observability.http.routes",
-              "a list of route templates",
-              s -> {
-                List<String> templates = ConfigKey.list("x").parse(s);
-                Routes.of(templates.toArray(new String[0])); // checks each template
-                return templates;
-              })
+      ConfigKey.list("platform.observability.http.routes")
           .withDescription(
               "The service's route templates (http.route), used by httpServerFilter() and servletFilter() without arguments; SLOs naming a route are checked against them.");
   public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT =

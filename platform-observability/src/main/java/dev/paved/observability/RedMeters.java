@@ -43,9 +43,7 @@ final class RedMeters {
     this.maxSeries = maxSeries;
     int n = labelNames.size();
     this.scratch = ThreadLocal.withInitial(() -> new LabelKey(new String[n]));
-    String[] overflow = new String[labelNames.size()];
-    java.util.Arrays.fill(overflow, OVERFLOW);
-    this.overflowTimer = build(List.of(overflow));
+    this.overflowTimer = buildOverflow();
     this.overflowCount = Counter.builder("paved.metrics.overflow")
         .description("Measurements recorded in an overflow series because a meter reached its label-set limit")
         .tag("meter", name)
@@ -126,6 +124,13 @@ final class RedMeters {
     return Timer.builder(name).description(description).tags(tags).serviceLevelObjectives(buckets).register(registry);
   }
 
+  /** The series whose labels are all {@value #OVERFLOW}. */
+  private Timer buildOverflow() {
+    String[] overflow = new String[labelNames.size()];
+    java.util.Arrays.fill(overflow, OVERFLOW);
+    return build(List.of(overflow));
+  }
+
   private static Duration[] toDurations(List<Double> seconds) {
     return seconds.stream().map(s -> Duration.ofNanos(Math.round(s * 1e9))).toArray(Duration[]::new);
   }
@@ -148,9 +153,7 @@ final class RedMeters {
     all.addAll(extra);
     buckets = all.toArray(new Duration[0]);
     registry.remove(overflowTimer);
-    String[] overflow = new String[labelNames.size()];
-    java.util.Arrays.fill(overflow, OVERFLOW);
-    overflowTimer = build(List.of(overflow));
+    overflowTimer = buildOverflow();
   }
 
   /** The bucket boundaries in seconds. */

@@ -134,30 +134,14 @@ public final class PrometheusRules {
 
   /** The share of bad events over window {@code w}. */
   static String errorRatio(ServiceDescriptor d, Slo slo, String w) {
-    String service = "service_name=\"" + d.name() + "\"";
-    switch (slo.kind()) {
-      case MESSAGING -> {
-        String selector = service + (slo.destination() == null ? "" : ",messaging_destination_name=\"" + slo.destination() + "\"");
-        return "(sum(rate(messaging_process_duration_seconds_count{" + selector + ",error_type!=\"\"}[" + w + "])) or vector(0)) / sum(rate(messaging_process_duration_seconds_count{" + selector + "}[" + w + "]))";
-      }
-      case FRESHNESS -> {
-        // One sample a minute: 1 when the job's last success (on any instance) is older than the
-        // max age. Averaged over the window, it is the share of stale minutes.
-        long maxAge = java.util.Objects.requireNonNull(slo.threshold()).toSeconds();
-        return "avg_over_time(((time() - max(paved_job_last_success_timestamp_seconds{" + service + ",job_name=\"" + slo.job() + "\"})) > bool " + maxAge + ")[" + w + ":1m])";
-      }
-      default -> {
-        String selector = service + (slo.route() == null ? "" : ",http_route=\"" + slo.route() + "\"");
-        String total = "sum(rate(http_server_request_duration_seconds_count{" + selector + "}[" + w + "]))";
-        if (slo.kind() == Slo.Kind.AVAILABILITY) {
-          // "or vector(0)": a service that never answered 5xx has no such series, and the ratio
-          // must be 0 rather than absent; without any traffic the total is absent and so is the ratio.
-          return "(sum(rate(http_server_request_duration_seconds_count{" + selector + ",http_response_status_code=~\"5..\"}[" + w + "])) or vector(0)) / " + total;
-        }
-        String good = "sum(rate(http_server_request_duration_seconds_bucket{" + selector + ",le=\"" + le(java.util.Objects.requireNonNull(slo.threshold())) + "\"}[" + w + "]))";
-        return "(" + total + " - " + good + ") / " + total;
-      }
+    if (slo.kind() == Slo.Kind.FRESHNESS) {
+      // One sample a minute: 1 when the job's last success (on any instance) is older than the
+      // max age. Averaged over the window, it is the share of stale minutes.
+      long maxAge = java.util.Objects.requireNonNull(slo.threshold()).toSeconds();
+      return "avg_over_time(((time() - max(paved_job_last_success_timestamp_seconds{service_name=\"" + d.name() + "\",job_name=\"" + slo.job() + "\"})) > bool " + maxAge + ")[" + w + ":1m])";
     }
+    String[] q = badAndTotal(d, slo, series -> "rate(" + series + "[" + w + "])");
+    return "(" + q[0] + ") / " + q[1];
   }
 
   /**
@@ -165,26 +149,33 @@ public final class PrometheusRules {
    * sums, for OpenSLO's ratio metric.
    */
   static String[] badAndTotal(ServiceDescriptor d, Slo slo) {
+    return badAndTotal(d, slo, series -> series);
+  }
+
+  /**
+   * Bad and total events of a counter-based SLI, each a sum of {@code over} applied to the series
+   * it reads: {@code rate(…[w])} in the rules, the raw counter in OpenSLO. "or vector(0)": a service
+   * that never failed has no bad series, and the bad count must be 0 rather than absent; without
+   * any traffic the total is absent, and so is the ratio (never an alarm).
+   */
+  private static String[] badAndTotal(ServiceDescriptor d, Slo slo, java.util.function.UnaryOperator<String> over) {
     String service = "service_name=\"" + d.name() + "\"";
     switch (slo.kind()) {
       case MESSAGING -> {
         String selector = service + (slo.destination() == null ? "" : ",messaging_destination_name=\"" + slo.destination() + "\"");
         return new String[] {
-          "sum(messaging_process_duration_seconds_count{" + selector + ",error_type!=\"\"}) or vector(0)", "sum(messaging_process_duration_seconds_count{" + selector + "})"
+          "sum(" + over.apply("messaging_process_duration_seconds_count{" + selector + ",error_type!=\"\"}") + ") or vector(0)",
+          "sum(" + over.apply("messaging_process_duration_seconds_count{" + selector + "}") + ")"
         };
       }
-      case AVAILABILITY -> {
+      case AVAILABILITY, LATENCY -> {
         String selector = service + (slo.route() == null ? "" : ",http_route=\"" + slo.route() + "\"");
-        return new String[] {
-          "sum(http_server_request_duration_seconds_count{" + selector + ",http_response_status_code=~\"5..\"}) or vector(0)", "sum(http_server_request_duration_seconds_count{" + selector + "})"
-        };
-      }
-      case LATENCY -> {
-        String selector = service + (slo.route() == null ? "" : ",http_route=\"" + slo.route() + "\"");
-        String total = "sum(http_server_request_duration_seconds_count{" + selector + "})";
-        return new String[] {
-          total + " - sum(http_server_request_duration_seconds_bucket{" + selector + ",le=\"" + le(java.util.Objects.requireNonNull(slo.threshold())) + "\"})", total
-        };
+        String total = "sum(" + over.apply("http_server_request_duration_seconds_count{" + selector + "}") + ")";
+        if (slo.kind() == Slo.Kind.AVAILABILITY) {
+          return new String[] {"sum(" + over.apply("http_server_request_duration_seconds_count{" + selector + ",http_response_status_code=~\"5..\"}") + ") or vector(0)", total};
+        }
+        String le = le(java.util.Objects.requireNonNull(slo.threshold()));
+        return new String[] {total + " - sum(" + over.apply("http_server_request_duration_seconds_bucket{" + selector + ",le=\"" + le + "\"}") + ")", total};
       }
       default -> throw new IllegalArgumentException("no counters for " + slo.kind().id());
     }

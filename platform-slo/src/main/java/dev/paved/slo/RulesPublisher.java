@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * directory (atomically, so Prometheus never reads half a file) and then, when configured, asks
  * Prometheus to reload ({@code POST /-/reload}, which needs {@code --web.enable-lifecycle}). Runs on
  * its own daemon thread and never blocks start-up: a failure is logged once, counted, and retried
- * with exponential backoff (1 s doubling to 5 minutes) until both steps succeed or the platform
- * stops.
+ * ({@link dev.paved.core.internal.RetryInBackground}: 1 s doubling to 5 minutes) until both steps
+ * succeed or the platform stops.
  */
 final class RulesPublisher implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(RulesPublisher.class);
@@ -77,33 +77,19 @@ final class RulesPublisher implements Runnable {
 
   @Override
   public void run() {
-    Duration delay = Duration.ofSeconds(1);
-    boolean logged = false;
-    while (!closed) {
-      try {
-        publishOnce();
-        successes.incrementAndGet();
-        LOG.info("Published the SLO rules to {}{}", file, reloadUrl == null ? "" : " and reloaded Prometheus");
-        return;
-      } catch (IOException | RuntimeException e) {
-        failures.incrementAndGet();
-        if (!logged) {
-          LOG.warn("Publishing the SLO rules to {} failed ({}: {}); retrying with backoff, not logged again until it succeeds", file, e.getClass().getSimpleName(), e.getMessage());
-          logged = true;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      try {
-        Thread.sleep(delay.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      Duration next = delay.multipliedBy(2);
-      delay = next.compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5) : next;
-    }
+    dev.paved.core.internal.RetryInBackground.untilDone(
+        () -> {
+          publishOnce();
+          successes.incrementAndGet();
+          LOG.info("Published the SLO rules to {}{}", file, reloadUrl == null ? "" : " and reloaded Prometheus");
+        },
+        () -> closed,
+        (e, first) -> {
+          failures.incrementAndGet();
+          if (first) {
+            LOG.warn("Publishing the SLO rules to {} failed ({}: {}); retrying with backoff, not logged again until it succeeds", file, e.getClass().getSimpleName(), e.getMessage());
+          }
+        });
   }
 
   void close() {

@@ -78,6 +78,27 @@ public record Slo(
     }
   }
 
+  /**
+   * What is declared, for {@code /info} and {@code /slo}: kind, objective in percent, window, and
+   * the route, destination or job it covers; a new map the caller may add to.
+   */
+  java.util.Map<String, Object> declaration() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("kind", kind.id());
+    m.put("objective", objective * 100);
+    m.put("window", window.label());
+    if (route != null) {
+      m.put("route", route);
+    }
+    if (destination != null) {
+      m.put("destination", destination);
+    }
+    if (job != null) {
+      m.put("job", job);
+    }
+    return m;
+  }
+
   /** The error budget: the share of events allowed to be bad. */
   public double errorBudget() {
     return 1 - objective;

@@ -105,21 +105,9 @@ public final class SloModule implements PlatformModule {
         () -> {
           Map<String, Object> m = new LinkedHashMap<>();
           for (Slo s : slos) {
-            Map<String, Object> one = new LinkedHashMap<>();
-            one.put("kind", s.kind().id());
-            one.put("objective", s.objective() * 100);
-            one.put("window", s.window().label());
-            if (s.route() != null) {
-              one.put("route", s.route());
-            }
+            Map<String, Object> one = s.declaration();
             if (s.threshold() != null) {
               one.put(s.kind() == Slo.Kind.FRESHNESS ? "maxAge" : "threshold", String.valueOf(s.threshold()));
-            }
-            if (s.destination() != null) {
-              one.put("destination", s.destination());
-            }
-            if (s.job() != null) {
-              one.put("job", s.job());
             }
             m.put(s.name(), one);
           }

@@ -159,19 +159,7 @@ final class SloTracker implements ServerRequestListener, MessageProcessListener 
   }
 
   Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("kind", slo.kind().id());
-    m.put("objective", slo.objective() * 100);
-    m.put("window", slo.window().label());
-    if (slo.route() != null) {
-      m.put("route", slo.route());
-    }
-    if (slo.destination() != null) {
-      m.put("destination", slo.destination());
-    }
-    if (slo.job() != null) {
-      m.put("job", slo.job());
-    }
+    Map<String, Object> m = slo.declaration();
     Duration t = slo.threshold();
     if (t != null) {
       m.put(slo.kind() == Slo.Kind.FRESHNESS ? "maxAgeMs" : "thresholdMs", t.toMillis());

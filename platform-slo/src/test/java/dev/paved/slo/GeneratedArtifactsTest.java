@@ -10,10 +10,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.paved.core.Platform;
 import dev.paved.observability.Observability;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,10 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GeneratedArtifactsTest {
   @TempDir Path dir;
 
-  private final HttpClient http = HttpClient.newHttpClient();
-
-  private String get(int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  private static String get(int port, String path) throws Exception {
+    return SloTrackingTest.get(port, path);
   }
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
