@@ -45,6 +45,8 @@ public final class Configuration {
   private final Clock clock;
   private final int historySize;
   private final ReentrantLock lock = new ReentrantLock();
+  /** Held while listeners are told of a change; taken before {@link #lock} is released. */
+  private final ReentrantLock notifyLock = new ReentrantLock();
   private final List<Bound<?>> bindings = new ArrayList<>();
   private final Map<String, String> overrides = new LinkedHashMap<>();
   private final ArrayDeque<ConfigChange> history = new ArrayDeque<>();
@@ -167,36 +169,32 @@ public final class Configuration {
    */
   public ConfigChange override(Map<String, String> values) {
     Objects.requireNonNull(values, "values");
-    lock.lock();
-    try {
-      Map<String, String> before = new LinkedHashMap<>(overrides);
-      overrides.putAll(values);
-      ConfigChange change = reload("override");
-      if (change.outcome() == Outcome.REJECTED) {
-        overrides.clear();
-        overrides.putAll(before);
-      }
-      return change;
-    } finally {
-      lock.unlock();
-    }
+    return locked(
+        notifications -> {
+          Map<String, String> before = new LinkedHashMap<>(overrides);
+          overrides.putAll(values);
+          return reloadKeepingOverridesIfApplied("override", before, notifications);
+        });
   }
 
   /** Removes overrides set with {@link #override} and applies the result. */
   public ConfigChange removeOverrides(Collection<String> keys) {
-    lock.lock();
-    try {
-      Map<String, String> before = new LinkedHashMap<>(overrides);
-      keys.forEach(overrides::remove);
-      ConfigChange change = reload("override");
-      if (change.outcome() == Outcome.REJECTED) {
-        overrides.clear();
-        overrides.putAll(before);
-      }
-      return change;
-    } finally {
-      lock.unlock();
+    return locked(
+        notifications -> {
+          Map<String, String> before = new LinkedHashMap<>(overrides);
+          keys.forEach(overrides::remove);
+          return reloadKeepingOverridesIfApplied("override", before, notifications);
+        });
+  }
+
+  private ConfigChange reloadKeepingOverridesIfApplied(
+      String trigger, Map<String, String> before, List<Runnable> notifications) {
+    ConfigChange change = reloadLocked(trigger, notifications);
+    if (change.outcome() == Outcome.REJECTED) {
+      overrides.clear();
+      overrides.putAll(before);
     }
+    return change;
   }
 
   /** The last changes, newest first: applied and rejected ones, at most {@code platform.config.history.size}. */
@@ -258,10 +256,37 @@ public final class Configuration {
     }
   }
 
-  /** The reload pipeline: read, bind, validate, swap, notify. */
+  /**
+   * The reload pipeline: read, bind, validate, swap, then notify. Listeners run after the lock that
+   * {@code /config} and {@code /config/history} take is released (a slow listener delays no reader),
+   * and under a second lock taken before the first is released, so that they are told of changes
+   * one at a time and in the order the changes were applied.
+   */
   ConfigChange reload(String trigger) {
+    return locked(notifications -> reloadLocked(trigger, notifications));
+  }
+
+  /** Runs {@code work} under the lock, then the notifications it queued outside it, in order. */
+  private ConfigChange locked(java.util.function.Function<List<Runnable>, ConfigChange> work) {
+    List<Runnable> notifications = new ArrayList<>();
+    ConfigChange change;
     lock.lock();
     try {
+      change = work.apply(notifications);
+      notifyLock.lock();
+    } finally {
+      lock.unlock();
+    }
+    try {
+      notifications.forEach(Runnable::run);
+    } finally {
+      notifyLock.unlock();
+    }
+    return change;
+  }
+
+  private ConfigChange reloadLocked(String trigger, List<Runnable> notifications) {
+    {
       ConfigSnapshot current = snapshot;
       List<ConfigProblem> problems = new ArrayList<>();
       List<ConfigValue> remote = readSources(problems);
@@ -312,12 +337,12 @@ public final class Configuration {
       for (int i = 0; i < bindings.size(); i++) {
         Object before = i < previous.length ? previous[i] : null;
         if (before != null && !before.equals(values[i])) {
-          notifyListeners(bindings.get(i), before, Objects.requireNonNull(values[i]));
+          Bound<?> bound = bindings.get(i);
+          Object after = Objects.requireNonNull(values[i]);
+          notifications.add(() -> notifyListeners(bound, before, after));
         }
       }
       return change;
-    } finally {
-      lock.unlock();
     }
   }
 

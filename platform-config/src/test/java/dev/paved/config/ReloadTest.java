@@ -210,6 +210,48 @@ class ReloadTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void aListenerThatBlocksDelaysNeitherReadinessNorTheConfigEndpoints() throws Exception {
+    ConfigFixture f = new ConfigFixture(dir);
+    f.write(paging(10));
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    try (Platform platform =
+        f.builder().property("platform.admin.threads", "1").module(ConfigModule.builder().bind("paging", Paging.class).build()).start()) {
+      Configuration config = Configuration.of(platform);
+      Bound<Paging> paging = config.bind("paging", Paging.class);
+      paging.onChange(
+          (before, after) -> {
+            entered.countDown();
+            release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+          });
+      Thread reloader = new Thread(() -> config.override(Map.of("paging.page-size", "20")), "reloader");
+      reloader.start();
+      assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+      // The listener blocks: readiness, /config and /config/history still answer at once.
+      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      for (String path : List.of("/health/ready", "/config", "/config/history", "/health/live")) {
+        long started = System.nanoTime();
+        HttpResponse<String> response =
+            client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.admin().port() + path))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path).isIn(200, 503);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as(path).isLessThan(Duration.ofSeconds(2));
+      }
+      // The change itself is applied and visible while its listener still runs.
+      assertThat(paging.get().pageSize()).isEqualTo(20);
+      assertThat(config.history().get(0).version()).isEqualTo(2);
+      release.countDown();
+      reloader.join(10_000);
+      assertThat(reloader.isAlive()).isFalse();
+    }
+  }
+
+  @Test
   void aFileCaughtMidWriteIsNotAppliedHalfWritten() throws Exception {
     ConfigFixture f = new ConfigFixture(dir);
     f.write(paging(10));

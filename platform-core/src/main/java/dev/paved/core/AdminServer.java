@@ -36,39 +36,63 @@ public final class AdminServer {
   private final AtomicLong rejected;
   private final @Nullable HttpServer server;
   private final @Nullable ThreadPoolExecutor executor;
+  /** Runs every endpoint but the probes, so that no endpoint can hold a thread a probe needs. */
+  private final @Nullable ThreadPoolExecutor endpointExecutor;
 
-  private AdminServer(@Nullable HttpServer server, @Nullable ThreadPoolExecutor executor, AtomicLong rejected) {
+  private AdminServer(
+      @Nullable HttpServer server,
+      @Nullable ThreadPoolExecutor executor,
+      @Nullable ThreadPoolExecutor endpointExecutor,
+      AtomicLong rejected) {
     this.server = server;
     this.executor = executor;
+    this.endpointExecutor = endpointExecutor;
     this.rejected = rejected;
   }
 
   /** A server that is not listening (platform.admin.enabled=false); endpoints can still be added. */
   static AdminServer disabled() {
-    return new AdminServer(null, null, new AtomicLong());
+    return new AdminServer(null, null, null, new AtomicLong());
   }
 
+  /**
+   * Starts the server. Requests are read and probes ({@code /health/*}) answered on one pool of
+   * {@code threads}; every other endpoint runs on a second pool of the same size, so a slow
+   * endpoint (or a slow configuration listener behind {@code /config}) never delays a probe. Each
+   * pool queues at most {@code queue} requests; beyond that a request is refused and counted.
+   */
   static AdminServer start(String bindAddress, int port, int threads, int queue) throws IOException {
     AtomicLong rejectedCounter = new AtomicLong();
-    ThreadPoolExecutor executor =
+    ThreadPoolExecutor executor = pool("paved-admin", threads, queue, rejectedCounter);
+    ThreadPoolExecutor endpointExecutor = pool("paved-admin-endpoint", threads, queue, rejectedCounter);
+    HttpServer http = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
+    AdminServer admin = new AdminServer(http, executor, endpointExecutor, rejectedCounter);
+    http.setExecutor(executor);
+    http.createContext("/", admin::dispatch);
+    http.start();
+    return admin;
+  }
+
+  private static ThreadPoolExecutor pool(String name, int threads, int queue, AtomicLong rejectedCounter) {
+    ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
             threads,
             threads,
             30,
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(queue),
-            new DaemonThreadFactory("paved-admin"),
+            new DaemonThreadFactory(name),
             (r, e) -> {
               rejectedCounter.incrementAndGet();
               throw new RejectedExecutionException("admin server queue is full");
             });
-    executor.allowCoreThreadTimeOut(true);
-    HttpServer http = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
-    AdminServer admin = new AdminServer(http, executor, rejectedCounter);
-    http.setExecutor(executor);
-    http.createContext("/", admin::dispatch);
-    http.start();
-    return admin;
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  /** Whether {@code path} is a probe, answered on the threads that read requests. */
+  static boolean isProbe(String path) {
+    return path.startsWith("/health/");
   }
 
   /** The port it listens on (the real one when 0 was asked), or -1 when disabled. */
@@ -109,6 +133,29 @@ public final class AdminServer {
   }
 
   private void dispatch(HttpExchange exchange) throws IOException {
+    ThreadPoolExecutor offload = endpointExecutor;
+    if (offload == null || isProbe(exchange.getRequestURI().getPath())) {
+      respond(exchange);
+      return;
+    }
+    try {
+      offload.execute(
+          () -> {
+            try {
+              respond(exchange);
+            } catch (IOException | RuntimeException e) {
+              LOG.warn("Admin endpoint " + exchange.getRequestURI().getPath() + " could not answer", e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      try (exchange) {
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        exchange.sendResponseHeaders(503, -1);
+      }
+    }
+  }
+
+  private void respond(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       String method = exchange.getRequestMethod();
@@ -151,7 +198,11 @@ public final class AdminServer {
     if (s != null) {
       s.stop(0);
     }
-    ThreadPoolExecutor e = executor;
+    stop(endpointExecutor);
+    stop(executor);
+  }
+
+  private static void stop(@Nullable ThreadPoolExecutor e) {
     if (e != null) {
       e.shutdown();
       try {

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -39,27 +40,36 @@ public final class ConfigKey<T> {
   private final Function<String, T> parser;
   private final @Nullable String defaultText;
   private final String description;
+  /** For a list key: checks (and may normalise) one item; null for every other key. */
+  private final @Nullable UnaryOperator<String> item;
 
   private ConfigKey(
       String name,
       String expected,
       Function<String, T> parser,
       @Nullable String defaultText,
-      String description) {
+      String description,
+      @Nullable UnaryOperator<String> item) {
     this.name = name;
     this.expected = expected;
     this.parser = parser;
     this.defaultText = defaultText;
     this.description = description;
+    this.item = item;
   }
 
   private static <T> ConfigKey<T> of(String name, String expected, Function<String, T> parser) {
+    return of(name, expected, parser, null);
+  }
+
+  private static <T> ConfigKey<T> of(
+      String name, String expected, Function<String, T> parser, @Nullable UnaryOperator<String> item) {
     Objects.requireNonNull(name, "name");
     if (!KEY_NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
           "name: '" + name + "' (expected: lower-case segments joined by '.' or '-')");
     }
-    return new ConfigKey<>(name, expected, parser, null, "");
+    return new ConfigKey<>(name, expected, parser, null, "", item);
   }
 
   /** Any text. */
@@ -85,6 +95,41 @@ public final class ConfigKey<T> {
           }
           return v;
         });
+  }
+
+  /**
+   * A decimal number in {@code [min, max]} ({@code 0.25}, {@code 2}); NaN and infinities are
+   * refused.
+   */
+  public static ConfigKey<Double> decimal(String name, double min, double max) {
+    if (!(min <= max)) {
+      throw new IllegalArgumentException("min: " + min + " (expected: <= max " + max + ")");
+    }
+    String expected = "a number from " + plain(min) + " to " + plain(max);
+    return of(
+        name,
+        expected,
+        s -> {
+          double d;
+          try {
+            d = Double.parseDouble(s.strip());
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number");
+          }
+          if (!(d >= min && d <= max)) {
+            throw new IllegalArgumentException("out of range");
+          }
+          return d;
+        });
+  }
+
+  /** A ratio: a decimal number from 0 to 1, such as {@code 0.2}. */
+  public static ConfigKey<Double> ratio(String name) {
+    return decimal(name, 0, 1);
+  }
+
+  private static String plain(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
   }
 
   /** {@code true} or {@code false}. */
@@ -113,7 +158,19 @@ public final class ConfigKey<T> {
 
   /** A list: a YAML sequence, or comma-separated text from an environment variable. */
   public static ConfigKey<List<String>> list(String name) {
-    return of(name, "a list", ConfigKey::parseList);
+    return list(name, "a list", s -> s);
+  }
+
+  /**
+   * A list whose every item is checked by {@code item} (which throws {@link
+   * IllegalArgumentException} for a bad one): a YAML sequence, each item read as it is, or
+   * comma-separated text.
+   */
+  public static ConfigKey<List<String>> list(
+      String name, String expected, UnaryOperator<String> item) {
+    Objects.requireNonNull(expected, "expected");
+    Objects.requireNonNull(item, "item");
+    return of(name, expected, s -> parseList(s).stream().map(item).toList(), item);
   }
 
   /** An absolute URI such as {@code https://example.com/runbook}. */
@@ -150,12 +207,13 @@ public final class ConfigKey<T> {
       throw new IllegalArgumentException(
           "defaultText: '" + defaultText + "' (expected: " + expected + ")", e);
     }
-    return new ConfigKey<>(name, expected, parser, defaultText, description);
+    return new ConfigKey<>(name, expected, parser, defaultText, description, item);
   }
 
   /** A copy with a one-line description, shown in the configuration reference. */
   public ConfigKey<T> withDescription(String description) {
-    return new ConfigKey<>(name, expected, parser, defaultText, Objects.requireNonNull(description));
+    return new ConfigKey<>(
+        name, expected, parser, defaultText, Objects.requireNonNull(description), item);
   }
 
   public String name() {
@@ -173,6 +231,19 @@ public final class ConfigKey<T> {
 
   public String description() {
     return description;
+  }
+
+  /**
+   * Whether this key is a {@link #list}: read from a YAML sequence ({@code key[0]}, {@code
+   * key[1]}, ...) or from comma-separated text.
+   */
+  public boolean isList() {
+    return item != null;
+  }
+
+  /** Checks one item of a list key read from a YAML sequence; the item as it is for others. */
+  String parseItem(String text) {
+    return item == null ? text : item.apply(text);
   }
 
   /** Whether the name has a {@code *} segment. */

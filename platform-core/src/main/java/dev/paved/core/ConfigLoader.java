@@ -447,7 +447,11 @@ final class ConfigLoader {
         continue;
       }
       try {
-        declared.parse(v.value());
+        if (declared.isList() && v.key().endsWith("]")) {
+          declared.parseItem(v.value());
+        } else {
+          declared.parse(v.value());
+        }
       } catch (RuntimeException e) {
         problems.add(PlatformConfig.invalid(v, declared.expected()));
       }

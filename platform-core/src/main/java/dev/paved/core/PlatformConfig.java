@@ -201,6 +201,21 @@ public final class PlatformConfig {
 
   /** The value of a declared key, or its default, if either exists. */
   public <T> Optional<T> find(ConfigKey<T> key) {
+    if (key.isList() && values.containsKey(key.name() + "[0]")) {
+      // A YAML sequence: each item checked as it is (an item may contain a comma), and a bad
+      // one named with its own line and column.
+      List<String> items = new ArrayList<>();
+      for (int i = 0; ; i++) {
+        ConfigValue item = values.get(key.name() + "[" + i + "]");
+        if (item == null) {
+          break;
+        }
+        items.add(parse(item, key.expected(), key::parseItem));
+      }
+      @SuppressWarnings("unchecked")
+      T list = (T) List.copyOf(items);
+      return Optional.of(list);
+    }
     Optional<ConfigValue> v = value(key.name());
     if (v.isPresent()) {
       return Optional.of(parse(v.get(), key.expected(), key::parse));

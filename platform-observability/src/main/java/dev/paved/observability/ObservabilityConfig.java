@@ -40,30 +40,18 @@ public final class ObservabilityConfig {
   }
 
   public static final ConfigKey<Double> SAMPLER_RATIO =
-      ConfigKey.custom(
-              "platform.observability.traces.sampler-ratio",
-              "a number from 0 to 1",
-              s -> {
-                double d = Double.parseDouble(s.strip());
-                if (!(d >= 0 && d <= 1)) {
-                  throw new IllegalArgumentException("out of range");
-                }
-                return d;
-              })
+      ConfigKey.ratio("platform.observability.traces.sampler-ratio")
           .withDefault("1.0")
           .withDescription("Share of new traces sampled (parent-based: a sampled parent is always followed).");
   public static final ConfigKey<List<String>> PROPAGATORS =
-      ConfigKey.custom(
+      ConfigKey.list(
               "platform.observability.traces.propagators",
               "a list of tracecontext, baggage, b3, b3multi, jaeger",
-              s -> {
-                List<String> items = ConfigKey.list("x").parse(s);
-                for (String item : items) {
-                  if (!List.of("tracecontext", "baggage", "b3", "b3multi", "jaeger").contains(item)) {
-                    throw new IllegalArgumentException("unknown propagator");
-                  }
+              item -> {
+                if (!List.of("tracecontext", "baggage", "b3", "b3multi", "jaeger").contains(item)) {
+                  throw new IllegalArgumentException("unknown propagator");
                 }
-                return items;
+                return item;
               })
           .withDefault("tracecontext,baggage")
           .withDescription("Context propagation formats, in and out.");

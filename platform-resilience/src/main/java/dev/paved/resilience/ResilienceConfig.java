@@ -36,14 +36,7 @@ public final class ResilienceConfig {
   }
 
   private static Function<String, ConfigKey<Double>> ratio(double max) {
-    return name ->
-        ConfigKey.custom(name, "a number from 0 to " + (max == 1 ? "1" : String.valueOf((int) max)), s -> {
-          double d = Double.parseDouble(s.strip());
-          if (!(d >= 0 && d <= max)) {
-            throw new IllegalArgumentException("out of range");
-          }
-          return d;
-        });
+    return name -> ConfigKey.decimal(name, 0, max);
   }
 
   static final Setting<Integer> MAX_ATTEMPTS =
@@ -55,13 +48,7 @@ public final class ResilienceConfig {
   static final Setting<Duration> BACKOFF_INITIAL =
       new Setting<>("backoff.initial-delay", ConfigKey::duration, "50ms", "Ceiling of the first backoff.");
   static final Setting<Double> BACKOFF_MULTIPLIER =
-      new Setting<>("backoff.multiplier", n -> ConfigKey.custom(n, "a number from 1 to 10", s -> {
-        double d = Double.parseDouble(s.strip());
-        if (!(d >= 1 && d <= 10)) {
-          throw new IllegalArgumentException("out of range");
-        }
-        return d;
-      }), "2.0", "Growth of the backoff ceiling per retry.");
+      new Setting<>("backoff.multiplier", n -> ConfigKey.decimal(n, 1, 10), "2.0", "Growth of the backoff ceiling per retry.");
   static final Setting<Duration> BACKOFF_MAX =
       new Setting<>("backoff.max-delay", ConfigKey::duration, "2s", "Largest backoff ceiling.");
   static final Setting<Duration> RETRY_AFTER_CAP =
