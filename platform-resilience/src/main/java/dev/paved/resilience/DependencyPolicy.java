@@ -41,6 +41,13 @@ public final class DependencyPolicy {
     default boolean isFailure(T result) {
       return retryable(result);
     }
+
+    /**
+     * Releases a result that is retried and so never reaches the caller, before the next attempt
+     * (an HTTP response's body is closed, so that its connection is not leaked). After Armeria's
+     * {@code RetryingClient}, which aborts the previous response before retrying.
+     */
+    default void discard(T result) {}
   }
 
   private static final Outcome<Object> ALWAYS_OK =
@@ -64,6 +71,8 @@ public final class DependencyPolicy {
   private final com.netflix.concurrency.limits.limiter.@Nullable AbstractLimiter<Void> adaptive;
   private final LongSupplier nanoTime;
   private final Sleeper sleeper;
+  /** Counted down when the platform closes: no new retry starts, by either driver. */
+  private final java.util.concurrent.@Nullable CountDownLatch closing;
   private final PolicyListener[] listeners;
   /**
    * The breaker state last reported. Resilience4j's own event consumers make every call allocate
@@ -108,6 +117,7 @@ public final class DependencyPolicy {
         : null;
     this.nanoTime = b.nanoTime;
     this.sleeper = b.sleeper;
+    this.closing = b.closing;
     this.listeners = b.listeners.toArray(new PolicyListener[0]);
   }
 
@@ -161,6 +171,18 @@ public final class DependencyPolicy {
     return run(null, attempt, outcome, idempotent);
   }
 
+  // One state machine, two drivers. The rules of a call live in the methods below (begin,
+  // acquire, afterFailure, afterResult, retryWait, finish); the blocking driver (run) waits
+  // between attempts on the caller's thread, the asynchronous one (callAsync) on a scheduler.
+  // Every rule (deadlines, the breaker's permission and state reports, the bulkhead or adaptive
+  // limit, idempotency, Outcome, Retry-After, the budget, the discard hook, the shutdown latch,
+  // the caller's deadline) is applied by both, and tested on both.
+
+  /** afterFailure/afterResult: stop and hand the outcome to the caller. */
+  private static final long STOP = -1;
+  /** afterFailure: the attempt was cut short by the caller's deadline, not failed by the dependency. */
+  private static final long CALLER_DEADLINE = -2;
+
   /**
    * The loop behind every blocking call: exactly one of {@code plain} and {@code timed} is set.
    * The happy path reads the clock twice and allocates nothing of its own.
@@ -168,11 +190,9 @@ public final class DependencyPolicy {
   private <T> T run(@Nullable Callable<T> plain, @Nullable TimedAttempt<T> timed, Outcome<T> outcome, boolean idempotent)
       throws Exception {
     long start = nanoTime.getAsLong();
-    long deadlineAt = start + deadline.toNanos();
     Long requestDeadline = dev.paved.observability.Deadlines.deadlineNanos(io.opentelemetry.context.Context.current());
-    if (requestDeadline != null && requestDeadline < deadlineAt) {
-      deadlineAt = requestDeadline;
-    }
+    long deadlineAt = deadlineAt(start, requestDeadline);
+    boolean callerBound = requestDeadline != null && requestDeadline == deadlineAt;
     budget.recordRequest(start);
     int attempts = 0;
     long now = start;
@@ -185,24 +205,12 @@ public final class DependencyPolicy {
           throw new DeadlineExceededException(name, deadline, attempts);
         }
         attempts++;
+        com.netflix.concurrency.limits.Limiter.@Nullable Listener permit;
         try {
-          breaker.acquirePermission(); // throws CallNotPermittedException when open: never retried
-        } catch (io.github.resilience4j.circuitbreaker.CallNotPermittedException e) {
-          ended = "circuit_open";
-          throw e;
-        }
-        com.netflix.concurrency.limits.Limiter.@Nullable Listener permit = null;
-        if (adaptive != null) {
-          permit = adaptive.acquire(null).orElse(null);
-          if (permit == null) {
-            breaker.releasePermission();
-            ended = "bulkhead_full";
-            throw new ConcurrencyLimitException(name, adaptive.getLimit());
-          }
-        } else if (!bulkhead.tryAcquirePermission()) {
-          breaker.releasePermission();
-          ended = "bulkhead_full";
-          throw io.github.resilience4j.bulkhead.BulkheadFullException.createBulkheadFullException(bulkhead);
+          permit = acquire();
+        } catch (RuntimeException refused) {
+          ended = refusal(refused);
+          throw refused;
         }
         long attemptStart = now;
         T result;
@@ -210,10 +218,12 @@ public final class DependencyPolicy {
           result = plain != null ? plain.call() : java.util.Objects.requireNonNull(timed).run(Duration.ofNanos(left));
         } catch (Exception e) {
           now = nanoTime.getAsLong();
-          outcomes.failure(now - attemptStart, now, e);
-          release(permit, RetryClassifier.isRetryableException(e));
-          boolean retryable = e instanceof java.net.ConnectException || (idempotent && RetryClassifier.isRetryableException(e));
-          if (!retryable || !mayRetry(attempts, deadlineAt, null, e.getClass().getName())) {
+          long wait = afterFailure(e, attemptStart, now, permit, attempts, deadlineAt, callerBound, idempotent);
+          if (wait == CALLER_DEADLINE) {
+            ended = "deadline_exceeded";
+            throw callerDeadline(attempts, e);
+          }
+          if (wait == STOP || !pause(wait)) {
             throw e;
           }
           now = nanoTime.getAsLong();
@@ -225,26 +235,142 @@ public final class DependencyPolicy {
           throw e;
         }
         now = nanoTime.getAsLong();
-        long took = now - attemptStart;
-        boolean failedResult = outcome.isFailure(result);
-        release(permit, failedResult);
-        boolean failed = failedResult;
-        if (failed) {
-          outcomes.failure(took, now, new FailedResultException(name));
-        } else {
-          outcomes.success(took, now);
-        }
-        if (!outcome.retryable(result) || !mayRetry(attempts, deadlineAt, outcome.retryAfter(result), "retryable result")) {
+        boolean failed = outcome.isFailure(result);
+        long wait = afterResult(result, outcome, failed, attemptStart, now, permit, attempts, deadlineAt);
+        if (wait == STOP) {
           ended = failed ? "failure" : "success";
           return result;
         }
+        if (!pause(wait)) {
+          // The platform is closing: no new attempt; the caller gets this result.
+          ended = failed ? "failure" : "success";
+          return result;
+        }
+        discard(outcome, result);
         now = nanoTime.getAsLong();
       }
     } finally {
-      if (listeners.length > 0) {
-        checkState();
-        notifyCall(ended, attempts, now - start);
+      finish(ended, attempts, now - start);
+    }
+  }
+
+  /** The policy's deadline from {@code start}, or the request's when that is sooner. */
+  private long deadlineAt(long start, @Nullable Long requestDeadline) {
+    long at = start + deadline.toNanos();
+    return requestDeadline != null && requestDeadline < at ? requestDeadline : at;
+  }
+
+  /**
+   * The permissions of one attempt: the breaker's (throws {@code CallNotPermittedException} when
+   * open: never retried), then the adaptive limit's or the bulkhead's (throws {@code
+   * BulkheadFullException}, whichever limiter is configured). Returns the adaptive permit, or null
+   * for the bulkhead's.
+   */
+  private com.netflix.concurrency.limits.Limiter.@Nullable Listener acquire() {
+    breaker.acquirePermission();
+    if (adaptive != null) {
+      com.netflix.concurrency.limits.Limiter.@Nullable Listener permit = adaptive.acquire(null).orElse(null);
+      if (permit == null) {
+        breaker.releasePermission();
+        throw io.github.resilience4j.bulkhead.BulkheadFullException.createBulkheadFullException(bulkhead);
       }
+      return permit;
+    }
+    if (!bulkhead.tryAcquirePermission()) {
+      breaker.releasePermission();
+      throw io.github.resilience4j.bulkhead.BulkheadFullException.createBulkheadFullException(bulkhead);
+    }
+    return null;
+  }
+
+  /** The outcome label of a call refused by {@link #acquire}. */
+  private static String refusal(RuntimeException refused) {
+    return refused instanceof io.github.resilience4j.circuitbreaker.CallNotPermittedException ? "circuit_open" : "bulkhead_full";
+  }
+
+  /**
+   * Judges an attempt that threw: the breaker counts it (unless the caller's deadline cut it
+   * short), the permit goes back, and the answer is the wait before the next attempt, {@link
+   * #STOP}, or {@link #CALLER_DEADLINE}. Only a refused connection is retried for a
+   * non-idempotent call.
+   */
+  private long afterFailure(
+      Throwable e,
+      long attemptStart,
+      long now,
+      com.netflix.concurrency.limits.Limiter.@Nullable Listener permit,
+      int attempts,
+      long deadlineAt,
+      boolean callerBound,
+      boolean idempotent) {
+    if (callerBound && now >= deadlineAt && RetryClassifier.isRetryableException(e)) {
+      // The caller's deadline ran out during the attempt: not the dependency's failure. The
+      // breaker, the budget and the adaptive limit are left as they were.
+      breaker.releasePermission();
+      release(permit, false);
+      return CALLER_DEADLINE;
+    }
+    outcomes.failure(now - attemptStart, now, e);
+    release(permit, RetryClassifier.isRetryableException(e));
+    boolean retryable = e instanceof java.net.ConnectException || (idempotent && RetryClassifier.isRetryableException(e));
+    return retryable ? retryWait(attempts, deadlineAt, null, e.getClass().getName()) : STOP;
+  }
+
+  /** Judges an attempt that returned: the breaker counts it, the permit goes back, and a wait or {@link #STOP}. */
+  private <T> long afterResult(
+      T result,
+      Outcome<T> outcome,
+      boolean failed,
+      long attemptStart,
+      long now,
+      com.netflix.concurrency.limits.Limiter.@Nullable Listener permit,
+      int attempts,
+      long deadlineAt) {
+    long took = now - attemptStart;
+    release(permit, failed);
+    if (failed) {
+      outcomes.failure(took, now, new FailedResultException(name));
+    } else {
+      outcomes.success(took, now);
+    }
+    if (!outcome.retryable(result)) {
+      return STOP;
+    }
+    return retryWait(attempts, deadlineAt, outcome.retryAfter(result), "retryable result");
+  }
+
+  /** Gives a result that will not be returned to {@link Outcome#discard}; a discard that throws is logged. */
+  private <T> void discard(Outcome<T> outcome, T result) {
+    try {
+      outcome.discard(result);
+    } catch (RuntimeException e) {
+      listenerLog.warn("Discarding a retried result of dependency '" + name + "' failed", e);
+    }
+  }
+
+  private DeadlineExceededException callerDeadline(int attempts, Throwable cause) {
+    DeadlineExceededException e = new DeadlineExceededException(name, deadline, attempts);
+    e.initCause(cause);
+    return e;
+  }
+
+  /** Waits {@code nanos} before the next attempt; false when the platform is closing. */
+  private boolean pause(long nanos) throws InterruptedException {
+    try {
+      // false: the platform is closing; the caller gets the last failure at once.
+      return sleeper.sleep(nanos);
+    } catch (InterruptedException e) {
+      // Keep the flag for the caller's code, and stop at once.
+      Thread.currentThread().interrupt();
+      throw e;
+    }
+  }
+
+  /** The end of every call, whichever driver ran it: a state change reported once, then the call. */
+  private void finish(String ended, int attempts, long nanos) {
+    if (listeners.length > 0) {
+      checkState();
+      notifyCall(ended, attempts, nanos);
     }
   }
 
@@ -294,122 +420,180 @@ public final class DependencyPolicy {
   }
 
   /**
-   * Runs an asynchronous call under the policy: breaker and bulkhead around each attempt; I/O
-   * failures and time-outs retried with backoff on {@code scheduler}, under the budget and the
-   * deadline. The returned stage completes with the result or the last failure.
+   * Runs an asynchronous call under the policy, by the same rules as the blocking calls: deadline
+   * (the request's too), breaker, bulkhead or adaptive limit around each attempt; I/O failures and
+   * time-outs retried with backoff on {@code scheduler}, under the budget; no retry once the
+   * platform is closing. The returned stage completes with the result or the last failure.
    */
   public <T> java.util.concurrent.CompletionStage<T> callAsync(
       java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<T>> call,
       java.util.concurrent.ScheduledExecutorService scheduler) {
-    Objects.requireNonNull(call, "call");
-    Objects.requireNonNull(scheduler, "scheduler");
-    java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
-    long start = nanoTime.getAsLong();
-    long deadlineAt = start + deadline.toNanos();
-    Long requestDeadline = dev.paved.observability.Deadlines.deadlineNanos(io.opentelemetry.context.Context.current());
-    if (requestDeadline != null && requestDeadline < deadlineAt) {
-      deadlineAt = requestDeadline;
-    }
-    budget.recordRequest(start);
-    attemptAsync(call, scheduler, result, 1, deadlineAt, start);
-    return result;
-  }
-
-  private <T> void attemptAsync(
-      java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<T>> call,
-      java.util.concurrent.ScheduledExecutorService scheduler,
-      java.util.concurrent.CompletableFuture<T> result,
-      int attempt,
-      long deadlineAt,
-      long start) {
-    if (nanoTime.getAsLong() >= deadlineAt) {
-      notifyCall("deadline_exceeded", attempt - 1, nanoTime.getAsLong() - start);
-      result.completeExceptionally(new DeadlineExceededException(name, deadline, attempt - 1));
-      return;
-    }
-    try {
-      breaker.acquirePermission();
-    } catch (io.github.resilience4j.circuitbreaker.CallNotPermittedException e) {
-      notifyCall("circuit_open", attempt, nanoTime.getAsLong() - start);
-      result.completeExceptionally(e);
-      return;
-    }
-    if (!bulkhead.tryAcquirePermission()) {
-      breaker.releasePermission();
-      notifyCall("bulkhead_full", attempt, nanoTime.getAsLong() - start);
-      result.completeExceptionally(io.github.resilience4j.bulkhead.BulkheadFullException.createBulkheadFullException(bulkhead));
-      return;
-    }
-    long attemptStart = nanoTime.getAsLong();
-    java.util.concurrent.CompletionStage<T> stage;
-    try {
-      stage = call.get();
-    } catch (RuntimeException | Error e) {
-      stage = java.util.concurrent.CompletableFuture.failedFuture(e);
-    }
-    io.opentelemetry.context.Context context = io.opentelemetry.context.Context.current();
-    stage.whenComplete((value, error) -> {
-      long completed = nanoTime.getAsLong();
-      long took = completed - attemptStart;
-      bulkhead.onComplete();
-      if (error == null) {
-        outcomes.success(took, completed);
-        notifyCall("success", attempt, nanoTime.getAsLong() - start);
-        result.complete(value);
-        return;
-      }
-      Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-      outcomes.failure(took, completed, cause);
-      long wait = RetryClassifier.isRetryableException(cause) ? retryWait(attempt, deadlineAt, null, cause.getClass().getName()) : -1;
-      if (wait < 0) {
-        notifyCall("failure", attempt, nanoTime.getAsLong() - start);
-        result.completeExceptionally(cause);
-        return;
-      }
-      try {
-        scheduler.schedule(context.wrap(() -> attemptAsync(call, scheduler, result, attempt + 1, deadlineAt, start)), wait, TimeUnit.NANOSECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException shutDown) {
-        notifyCall("failure", attempt, nanoTime.getAsLong() - start);
-        result.completeExceptionally(cause);
-      }
-    });
+    @SuppressWarnings("unchecked")
+    Outcome<T> ok = (Outcome<T>) ALWAYS_OK;
+    return callAsync(call, ok, true, scheduler);
   }
 
   /**
-   * The wait before another attempt, or -1 when there is none: no attempts left, the breaker open,
-   * no time left for the wait, or the budget spent.
+   * As {@link #callAsync(java.util.function.Supplier, java.util.concurrent.ScheduledExecutorService)},
+   * judging each result with {@code outcome} (a retryable result is retried, and {@link
+   * Outcome#discard discarded} first) and retrying exceptions only when {@code idempotent} (or
+   * the connection was refused).
+   */
+  public <T> java.util.concurrent.CompletionStage<T> callAsync(
+      java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<T>> call,
+      Outcome<T> outcome,
+      boolean idempotent,
+      java.util.concurrent.ScheduledExecutorService scheduler) {
+    Objects.requireNonNull(call, "call");
+    Objects.requireNonNull(outcome, "outcome");
+    Objects.requireNonNull(scheduler, "scheduler");
+    long start = nanoTime.getAsLong();
+    Long requestDeadline = dev.paved.observability.Deadlines.deadlineNanos(io.opentelemetry.context.Context.current());
+    long deadlineAt = deadlineAt(start, requestDeadline);
+    budget.recordRequest(start);
+    AsyncCall<T> async =
+        new AsyncCall<>(call, outcome, idempotent, scheduler, start, deadlineAt, requestDeadline != null && requestDeadline == deadlineAt);
+    async.attempt();
+    return async.result;
+  }
+
+  /** The asynchronous driver: the state the blocking driver keeps in locals. */
+  private final class AsyncCall<T> {
+    final java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<T>> call;
+    final Outcome<T> outcome;
+    final boolean idempotent;
+    final java.util.concurrent.ScheduledExecutorService scheduler;
+    final long start;
+    final long deadlineAt;
+    final boolean callerBound;
+    final java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+    final io.opentelemetry.context.Context context = io.opentelemetry.context.Context.current();
+    int attempts;
+
+    AsyncCall(
+        java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<T>> call,
+        Outcome<T> outcome,
+        boolean idempotent,
+        java.util.concurrent.ScheduledExecutorService scheduler,
+        long start,
+        long deadlineAt,
+        boolean callerBound) {
+      this.call = call;
+      this.outcome = outcome;
+      this.idempotent = idempotent;
+      this.scheduler = scheduler;
+      this.start = start;
+      this.deadlineAt = deadlineAt;
+      this.callerBound = callerBound;
+    }
+
+    void attempt() {
+      if (nanoTime.getAsLong() >= deadlineAt) {
+        fail("deadline_exceeded", new DeadlineExceededException(name, deadline, attempts));
+        return;
+      }
+      attempts++;
+      com.netflix.concurrency.limits.Limiter.@Nullable Listener permit;
+      try {
+        permit = acquire();
+      } catch (RuntimeException refused) {
+        fail(refusal(refused), refused);
+        return;
+      }
+      long attemptStart = nanoTime.getAsLong();
+      java.util.concurrent.CompletionStage<T> stage;
+      try {
+        stage = call.get();
+      } catch (RuntimeException | Error e) {
+        stage = java.util.concurrent.CompletableFuture.failedFuture(e);
+      }
+      stage.whenComplete((value, error) -> completed(value, error, permit, attemptStart));
+    }
+
+    private void completed(
+        @Nullable T value,
+        @Nullable Throwable error,
+        com.netflix.concurrency.limits.Limiter.@Nullable Listener permit,
+        long attemptStart) {
+      long now = nanoTime.getAsLong();
+      if (error == null) {
+        T r = Objects.requireNonNull(value, "the asynchronous call completed with null");
+        boolean failed = outcome.isFailure(r);
+        long wait = afterResult(r, outcome, failed, attemptStart, now, permit, attempts, deadlineAt);
+        if (wait == STOP) {
+          finish(failed ? "failure" : "success", attempts, nanoTime.getAsLong() - start);
+          result.complete(r);
+          return;
+        }
+        if ((closing != null && closing.getCount() == 0) || scheduler.isShutdown()) {
+          // The platform is closing: no new attempt; the caller gets this result.
+          finish(failed ? "failure" : "success", attempts, nanoTime.getAsLong() - start);
+          result.complete(r);
+          return;
+        }
+        discard(outcome, r);
+        if (!retryLater(wait)) {
+          fail("failure", new java.util.concurrent.RejectedExecutionException("the scheduler of dependency '" + name + "' refused the retry"));
+        }
+        return;
+      }
+      Throwable cause =
+          error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+      if (cause instanceof Error e) {
+        outcomes.failure(now - attemptStart, now, e);
+        release(permit, false);
+        fail("failure", e);
+        return;
+      }
+      long wait = afterFailure(cause, attemptStart, now, permit, attempts, deadlineAt, callerBound, idempotent);
+      if (wait == CALLER_DEADLINE) {
+        fail("deadline_exceeded", callerDeadline(attempts, cause));
+      } else if (wait == STOP || !retryLater(wait)) {
+        fail("failure", cause);
+      }
+    }
+
+    /** Schedules the next attempt; false when the platform is closing or the scheduler is shut down. */
+    private boolean retryLater(long wait) {
+      if (closing != null && closing.getCount() == 0) {
+        return false;
+      }
+      try {
+        scheduler.schedule(context.wrap(this::attempt), wait, TimeUnit.NANOSECONDS);
+        return true;
+      } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+        return false;
+      }
+    }
+
+    private void fail(String ended, Throwable error) {
+      finish(ended, attempts, nanoTime.getAsLong() - start);
+      result.completeExceptionally(error);
+    }
+  }
+
+  /**
+   * The wait before another attempt, or {@link #STOP} when there is none: no attempts left, the
+   * breaker open, no time left for the wait, or the budget spent.
    */
   private long retryWait(int attempts, long deadlineAt, @Nullable Duration retryAfter, String cause) {
     CircuitBreaker.State state = breaker.getState();
     if (attempts >= maxAttempts || state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
-      return -1;
+      return STOP;
+    }
+    if (closing != null && closing.getCount() == 0) {
+      return STOP;
     }
     long wait = backoff.delay(attempts, retryAfter).toNanos();
     if (nanoTime.getAsLong() + wait >= deadlineAt) {
-      return -1;
+      return STOP;
     }
     if (!budget.tryRetry()) {
       tell(l -> l.onBudgetExhausted(name));
-      return -1;
+      return STOP;
     }
     tell(l -> l.onRetry(name, attempts + 1, Duration.ofNanos(wait), cause));
     return wait;
-  }
-
-  /** Whether another attempt may start: attempts left, breaker closed, time left, budget; then waits. */
-  private boolean mayRetry(int attempts, long deadlineAt, @Nullable Duration retryAfter, String cause) throws InterruptedException {
-    long wait = retryWait(attempts, deadlineAt, retryAfter, cause);
-    if (wait < 0) {
-      return false;
-    }
-    try {
-      // false: the platform is closing; the caller gets the last failure at once.
-      return sleeper.sleep(wait);
-    } catch (InterruptedException e) {
-      // Keep the flag for the caller's code, and stop at once.
-      Thread.currentThread().interrupt();
-      throw e;
-    }
   }
 
   private void notifyCall(String outcome, int attempts, long nanos) {
@@ -459,6 +643,7 @@ public final class DependencyPolicy {
       return true;
     };
     private final java.util.List<PolicyListener> listeners = new java.util.ArrayList<>();
+    private java.util.concurrent.@Nullable CountDownLatch closing;
     private int adaptiveMax;
 
     private Builder(String name) {
@@ -509,7 +694,8 @@ public final class DependencyPolicy {
     /**
      * Uses an adaptive concurrency limit (Netflix concurrency-limits, Gradient2) instead of the
      * bulkhead's fixed one: the limit follows the dependency's latency, between 1 and {@code
-     * maxConcurrency}. Blocking calls only; asynchronous calls keep the bulkhead.
+     * maxConcurrency}, for blocking and asynchronous calls alike. A call refused by the limit gets
+     * the same {@code BulkheadFullException} as one refused by the bulkhead.
      */
     public Builder adaptiveConcurrency(int maxConcurrency) {
       if (maxConcurrency < 1) {
@@ -527,6 +713,7 @@ public final class DependencyPolicy {
 
     /** Backoff waits end early, without retrying, once {@code closing} is counted down. */
     Builder closing(java.util.concurrent.CountDownLatch closing) {
+      this.closing = closing;
       this.sleeper = nanos -> !closing.await(nanos, TimeUnit.NANOSECONDS);
       return this;
     }

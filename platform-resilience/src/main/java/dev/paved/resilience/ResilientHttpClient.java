@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * 429, 502, 503 and 504 are retried with backoff, honouring {@code Retry-After}; other 4xx and 5xx
  * are returned at once; a non-idempotent method (POST, PATCH) is retried only through {@link
  * #sendIdempotent}. Each attempt has a time limit (the request's own timeout, else the client's).
- * After the last attempt the last response is returned, not thrown.
+ * After the last attempt the last response is returned, not thrown; every response that is retried
+ * is released first (a body left open by the handler, as {@code BodyHandlers.ofInputStream()}
+ * leaves it, is closed), so retries never leak a connection.
  */
 public final class ResilientHttpClient {
   /** Sends one attempt: {@link HttpClient#send}, or an instrumented client's. */
@@ -73,6 +75,18 @@ public final class ResilientHttpClient {
           @Override
           public boolean isFailure(HttpResponse<T> r) {
             return r.statusCode() >= 500 || r.statusCode() == 429;
+          }
+
+          @Override
+          public void discard(HttpResponse<T> r) {
+            // A body the handler left open (ofInputStream, ofLines) holds the connection.
+            if (r.body() instanceof AutoCloseable body) {
+              try {
+                body.close();
+              } catch (Exception e) {
+                // Closing a body only releases it; nothing to tell the caller.
+              }
+            }
           }
 
           @Override
