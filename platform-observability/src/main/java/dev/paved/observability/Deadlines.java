@@ -17,6 +17,15 @@ public final class Deadlines {
   /** Paved's header: the milliseconds the caller will still wait. */
   public static final String HEADER = "x-paved-timeout-ms";
 
+  /**
+   * The longest timeout honoured: a longer one (up to {@code Long.MAX_VALUE} milliseconds, or
+   * {@code 99999999H}) is clamped to it, never an overflow.
+   */
+  public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+
+  private static final long MAX_NANOS = MAX_TIMEOUT.toNanos();
+  private static final long MAX_MILLIS = MAX_TIMEOUT.toMillis();
+
   private static final ContextKey<Long> DEADLINE = ContextKey.named("paved-deadline-nanos");
 
   private Deadlines() {}
@@ -42,61 +51,103 @@ public final class Deadlines {
     return context.get(DEADLINE);
   }
 
-  /** {@code context} with a deadline {@code timeout} from now, or the earlier one it already has. */
+  /**
+   * {@code context} with a deadline {@code timeout} from now, or the earlier one it already has. A
+   * negative timeout counts as none left; one above {@link #MAX_TIMEOUT} is clamped to it.
+   */
   public static Context withTimeout(Context context, Duration timeout) {
-    long at = System.nanoTime() + timeout.toNanos();
+    long nanos =
+        timeout.isNegative() ? 0 : timeout.compareTo(MAX_TIMEOUT) > 0 ? MAX_NANOS : timeout.toNanos();
+    long at = System.nanoTime() + nanos;
     Long existing = context.get(DEADLINE);
     return existing != null && existing <= at ? context : context.with(DEADLINE, at);
   }
 
-  /** The timeout an incoming request carries in its headers, if any. */
+  /** The timeout an incoming request carries in its headers, if any: the smallest of them. */
   static <C> @Nullable Duration fromHeaders(C carrier, TextMapGetter<C> getter) {
-    Duration paved = millis(getter.get(carrier, HEADER));
-    Duration grpc = grpcTimeout(getter.get(carrier, "grpc-timeout"));
-    Duration envoy = millis(getter.get(carrier, "x-envoy-expected-rq-timeout-ms"));
+    return fromHeaders(carrier, getter, ALL_HEADERS, Duration.ZERO);
+  }
+
+  /** Every header read for a deadline, in the order of {@link #fromHeaders}. */
+  static final java.util.List<String> ALL_HEADERS =
+      java.util.List.of(HEADER, "grpc-timeout", "x-envoy-expected-rq-timeout-ms");
+
+  /**
+   * The smallest timeout among the {@code trusted} headers of an incoming request, raised to at
+   * least {@code minimum}; null when none is set or parses. Never throws: a value that does not
+   * parse is ignored, one that is too large is clamped to {@link #MAX_TIMEOUT}.
+   */
+  static <C> @Nullable Duration fromHeaders(
+      C carrier, TextMapGetter<C> getter, java.util.List<String> trusted, Duration minimum) {
     Duration min = null;
-    for (Duration d : new Duration[] {paved, grpc, envoy}) {
+    for (int i = 0; i < trusted.size(); i++) {
+      String header = trusted.get(i);
+      String value = getter.get(carrier, header);
+      if (value == null) {
+        continue;
+      }
+      Duration d = header.equals("grpc-timeout") ? grpcTimeout(value) : millis(value);
       if (d != null && (min == null || d.compareTo(min) < 0)) {
         min = d;
       }
     }
+    if (min != null && min.compareTo(minimum) < 0) {
+      return minimum;
+    }
     return min;
   }
 
+  /** Milliseconds, saturating: digits beyond the maximum give {@link #MAX_TIMEOUT}. */
   static @Nullable Duration millis(@Nullable String value) {
     if (value == null) {
       return null;
     }
-    try {
-      long ms = Long.parseLong(value.strip());
-      return ms < 0 ? null : Duration.ofMillis(ms);
-    } catch (NumberFormatException e) {
+    String v = value.strip();
+    if (v.isEmpty() || v.length() > 64) {
       return null;
     }
+    for (int i = 0; i < v.length(); i++) {
+      if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+        return null;
+      }
+    }
+    if (v.length() > 18) {
+      return MAX_TIMEOUT;
+    }
+    long ms = Long.parseLong(v);
+    return ms > MAX_MILLIS ? MAX_TIMEOUT : Duration.ofMillis(ms);
   }
 
-  /** gRPC's format: up to 8 digits and a unit, H M S m u n. */
+  /** gRPC's format: up to 8 digits and a unit, H M S m u n; saturating at {@link #MAX_TIMEOUT}. */
   static @Nullable Duration grpcTimeout(@Nullable String value) {
     if (value == null || value.length() < 2 || value.length() > 9) {
       return null;
     }
-    long n;
-    try {
-      n = Long.parseLong(value.substring(0, value.length() - 1));
-    } catch (NumberFormatException e) {
+    long n = 0;
+    for (int i = 0; i < value.length() - 1; i++) {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9') {
+        return null;
+      }
+      n = n * 10 + (c - '0'); // at most 8 digits: no overflow
+    }
+    long unitNanos =
+        switch (value.charAt(value.length() - 1)) {
+          case 'H' -> 3_600_000_000_000L;
+          case 'M' -> 60_000_000_000L;
+          case 'S' -> 1_000_000_000L;
+          case 'm' -> 1_000_000L;
+          case 'u' -> 1_000L;
+          case 'n' -> 1L;
+          default -> -1L;
+        };
+    if (unitNanos < 0) {
       return null;
     }
-    if (n < 0) {
-      return null;
+    // n < 10^8 and unitNanos <= 3.6 * 10^12: compare before multiplying.
+    if (n > MAX_NANOS / unitNanos) {
+      return MAX_TIMEOUT;
     }
-    return switch (value.charAt(value.length() - 1)) {
-      case 'H' -> Duration.ofHours(n);
-      case 'M' -> Duration.ofMinutes(n);
-      case 'S' -> Duration.ofSeconds(n);
-      case 'm' -> Duration.ofMillis(n);
-      case 'u' -> Duration.ofNanos(n * 1_000);
-      case 'n' -> Duration.ofNanos(n);
-      default -> null;
-    };
+    return Duration.ofNanos(n * unitNanos);
   }
 }

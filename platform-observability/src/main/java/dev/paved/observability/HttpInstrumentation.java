@@ -37,6 +37,15 @@ final class HttpInstrumentation {
   final Tracer tracer;
   final RedMeters serverDuration;
   final RedMeters clientDuration;
+  /** The incoming headers whose deadline is honoured ({@code platform.observability.deadlines.headers}). */
+  volatile List<String> deadlineHeaders = Deadlines.ALL_HEADERS;
+  /** The shortest incoming deadline honoured ({@code platform.observability.deadlines.minimum}). */
+  volatile java.time.Duration deadlineMinimum = java.time.Duration.ZERO;
+  /** Failures inside Paved's server instrumentation: the request went on uninstrumented. */
+  final java.util.concurrent.atomic.AtomicLong instrumentationFailures = new java.util.concurrent.atomic.AtomicLong();
+  final dev.paved.core.internal.ThrottledLogger instrumentationLog =
+      new dev.paved.core.internal.ThrottledLogger(org.slf4j.LoggerFactory.getLogger(HttpInstrumentation.class));
+
   /** Replaced whole when a listener is added; the request path reads one volatile field. */
   volatile ServerRequestListener[] serverListeners = new ServerRequestListener[0];
   private final MeterRegistry registry;
@@ -53,6 +62,9 @@ final class HttpInstrumentation {
             "Duration of HTTP server requests",
             List.of("http.request.method", "http.route", "http.response.status_code", "error.type", "url.scheme"),
             maxSeries);
+    io.micrometer.core.instrument.FunctionCounter.builder("paved.instrumentation.failures", instrumentationFailures, java.util.concurrent.atomic.AtomicLong::get)
+        .description("Requests served uninstrumented because Paved's server instrumentation failed on them")
+        .register(registry);
     this.clientDuration =
         new RedMeters(
             registry,
@@ -68,6 +80,15 @@ final class HttpInstrumentation {
     for (int i = 100; i < 600; i++) {
       STATUS_TEXT[i] = String.valueOf(i).intern();
     }
+  }
+
+  /**
+   * Counts and logs (throttled) a failure inside the server instrumentation; the request it
+   * happened on proceeds uninstrumented.
+   */
+  void instrumentationFailed(Throwable t) {
+    instrumentationFailures.incrementAndGet();
+    instrumentationLog.warn("Paved's server instrumentation failed on a request; it was served uninstrumented", t);
   }
 
   synchronized void addServerListener(ServerRequestListener listener) {

@@ -17,9 +17,17 @@ final class JdkHttpServerFilter extends Filter {
           return carrier.getRequestHeaders().keySet();
         }
 
+        /** Every line of the header, joined with ',' (RFC 9110 §5.3): two tracestate lines are one list. */
         @Override
         public @Nullable String get(@Nullable HttpExchange carrier, String key) {
-          return carrier == null ? null : carrier.getRequestHeaders().getFirst(key);
+          if (carrier == null) {
+            return null;
+          }
+          java.util.List<String> lines = carrier.getRequestHeaders().get(key);
+          if (lines == null || lines.isEmpty()) {
+            return null;
+          }
+          return lines.size() == 1 ? lines.get(0) : String.join(",", lines);
         }
       };
 
@@ -40,19 +48,28 @@ final class JdkHttpServerFilter extends Filter {
 
   @Override
   public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
-    try (ServerRequest request =
-        new ServerRequest(
-            http,
-            inFlight,
-            routes,
-            exchange.getRequestMethod(),
-            exchange instanceof HttpsExchange ? "https" : "http",
-            exchange.getRequestURI().getPath(),
-            exchange.getLocalAddress().getPort(),
-            exchange.getRemoteAddress().getAddress().getHostAddress(),
-            exchange.getRequestHeaders().getFirst("User-Agent"),
-            exchange,
-            HEADERS)) {
+    ServerRequest request;
+    try {
+      request =
+          new ServerRequest(
+              http,
+              inFlight,
+              routes,
+              exchange.getRequestMethod(),
+              exchange instanceof HttpsExchange ? "https" : "http",
+              exchange.getRequestURI().getPath(),
+              exchange.getLocalAddress().getPort(),
+              exchange.getRemoteAddress().getAddress().getHostAddress(),
+              exchange.getRequestHeaders().getFirst("User-Agent"),
+              exchange,
+              HEADERS);
+    } catch (RuntimeException | LinkageError e) {
+      // Paved's instrumentation must never drop a request: counted, logged once, served as is.
+      http.instrumentationFailed(e);
+      chain.doFilter(exchange);
+      return;
+    }
+    try (request) {
       try {
         chain.doFilter(exchange);
       } catch (IOException | RuntimeException | Error e) {

@@ -95,6 +95,12 @@ public final class Observability {
     messaging.addProcessListener(listener);
   }
 
+  /** Which incoming deadline headers are honoured, and the shortest deadline honoured. */
+  void deadlines(List<String> trustedHeaders, java.time.Duration minimum) {
+    http.deadlineHeaders = List.copyOf(trustedHeaders);
+    http.deadlineMinimum = minimum;
+  }
+
   /** Tells {@code listener} of every HTTP server request measured from now on. */
   public void addServerRequestListener(ServerRequestListener listener) {
     http.addServerListener(listener);

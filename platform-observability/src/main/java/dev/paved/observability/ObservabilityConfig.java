@@ -59,6 +59,10 @@ public final class ObservabilityConfig {
       ConfigKey.integer("platform.observability.traces.buffer-size", 0, 100_000)
           .withDefault("2048")
           .withDescription("Finished spans kept in memory for GET /traces when no OTLP endpoint is set.");
+  public static final ConfigKey<Long> TRACES_BUFFER_BYTES =
+      ConfigKey.size("platform.observability.traces.buffer-max-bytes")
+          .withDefault("16MB")
+          .withDescription("Estimated size bound of the GET /traces buffer; the oldest spans are dropped beyond it.");
   public static final ConfigKey<URI> OTLP_ENDPOINT =
       ConfigKey.uri("platform.observability.otlp.endpoint")
           .withDescription("OTLP collector; unset keeps spans in memory (GET /traces).");
@@ -95,6 +99,28 @@ public final class ObservabilityConfig {
       ConfigKey.list("platform.observability.http.routes")
           .withDescription(
               "The service's route templates (http.route), used by httpServerFilter() and servletFilter() without arguments; SLOs naming a route are checked against them.");
+  public static final ConfigKey<List<String>> DEADLINE_HEADERS =
+      ConfigKey.list(
+              "platform.observability.deadlines.headers",
+              "a list of x-paved-timeout-ms, grpc-timeout, x-envoy-expected-rq-timeout-ms",
+              item -> {
+                if (!Deadlines.ALL_HEADERS.contains(item)) {
+                  throw new IllegalArgumentException("unknown deadline header");
+                }
+                return item;
+              })
+          .withDefault("x-paved-timeout-ms,grpc-timeout,x-envoy-expected-rq-timeout-ms")
+          .withDescription(
+              "The incoming headers whose deadline is honoured; [] when clients outside the mesh reach the service directly and no sidecar sets them.");
+  public static final ConfigKey<Duration> DEADLINE_MINIMUM =
+      ConfigKey.duration("platform.observability.deadlines.minimum")
+          .withDefault("10ms")
+          .withDescription("The shortest incoming deadline honoured; a shorter one is raised to it.");
+  public static final ConfigKey<Integer> ATTRIBUTE_VALUE_LENGTH_LIMIT =
+      ConfigKey.integer("platform.observability.attribute-value-length-limit", 16, 1_000_000)
+          .withDefault("2048")
+          .withDescription(
+              "Longest span, event and log attribute value, in characters (otel.attribute.value.length.limit); longer ones are truncated.");
   public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT =
       ConfigKey.duration("platform.observability.shutdown-timeout")
           .withDefault("10s")
@@ -112,7 +138,7 @@ public final class ObservabilityConfig {
   /** Every key platform-observability declares. */
   public static List<ConfigKey<?>> keys() {
     return List.of(
-        SAMPLER_RATIO, PROPAGATORS, TRACES_BUFFER, OTLP_ENDPOINT, OTLP_PROTOCOL, OTLP_TIMEOUT, OTLP_LOGS, OTLP_METRICS, OTLP_METRICS_STEP, JVM_METRICS, MAX_SERIES,
-        HTTP_ROUTES, SHUTDOWN_TIMEOUT, OTEL_PROPERTIES);
+        SAMPLER_RATIO, PROPAGATORS, TRACES_BUFFER, TRACES_BUFFER_BYTES, OTLP_ENDPOINT, OTLP_PROTOCOL, OTLP_TIMEOUT, OTLP_LOGS, OTLP_METRICS, OTLP_METRICS_STEP, JVM_METRICS, MAX_SERIES,
+        HTTP_ROUTES, DEADLINE_HEADERS, DEADLINE_MINIMUM, ATTRIBUTE_VALUE_LENGTH_LIMIT, SHUTDOWN_TIMEOUT, OTEL_PROPERTIES);
   }
 }

@@ -97,13 +97,14 @@ public final class ObservabilityModule implements PlatformModule {
     shutdownTimeout = config.get(ObservabilityConfig.SHUTDOWN_TIMEOUT);
     Optional<URI> endpoint = config.find(ObservabilityConfig.OTLP_ENDPOINT);
     int bufferSize = config.get(ObservabilityConfig.TRACES_BUFFER);
-    @Nullable RecentSpans recent = endpoint.isPresent() ? null : new RecentSpans(bufferSize);
+    @Nullable RecentSpans recent = endpoint.isPresent() ? null : new RecentSpans(bufferSize, config.get(ObservabilityConfig.TRACES_BUFFER_BYTES));
 
     Map<String, String> defaults = new LinkedHashMap<>();
     defaults.put("otel.service.name", d.name());
     defaults.put("otel.traces.sampler", "parentbased_traceidratio");
     defaults.put("otel.traces.sampler.arg", String.valueOf(config.get(ObservabilityConfig.SAMPLER_RATIO)));
     defaults.put("otel.propagators", String.join(",", config.get(ObservabilityConfig.PROPAGATORS)));
+    defaults.put("otel.attribute.value.length.limit", String.valueOf(config.get(ObservabilityConfig.ATTRIBUTE_VALUE_LENGTH_LIMIT)));
     defaults.put("otel.metrics.exporter", "none");
     defaults.put("otel.logs.exporter", "none");
     boolean otlpLogs = endpoint.isPresent() && config.get(ObservabilityConfig.OTLP_LOGS);
@@ -137,7 +138,7 @@ public final class ObservabilityModule implements PlatformModule {
       LOG.error("Paved observability: the OpenTelemetry SDK could not be configured ({}); spans are kept in memory only", sdkProblem);
       Map<String, String> fallback = new LinkedHashMap<>(defaults);
       fallback.put("otel.traces.exporter", "none");
-      recent = recent != null ? recent : new RecentSpans(bufferSize);
+      recent = recent != null ? recent : new RecentSpans(bufferSize, config.get(ObservabilityConfig.TRACES_BUFFER_BYTES));
       exporterRef.set(null);
       openTelemetry = buildSdkIgnoringEnvironment(fallback, paved, recent, sdkTelemetry);
     }
@@ -197,6 +198,7 @@ public final class ObservabilityModule implements PlatformModule {
     Observability observability =
         new Observability(
             openTelemetry, meters, spansBuffer, config.get(ObservabilityConfig.MAX_SERIES), context.inFlight(), counting, sdkTelemetry);
+    observability.deadlines(config.get(ObservabilityConfig.DEADLINE_HEADERS), config.get(ObservabilityConfig.DEADLINE_MINIMUM));
     List<String> routes = config.getList(ObservabilityConfig.HTTP_ROUTES.name());
     if (!routes.isEmpty()) {
       try {

@@ -15,18 +15,50 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The embedded default for traces: the most recent finished spans in a bounded in-memory buffer,
- * shown by the admin server at {@code GET /traces}. When full, the oldest span is dropped and
- * counted.
+ * The embedded default for traces: the most recent finished spans in a buffer bounded in spans
+ * and in bytes, shown by the admin server at {@code GET /traces}. When either bound is reached,
+ * the oldest spans are dropped and counted; so the response of {@code /traces} is bounded too.
  */
 public final class RecentSpans implements SpanProcessor {
+  /** {@value} bytes: the default bound of the buffer's estimated size. */
+  public static final long DEFAULT_MAX_BYTES = 16L * 1024 * 1024;
+
   private final int capacity;
+  private final long maxBytes;
   private final ArrayDeque<SpanData> spans;
+  private final ArrayDeque<Long> sizes;
+  private long bytes;
   private final LongAdder dropped = new LongAdder();
 
   RecentSpans(int capacity) {
+    this(capacity, DEFAULT_MAX_BYTES);
+  }
+
+  RecentSpans(int capacity, long maxBytes) {
     this.capacity = capacity;
+    this.maxBytes = maxBytes;
     this.spans = new ArrayDeque<>(Math.min(capacity, 1024));
+    this.sizes = new ArrayDeque<>(Math.min(capacity, 1024));
+  }
+
+  /**
+   * The estimated heap size of a span's data: its strings at two bytes a character (names,
+   * attribute keys and values, events and their attributes), plus a fixed overhead.
+   */
+  static long estimateBytes(SpanData s) {
+    long chars = s.getName().length();
+    chars += attributeChars(s.getAttributes());
+    for (io.opentelemetry.sdk.trace.data.EventData e : s.getEvents()) {
+      chars += e.getName().length() + attributeChars(e.getAttributes()) + 32;
+    }
+    chars += s.getStatus().getDescription().length();
+    return 400 + 2 * chars;
+  }
+
+  private static long attributeChars(io.opentelemetry.api.common.Attributes attributes) {
+    long[] chars = {0};
+    attributes.forEach((k, v) -> chars[0] += k.getKey().length() + String.valueOf(v).length() + 16);
+    return chars[0];
   }
 
   @Override
@@ -44,12 +76,20 @@ public final class RecentSpans implements SpanProcessor {
       return;
     }
     SpanData data = span.toSpanData();
+    long size = estimateBytes(data);
+    if (size > maxBytes) {
+      dropped.increment();
+      return;
+    }
     synchronized (spans) {
-      if (spans.size() == capacity) {
+      while (!spans.isEmpty() && (spans.size() >= capacity || bytes + size > maxBytes)) {
         spans.removeFirst();
+        bytes -= sizes.removeFirst();
         dropped.increment();
       }
       spans.addLast(data);
+      sizes.addLast(size);
+      bytes += size;
     }
   }
 
@@ -62,6 +102,13 @@ public final class RecentSpans implements SpanProcessor {
   public List<SpanData> spans() {
     synchronized (spans) {
       return new ArrayList<>(spans);
+    }
+  }
+
+  /** The estimated size of the buffered spans. */
+  public long bytes() {
+    synchronized (spans) {
+      return bytes;
     }
   }
 
@@ -114,6 +161,17 @@ public final class RecentSpans implements SpanProcessor {
     Map<String, Object> attributes = new LinkedHashMap<>();
     s.getAttributes().forEach((k, v) -> attributes.put(k.getKey(), Masking.mask(String.valueOf(v))));
     m.put("attributes", attributes);
+    List<Map<String, Object>> events = new ArrayList<>();
+    for (io.opentelemetry.sdk.trace.data.EventData e : s.getEvents()) {
+      Map<String, Object> event = new LinkedHashMap<>();
+      event.put("name", e.getName());
+      event.put("epochNanos", e.getEpochNanos());
+      Map<String, Object> eventAttributes = new LinkedHashMap<>();
+      e.getAttributes().forEach((k, v) -> eventAttributes.put(k.getKey(), Masking.mask(String.valueOf(v))));
+      event.put("attributes", eventAttributes);
+      events.add(event);
+    }
+    m.put("events", events);
     return m;
   }
 

@@ -48,7 +48,7 @@ final class ServerRequest implements AutoCloseable {
     int routeIndex = routes.index(path);
     this.route = routeIndex < 0 ? null : routes.template(routeIndex);
     Context extracted = http.propagators.getTextMapPropagator().extract(Context.current(), carrier, getter);
-    java.time.Duration timeout = Deadlines.fromHeaders(carrier, getter);
+    java.time.Duration timeout = Deadlines.fromHeaders(carrier, getter, http.deadlineHeaders, http.deadlineMinimum);
     Context parent = timeout == null ? extracted : Deadlines.withTimeout(extracted, timeout);
     var builder =
         http.tracer

@@ -26,9 +26,25 @@ public final class ServletFilter implements Filter {
           return Collections.list(carrier.getHeaderNames());
         }
 
+        /** Every line of the header, joined with ',' (RFC 9110 §5.3): two tracestate lines are one list. */
         @Override
         public @Nullable String get(@Nullable HttpServletRequest carrier, String key) {
-          return carrier == null ? null : carrier.getHeader(key);
+          if (carrier == null) {
+            return null;
+          }
+          java.util.Enumeration<String> lines = carrier.getHeaders(key);
+          if (lines == null || !lines.hasMoreElements()) {
+            return null;
+          }
+          String first = lines.nextElement();
+          if (!lines.hasMoreElements()) {
+            return first;
+          }
+          StringBuilder joined = new StringBuilder(first);
+          while (lines.hasMoreElements()) {
+            joined.append(',').append(lines.nextElement());
+          }
+          return joined.toString();
         }
       };
 
@@ -49,19 +65,28 @@ public final class ServletFilter implements Filter {
       return;
     }
     String path = request.getRequestURI().substring(Math.min(request.getContextPath().length(), request.getRequestURI().length()));
-    try (ServerRequest observed =
-        new ServerRequest(
-            http,
-            inFlight,
-            routes,
-            request.getMethod(),
-            request.getScheme(),
-            path,
-            request.getLocalPort(),
-            request.getRemoteAddr(),
-            request.getHeader("User-Agent"),
-            request,
-            HEADERS)) {
+    ServerRequest observed;
+    try {
+      observed =
+          new ServerRequest(
+              http,
+              inFlight,
+              routes,
+              request.getMethod(),
+              request.getScheme(),
+              path,
+              request.getLocalPort(),
+              request.getRemoteAddr(),
+              request.getHeader("User-Agent"),
+              request,
+              HEADERS);
+    } catch (RuntimeException | LinkageError e) {
+      // Paved's instrumentation must never drop a request: counted, logged once, served as is.
+      http.instrumentationFailed(e);
+      chain.doFilter(request, response);
+      return;
+    }
+    try (observed) {
       try {
         chain.doFilter(request, response);
         observed.status(response.getStatus());
