@@ -50,11 +50,32 @@ public final class PlatformConfig {
   }
 
   /**
-   * Whether a key looks secret (a segment or word such as password, token, secret, key,
-   * credential). Values of such keys are never printed.
+   * Last segments under {@code platform.} whose values name a secret or where it is, but are not
+   * one: a file, a directory, a path, a mount or a URL ({@code token-file}, {@code
+   * secret-id-file}, {@code api-token-file}).
+   */
+  private static final Pattern REFERENCE_SUFFIX = Pattern.compile(".*-(file|dir|path|mount|mounts|url)");
+
+  /**
+   * Whether the value of {@code key} may be a secret, and so is never printed.
+   *
+   * <p>For the service's own keys, any segment or word such as password, token, secret, key,
+   * credential or auth makes the key secret ({@code payments.api-key}, {@code db.password}, {@code
+   * myapp.secrets.stripe}). Under {@code platform.} only the last segment counts, and not when it
+   * names where a secret is rather than the secret: {@code platform.secrets.required} holds
+   * references such as {@code kv/risk#api-key}, {@code platform.secrets.vault.auth.token-file} a
+   * file name, and both are shown, so that the reference a message is about can be read. Paved
+   * declares no key whose value is a credential; a misspelt one that looks like a credential
+   * ({@code platform.secrets.vault.token}) is still masked.
    */
   public static boolean isSecretKey(String key) {
-    return SECRET_WORDS.matcher(key.toLowerCase(Locale.ROOT)).find();
+    String k = key.toLowerCase(Locale.ROOT);
+    if (!k.startsWith("platform.")) {
+      return SECRET_WORDS.matcher(k).find();
+    }
+    String last = k.replaceAll("\\[\\d+]$", "");
+    last = last.substring(last.lastIndexOf('.') + 1);
+    return SECRET_WORDS.matcher(last).find() && !REFERENCE_SUFFIX.matcher(last).matches();
   }
 
   /** The version of this configuration: 1 at start, incremented by every applied change. */

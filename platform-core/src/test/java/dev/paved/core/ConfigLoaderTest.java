@@ -269,6 +269,19 @@ class ConfigLoaderTest {
     assertThat(PlatformConfig.isSecretKey("aws.credentials.id")).isTrue();
     assertThat(PlatformConfig.isSecretKey("platform.admin.port")).isFalse();
     assertThat(PlatformConfig.isSecretKey("monkey.count")).isFalse();
+    // Regression (issue 15): keys whose values are references, file names or mounts are not
+    // secrets, so "kv/risk#api-key" is shown in /config and in messages about it.
+    assertThat(PlatformConfig.isSecretKey("platform.secrets.required")).isFalse();
+    assertThat(PlatformConfig.isSecretKey("platform.secrets.required[0]")).isFalse();
+    assertThat(PlatformConfig.isSecretKey("platform.secrets.vault.kv-v2-mounts[1]")).isFalse();
+    assertThat(PlatformConfig.isSecretKey("platform.secrets.vault.auth.token-file")).isFalse();
+    assertThat(PlatformConfig.isSecretKey("platform.secrets.vault.auth.secret-id-file")).isFalse();
+    assertThat(PlatformConfig.isSecretKey("platform.flags.unleash.api-token-file")).isFalse();
+    // A credential written where none belongs is still masked, and the service's keys keep the
+    // whole-path rule.
+    assertThat(PlatformConfig.isSecretKey("platform.secrets.vault.token")).isTrue();
+    assertThat(PlatformConfig.isSecretKey("platform.secrets.vault.auth.secret-id")).isTrue();
+    assertThat(PlatformConfig.isSecretKey("myapp.secrets.stripe")).isTrue();
   }
 
   // --- bad input ----------------------------------------------------------------------------

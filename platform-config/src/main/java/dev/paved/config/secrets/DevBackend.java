@@ -42,6 +42,22 @@ final class DevBackend implements SecretBackend {
     return "development";
   }
 
+  /** Environment variables cannot change while the process runs: a missing secret fails at once. */
+  @Override
+  public boolean mayChange() {
+    return false;
+  }
+
+  @Override
+  public String fixFor(SecretReference reference) {
+    Path f = file;
+    String inFile =
+        f == null
+            ? "or name a properties file in platform.secrets.dev.file with the line " + reference + "=…"
+            : "or add the line " + reference + "=… to " + f + " (platform.secrets.dev.file)";
+    return "set the environment variable " + variableFor(reference) + " (development source: no VAULT_ADDR), " + inFile;
+  }
+
   @Override
   public void start() {
     fileEntries(); // a missing or unreadable file is reported at start-up

@@ -30,6 +30,17 @@ interface SecretBackend extends AutoCloseable {
   /** Keeps the authentication alive (token renewal, login again); never throws. */
   void maintain(Instant now);
 
+  /**
+   * Whether a value that could not be read may appear later (Vault coming back); false for a
+   * source that cannot change while the process runs, where waiting for it only delays the failure.
+   */
+  default boolean mayChange() {
+    return true;
+  }
+
+  /** The fix to show when {@code reference} cannot be read from this source. */
+  String fixFor(SecretReference reference);
+
   /** For health and {@code /info}: never a token or a value. */
   Map<String, Object> status();
 

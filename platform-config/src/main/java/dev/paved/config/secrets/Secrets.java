@@ -378,6 +378,11 @@ public final class Secrets implements AutoCloseable {
     return max;
   }
 
+  /** The source the values come from. */
+  SecretBackend backend() {
+    return backend;
+  }
+
   @Override
   public void close() {
     closed = true;

@@ -169,13 +169,21 @@ public final class SecretsModule implements PlatformModule {
           break;
         } catch (SecretException e) {
           long left = deadline - System.nanoTime();
+          SecretBackend backend = s.backend();
+          if (!backend.mayChange()) {
+            // A development source cannot change while the process runs: waiting would only delay this.
+            problems.add(
+                new ConfigProblem(
+                    ref, "platform.secrets.required", "required secret could not be read: " + e.getMessage(), backend.fixFor(SecretReference.parse(ref))));
+            break;
+          }
           if (left <= 0) {
             problems.add(
                 new ConfigProblem(
                     ref,
                     "platform.secrets.required",
                     "required secret could not be read within " + format(timeout) + ": " + e.getMessage(),
-                    "check that Vault is reachable and unsealed, and that the token's policies allow reading " + ref));
+                    backend.fixFor(SecretReference.parse(ref))));
             break;
           }
           Thread.sleep(Math.min(500, left / 1_000_000 + 1));

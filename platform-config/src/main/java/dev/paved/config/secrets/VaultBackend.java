@@ -125,6 +125,11 @@ final class VaultBackend implements SecretBackend {
   }
 
   @Override
+  public String fixFor(SecretReference reference) {
+    return "check that Vault is reachable and unsealed, and that the token's policies allow reading " + reference;
+  }
+
+  @Override
   public String name() {
     return "vault";
   }
