@@ -111,7 +111,6 @@ public final class CatalogEntities {
     if (o.pagerDutyServiceId() != null) {
       annotations.put("pagerduty.com/service-id", o.pagerDutyServiceId());
     }
-    annotations.put("paved.dev/environment", d.environment());
     annotations.put("paved.dev/version", d.version());
     if (!o.conformance().isEmpty()) {
       StringBuilder sb = new StringBuilder();

@@ -65,6 +65,9 @@ class CatalogEntitiesTest {
     assertThat(a.path("grafana/dashboard-selector").asText()).isEqualTo("tags @> 'orders'");
     assertThat(a.path("pagerduty.com/service-id").asText()).isEqualTo("PX1234");
     assertThat(a.path("paved.dev/conformance").asText()).isEqualTo("owner-set=pass");
+    // Regression (issue 15): the entity is one artifact for every environment; the build
+    // machine's environment ("production" here) is not baked into it.
+    assertThat(a.has("paved.dev/environment")).isFalse();
     assertThat(c.path("metadata").path("tags").toString()).contains("tier-1").contains("cost-centre-cc-4711");
     assertThat(c.path("metadata").path("links").toString()).contains("https://runbooks.acme.dev/orders").contains("https://grafana.acme.dev/d/orders");
     JsonNode spec = c.path("spec");

@@ -62,6 +62,7 @@ public final class AdminServer {
    * pool queues at most {@code queue} requests; beyond that a request is refused and counted.
    */
   static AdminServer start(String bindAddress, int port, int threads, int queue) throws IOException {
+    dev.paved.core.internal.JdkHttpServerDefaults.apply();
     AtomicLong rejectedCounter = new AtomicLong();
     ThreadPoolExecutor executor = pool("paved-admin", threads, queue, rejectedCounter);
     ThreadPoolExecutor endpointExecutor = pool("paved-admin-endpoint", threads, queue, rejectedCounter);

@@ -61,6 +61,8 @@ public final class HealthRegistry implements AutoCloseable {
   private final Duration defaultTimeout;
   private final ThreadPoolExecutor executor;
   private volatile State state = State.STARTING;
+  /** Set by {@code Platform.run} until the service's own start-up has returned. */
+  private volatile boolean awaitingService;
 
   HealthRegistry(Duration defaultTimeout, int threads) {
     this.defaultTimeout = defaultTimeout;
@@ -132,6 +134,9 @@ public final class HealthRegistry implements AutoCloseable {
           };
       results.add(
           new HealthReport.Check(PLATFORM_CHECK, platform.status(), platform.reason(), Map.of(), Duration.ZERO, Instant.now()));
+      if (awaitingService) {
+        results.add(new HealthReport.Check("service", HealthStatus.DOWN, "starting", Map.of(), Duration.ZERO, Instant.now()));
+      }
     }
     List<Entry> selected = new ArrayList<>();
     List<@Nullable Future<HealthResult>> futures = new ArrayList<>();
@@ -156,7 +161,10 @@ public final class HealthRegistry implements AutoCloseable {
         starts.add(e.runningSince);
       }
     }
-    HealthStatus aggregate = results.isEmpty() ? HealthStatus.UP : results.get(0).status();
+    HealthStatus aggregate = HealthStatus.UP;
+    for (HealthReport.Check built : results) {
+      aggregate = aggregate.worst(built.status());
+    }
     for (int i = 0; i < selected.size(); i++) {
       Entry e = selected.get(i);
       HealthReport.Check c = await(e, futures.get(i), starts.get(i));
@@ -212,6 +220,15 @@ public final class HealthRegistry implements AutoCloseable {
 
   void markReady() {
     state = State.READY;
+  }
+
+  /** Readiness shows a check {@code service}, DOWN "starting", until {@link #serviceStarted}. */
+  void awaitService() {
+    awaitingService = true;
+  }
+
+  void serviceStarted() {
+    awaitingService = false;
   }
 
   void markStopping() {

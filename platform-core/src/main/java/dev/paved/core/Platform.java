@@ -41,7 +41,12 @@ import org.slf4j.LoggerFactory;
  * problem. {@link #close()} runs graceful shutdown in phases, each logged with its duration:
  * readiness goes DOWN, the drain period passes, in-flight work finishes (up to a deadline),
  * modules stop in reverse order (flushing telemetry), the admin server stops. A JVM shutdown hook
- * runs the same unless turned off. {@code close()} is idempotent and thread-safe.
+ * runs the same unless turned off. {@code close()} is idempotent and thread-safe: the first caller
+ * runs the shutdown, and concurrent callers wait until it has finished.
+ *
+ * <p>A service's {@code main} is best written with {@link #run(Builder, ServiceStart)}, which
+ * keeps readiness DOWN until the service's own start-up has finished and, when that start-up
+ * fails, logs one fatal event, shuts down and exits the process non-zero.
  */
 public final class Platform implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
@@ -75,6 +80,83 @@ public final class Platform implements AutoCloseable {
     this.admin = admin;
     this.drain = config.get(CoreConfig.SHUTDOWN_DRAIN);
     this.shutdownTimeout = config.get(CoreConfig.SHUTDOWN_TIMEOUT);
+  }
+
+  /** What {@link #run} exits with when the platform or the service cannot start: {@value}. */
+  public static final int EXIT_START_FAILED = 2;
+
+  /** The service's own start-up, run by {@link #run} once the platform has started. */
+  @FunctionalInterface
+  public interface ServiceStart {
+    /** Starts the service (its servers, consumers, schedules); the platform is running. */
+    void start(Platform platform) throws Exception;
+  }
+
+  /**
+   * The entry point of a service: starts the platform from {@code builder}, then the service with
+   * {@code service}, and only then reports ready ({@code /health/ready} shows a check {@code
+   * service} DOWN "starting" until {@code service} returns). When either start-up throws, it logs
+   * one fatal JSON event (with every configuration problem as a field), runs graceful shutdown and
+   * exits the process with {@value #EXIT_START_FAILED}: the process never stays up half-started,
+   * and it never reported ready.
+   *
+   * <pre>{@code
+   * public static void main(String[] args) {
+   *   Platform.run(Platform.builder(), platform -> new OrdersServer(platform).start());
+   * }
+   * }</pre>
+   *
+   * @return the running platform (closed by the JVM shutdown hook, or by the caller)
+   */
+  public static Platform run(Builder builder, ServiceStart service) {
+    return run(builder, service, System::exit);
+  }
+
+  /** {@link #run(Builder, ServiceStart)} with the exit as a parameter, for tests. */
+  static Platform run(Builder builder, ServiceStart service, java.util.function.IntConsumer exit) {
+    Objects.requireNonNull(builder, "builder");
+    Objects.requireNonNull(service, "service");
+    Platform platform;
+    try {
+      platform = builder.readinessAwaitsService().start();
+    } catch (RuntimeException | Error e) {
+      fatal("The platform could not start", e);
+      exit.accept(EXIT_START_FAILED);
+      throw e;
+    }
+    try {
+      service.start(platform);
+    } catch (Exception | Error e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      fatal("The service " + platform.descriptor.name() + " could not start", e);
+      platform.close();
+      exit.accept(EXIT_START_FAILED);
+      throw e instanceof RuntimeException re ? re : new PlatformStartException("The service could not start: " + e, e);
+    }
+    platform.health.serviceStarted();
+    LOG.info("Service {} started; ready", platform.descriptor.name());
+    return platform;
+  }
+
+  /** One structured fatal event: every configuration problem as a field of its own. */
+  private static void fatal(String message, Throwable e) {
+    var event =
+        LOG.atError()
+            .addKeyValue("event.kind", "fatal")
+            .addKeyValue("error.type", e.getClass().getName())
+            .addKeyValue("exit.code", EXIT_START_FAILED);
+    if (e instanceof ConfigException ce) {
+      List<ConfigProblem> problems = ce.problems();
+      event = event.addKeyValue("config.problems", problems.size());
+      for (int i = 0; i < problems.size(); i++) {
+        event = event.addKeyValue("config.problem." + (i + 1), problems.get(i).toString());
+      }
+      event.log("{}: {} Exiting with {}", message, e.getMessage(), EXIT_START_FAILED);
+    } else {
+      event.setCause(e).log("{}: {}. Exiting with {}", message, e.toString(), EXIT_START_FAILED);
+    }
   }
 
   /** Starts the platform from {@code platform.yaml}, the environment and system properties. */
@@ -150,7 +232,10 @@ public final class Platform implements AutoCloseable {
     return closed;
   }
 
-  /** Runs graceful shutdown (see the class documentation). Idempotent; later calls return at once. */
+  /**
+   * Runs graceful shutdown (see the class documentation). Idempotent and thread-safe: the first
+   * caller runs it; a concurrent caller waits until it has finished; later calls return at once.
+   */
   @Override
   public void close() {
     synchronized (closeLock) {
@@ -389,6 +474,7 @@ public final class Platform implements AutoCloseable {
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private final List<PlatformModule> modules = new ArrayList<>();
     private boolean discoverModules = true;
+    private boolean readinessAwaitsService;
     private @Nullable ClassLoader classLoader;
     private @Nullable Map<String, String> environment;
     private @Nullable Map<String, String> systemProperties;
@@ -444,6 +530,12 @@ public final class Platform implements AutoCloseable {
     }
 
     /** Sets {@code platform.shutdown.drain}. */
+    /** Readiness stays DOWN ("service starting") until {@link #run} has started the service. */
+    Builder readinessAwaitsService() {
+      this.readinessAwaitsService = true;
+      return this;
+    }
+
     public Builder drain(Duration drain) {
       if (drain.isNegative()) {
         throw new IllegalArgumentException("drain: " + drain + " (expected: >= 0)");
@@ -607,6 +699,9 @@ public final class Platform implements AutoCloseable {
           platform.started.add(m);
         }
         LOG.debug("Paved module '{}' started in {} ms", m.name(), millisSince(moduleStart));
+      }
+      if (readinessAwaitsService) {
+        health.awaitService();
       }
       health.markReady();
       if (config.get(CoreConfig.SHUTDOWN_HOOK)) {

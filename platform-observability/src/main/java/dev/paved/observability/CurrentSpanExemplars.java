@@ -23,8 +23,12 @@ final class CurrentSpanExemplars implements io.prometheus.metrics.tracer.common.
     return Span.current().getSpanContext().isSampled();
   }
 
+  /**
+   * Does nothing. Prometheus' client marks a span chosen as an exemplar with an attribute {@code
+   * exemplar=true} so that a tail sampler keeps it; with parent-based sampling every sampled span
+   * is already kept, and the attribute was an implementation detail on every SERVER span
+   * (issue 15).
+   */
   @Override
-  public void markCurrentSpanAsExemplar() {
-    Span.current().setAttribute(EXEMPLAR_ATTRIBUTE_NAME, EXEMPLAR_ATTRIBUTE_VALUE);
-  }
+  public void markCurrentSpanAsExemplar() {}
 }

@@ -190,6 +190,9 @@ public final class ObservabilityModule implements PlatformModule {
           .description("Spans whose export failed (collector down, refusing, slow or erroring)")
           .register(meters);
     }
+    FunctionCounter.builder("paved.logs.throttled", ObservabilityModule.class, c -> dev.paved.observability.internal.ClientTriggeredLogThrottle.suppressed())
+        .description("Log events a client could trigger in a library (a malformed baggage header), suppressed after the first one a minute")
+        .register(meters);
     FunctionCounter.builder("paved.traces.dropped", sdkTelemetry, SdkTelemetry::droppedSpans)
         .description("Spans dropped by the batch span processor because its queue was full")
         .register(meters);

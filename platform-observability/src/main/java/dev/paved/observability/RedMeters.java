@@ -32,7 +32,8 @@ final class RedMeters {
   private final ThreadLocal<LabelKey> scratch;
   /** Bucket boundaries; only changed by {@link #align} before the first series exists. */
   private volatile Duration[] buckets = toDurations(BUCKETS);
-  private volatile Timer overflowTimer;
+  /** Built at the first overflow, so that no all-{@value #OVERFLOW} series shows before one. */
+  private volatile @org.jspecify.annotations.Nullable Timer overflowTimer;
   private final Counter overflowCount;
 
   RedMeters(MeterRegistry registry, String name, String description, List<String> labelNames, int maxSeries) {
@@ -43,7 +44,6 @@ final class RedMeters {
     this.maxSeries = maxSeries;
     int n = labelNames.size();
     this.scratch = ThreadLocal.withInitial(() -> new LabelKey(new String[n]));
-    this.overflowTimer = buildOverflow();
     this.overflowCount = Counter.builder("paved.metrics.overflow")
         .description("Measurements recorded in an overflow series because a meter reached its label-set limit")
         .tag("meter", name)
@@ -85,7 +85,17 @@ final class RedMeters {
   private Timer timerFor(LabelKey scratchKey) {
     if (timers.size() >= maxSeries) {
       overflowCount.increment();
-      return overflowTimer;
+      Timer overflow = overflowTimer;
+      if (overflow == null) {
+        synchronized (this) {
+          overflow = overflowTimer;
+          if (overflow == null) {
+            overflow = buildOverflow();
+            overflowTimer = overflow;
+          }
+        }
+      }
+      return overflow;
     }
     LabelKey copy = new LabelKey(scratchKey.values.clone());
     copy.rehash();
@@ -152,8 +162,6 @@ final class RedMeters {
     }
     all.addAll(extra);
     buckets = all.toArray(new Duration[0]);
-    registry.remove(overflowTimer);
-    overflowTimer = buildOverflow();
   }
 
   /** The bucket boundaries in seconds. */

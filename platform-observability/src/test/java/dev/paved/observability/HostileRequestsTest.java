@@ -79,6 +79,33 @@ class HostileRequestsTest {
       assertThat(r.statusCode()).as(attack[0]).isEqualTo(200);
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> serverSpans().size() == 3);
+    // Regression (issue 15): no implementation detail of the exemplar sampler on the spans.
+    assertThat(serverSpans()).allSatisfy(s -> assertThat(s.getAttributes().get(AttributeKey.booleanKey("exemplar"))).isNull());
+  }
+
+  @Test
+  void aMalformedBaggageHeaderOnEveryRequestIsLoggedOnceThenCounted() throws Exception {
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    logs.start();
+    root.addAppender(logs);
+    long before = dev.paved.observability.internal.ClientTriggeredLogThrottle.suppressed();
+    try {
+      for (int i = 0; i < 300; i++) {
+        HttpResponse<Void> r =
+            client.send(HttpRequest.newBuilder(uri("/api/orders/1")).header("baggage", "k=%zz").build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(r.statusCode()).isEqualTo(200);
+      }
+    } finally {
+      root.detachAppender(logs);
+    }
+    List<ch.qos.logback.classic.spi.ILoggingEvent> fromBaggage;
+    synchronized (logs.list) {
+      fromBaggage = logs.list.stream().filter(e -> e.getLoggerName().startsWith("io.opentelemetry.api.baggage")).toList();
+    }
+    assertThat(fromBaggage).hasSizeLessThanOrEqualTo(1);
+    assertThat(dev.paved.observability.internal.ClientTriggeredLogThrottle.suppressed() - before).isGreaterThanOrEqualTo(299 - 1);
   }
 
   @Test

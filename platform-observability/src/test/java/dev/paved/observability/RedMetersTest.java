@@ -22,6 +22,15 @@ class RedMetersTest {
     assertThat(registry.get("paved.metrics.overflow").tag("meter", "http.server.request.duration").counter().count()).isEqualTo(7);
   }
 
+  /** Regression (issue 15): /metrics always showed an all-_overflow series with value 0. */
+  @Test
+  void noOverflowSeriesExistsBeforeTheFirstOverflow() {
+    RedMeters meters = new RedMeters(registry, "http.server.request.duration", "d", List.of("http.route", "error.type"), 3);
+    meters.record(1_000_000, "/r/1", "", "", "", "");
+    assertThat(registry.find("http.server.request.duration").tag("http.route", RedMeters.OVERFLOW).timer()).isNull();
+    assertThat(registry.find("http.server.request.duration").tag("error.type", RedMeters.OVERFLOW).timer()).isNull();
+  }
+
   @Test
   void histogramHasTheSemanticConventionBuckets() {
     RedMeters meters = new RedMeters(registry, "http.client.request.duration", "d", List.of("server.address"), 10);

@@ -110,7 +110,10 @@ class GeneratedArtifactsTest {
       }
       String metrics = get(p.admin().port(), "/metrics");
       Map<String, Set<String>> labelsBySeries = new HashMap<>();
-      Matcher m = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)\\{([^}]*)}").matcher(metrics);
+      // Label values may hold braces (http_route="/api/orders/{id}"): match quoted values whole.
+      Matcher m =
+          Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)\\{((?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\",?)*)}")
+              .matcher(metrics);
       while (m.find()) {
         Set<String> labels = labelsBySeries.computeIfAbsent(m.group(1), k -> new HashSet<>());
         Matcher l = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"").matcher(m.group(2));

@@ -27,7 +27,8 @@ final class FlagTelemetryHook implements Hook<Object> {
   static final AttributeKey<String> VARIANT = AttributeKey.stringKey("feature_flag.result.variant");
   static final AttributeKey<String> REASON = AttributeKey.stringKey("feature_flag.result.reason");
   static final AttributeKey<String> VALUE = AttributeKey.stringKey("feature_flag.result.value");
-  static final String OTHER = "_other";
+  /** The one overflow label value of Paved's bounded label sets (as the RED meters'). */
+  static final String OTHER = "_overflow";
 
   private final @Nullable MeterRegistry registry;
   private final boolean recordValue;
@@ -62,6 +63,24 @@ final class FlagTelemetryHook implements Hook<Object> {
       span.addEvent(EVENT, a.build());
     }
     counter(key, variant, reason).increment();
+    if (details.getErrorCode() == dev.openfeature.sdk.ErrorCode.FLAG_NOT_FOUND) {
+      warnMissing(key, ctx.getProviderMetadata().getName());
+    }
+  }
+
+  /** Flags found missing and already logged; bounded like the series. */
+  private final java.util.Set<String> missingLogged = ConcurrentHashMap.newKeySet();
+  private final dev.paved.core.internal.ThrottledLogger missingLog =
+      new dev.paved.core.internal.ThrottledLogger(org.slf4j.LoggerFactory.getLogger(FlagTelemetryHook.class));
+
+  /** Once per flag name (throttled across names): a misspelt flag silently returned its default. */
+  private void warnMissing(String key, String provider) {
+    if (missingLogged.size() < maxSeries && missingLogged.add(key)) {
+      missingLog.warn(
+          "Flag '" + key + "' does not exist in " + provider
+              + "; every evaluation returns the default given in code (reason DEFAULT, error code FLAG_NOT_FOUND). Is its name misspelt?",
+          null);
+    }
   }
 
   /** The series, created once; past the bound, under key {@value #OTHER}. */
@@ -88,7 +107,7 @@ final class FlagTelemetryHook implements Hook<Object> {
         MeterRegistry reg = registry;
         if (reg != null) {
           FunctionCounter.builder("platform.flags.evaluations", adder, LongAdder::sum)
-              .description("Flag evaluations by key, variant and reason (bounded; the rest under key _other)")
+              .description("Flag evaluations by key, variant and reason (bounded; the rest under key _overflow)")
               .tags("key", k, "variant", v, "reason", r)
               .register(reg);
         }

@@ -93,7 +93,7 @@ public final class FlagsModule implements PlatformModule {
       UnleashConfig.Builder b =
           UnleashConfig.builder()
               .appName(d.name())
-              .instanceId(d.name() + "-" + ProcessHandle.current().pid())
+              .instanceId(instanceId(d.name() + "-" + ProcessHandle.current().pid()))
               .environment(d.environment())
               .unleashAPI(url.get())
               .fetchTogglesInterval(Math.max(1, config.get(FlagsSettings.REFRESH_INTERVAL).toSeconds()))
@@ -179,11 +179,24 @@ public final class FlagsModule implements PlatformModule {
     }
   }
 
+  /** Unleash clients made in this JVM: the client counts them per app name and instance id. */
+  private static final java.util.concurrent.atomic.AtomicInteger CLIENTS = new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * {@code base} for the first client of this JVM, then {@code base-2}, {@code base-3}: the Unleash
+   * client logs an ERROR ("You already have 1 clients for AppName…") for a second client with the
+   * same app name and instance id, which a second platform in one JVM (each test class) made.
+   */
+  static String instanceId(String base) {
+    int n = CLIENTS.incrementAndGet();
+    return n == 1 ? base : base + "-" + n;
+  }
+
   private static Unleash offline(ServiceDescriptor d, String json) {
     UnleashConfig c =
         UnleashConfig.builder()
             .appName(d.name())
-            .instanceId(d.name() + "-local")
+            .instanceId(instanceId(d.name() + "-local"))
             .environment(d.environment())
             .unleashAPI("http://127.0.0.1:1/api") // never called: polling and metrics are off
             .disablePolling()

@@ -82,6 +82,32 @@ class LocalFlagsTest {
   }
 
   @Test
+  void aMisspeltFlagIsLoggedOnceAsAWarningNamingIt() throws Exception {
+    Path file = Files.writeString(dir.resolve("flags.yaml"), FLAGS);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(FlagTelemetryHook.class);
+    logs.start();
+    logger.addAppender(logs);
+    try (Platform p = start(file, Map.of())) {
+      Flags flags = Flags.of(p);
+      for (int i = 0; i < 5; i++) {
+        assertThat(flags.isEnabled("new-chekout")).isFalse();
+      }
+      assertThat(logs.list)
+          .filteredOn(e -> e.getFormattedMessage().contains("'new-chekout'"))
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+                assertThat(e.getFormattedMessage()).contains("FLAG_NOT_FOUND").contains("misspelt");
+              });
+    } finally {
+      logger.detachAppender(logs);
+    }
+  }
+
+  @Test
   void booleanStringIntegerAndObjectFlagsComeFromTheFile() throws Exception {
     Path file = Files.writeString(dir.resolve("flags.yaml"), FLAGS);
     try (Platform p = start(file, Map.of())) {

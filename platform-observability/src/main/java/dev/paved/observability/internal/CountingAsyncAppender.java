@@ -17,6 +17,13 @@ public final class CountingAsyncAppender extends AsyncAppender {
   private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
   private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
+  static {
+    // When the JVM exits (System.exit after a fatal start-up error, SIGTERM), the queued lines are
+    // written first: the worker thread is a daemon, so without this the last lines — the fatal
+    // event itself — could be lost. Process-wide, like the logging system it belongs to.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> drain(1_000), "paved-log-drain"));
+  }
+
   public CountingAsyncAppender() {
     setNeverBlock(true);
     setDiscardingThreshold(0);

@@ -1,42 +1,33 @@
 package dev.paved.examples.httpapi;
 
 import dev.paved.config.ConfigModule;
-import dev.paved.config.secrets.SecretException;
-import dev.paved.core.ConfigException;
 import dev.paved.core.Platform;
-import dev.paved.core.PlatformStartException;
-import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts the example: the platform (admin port {@code PLATFORM_ADMIN_PORT}, default 8081) and the
- * orders API (port {@code HTTP_PORT}, default 8080). Stop it with SIGTERM or Ctrl+C: the platform's
- * shutdown hook drains and stops it gracefully.
+ * orders API (port {@code HTTP_PORT}, default 8080). {@link Platform#run} reports ready only once
+ * the API listens; when anything fails to start (the configuration, a required secret, the port)
+ * it logs one fatal JSON event, shuts down and exits with 2. Stop it with SIGTERM or Ctrl+C: the
+ * platform's shutdown hook drains and stops it gracefully. Everything on stdout is a JSON line.
  */
 public final class HttpApiMain {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApiMain.class);
+
   private HttpApiMain() {}
 
-  public static void main(String[] args) throws IOException {
-    Platform platform;
-    try {
-      // The config module validates the orders section before the platform reports ready.
-      platform =
-          Platform.builder().module(ConfigModule.builder().bind("orders", OrdersSettings.class).build()).start();
-    } catch (ConfigException | PlatformStartException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
-    int port = parsePort(System.getenv().getOrDefault("HTTP_PORT", "8080"));
-    OrdersApi api;
-    try {
-      api = OrdersApi.start(platform, port);
-    } catch (SecretException e) {
-      System.err.println("Required secret unavailable: " + e.getMessage());
-      platform.close();
-      System.exit(2);
-      return;
-    }
-    System.out.println("http-api listening on port " + api.port() + ", admin on port " + platform.admin().port());
+  public static void main(String[] args) {
+    // The config module validates the orders section before the platform starts the service.
+    Platform.run(
+        Platform.builder().module(ConfigModule.builder().bind("orders", OrdersSettings.class).build()),
+        platform -> {
+          OrdersApi api = OrdersApi.start(platform, parsePort(System.getenv().getOrDefault("HTTP_PORT", "8080")));
+          LOG.atInfo()
+              .addKeyValue("server.port", api.port())
+              .addKeyValue("admin.port", platform.admin().port())
+              .log("http-api listening on port {}, admin on port {}", api.port(), platform.admin().port());
+        });
   }
 
   private static int parsePort(String value) {
@@ -48,8 +39,6 @@ public final class HttpApiMain {
     } catch (NumberFormatException e) {
       // reported below
     }
-    System.err.println("HTTP_PORT: '" + value + "' is not a port (expected: 0 to 65535)");
-    System.exit(2);
-    return -1;
+    throw new IllegalArgumentException("HTTP_PORT: '" + value + "' is not a port (expected: 0 to 65535)");
   }
 }

@@ -169,6 +169,10 @@ class HttpApiIT {
         .contains("Invalid Paved configuration: 2 problems")
         .contains("platform.admin.port (environment variable PLATFORM_ADMIN_PORT): 'eighty' is not an integer from 0 to 65535")
         .contains("did you mean PLATFORM_ADMIN_THREADS?");
+    // As one structured event, each problem a field, and nothing on stdout but JSON lines.
+    assertThat(output)
+        .anyMatch(l -> l.contains("\"event.kind\":\"fatal\"") && l.contains("\"config.problems\":2") && l.contains("\"config.problem.1\":"));
+    assertThat(output).allMatch(l -> l.startsWith("{") && l.endsWith("}"), "JSON lines only");
   }
 
   @Test
@@ -205,7 +209,10 @@ class HttpApiIT {
     Process app = launch(Map.of("HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "0", "INVENTORY_URL", "http://127.0.0.1:9"));
     assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(app.exitValue()).isEqualTo(2);
-    assertThat(String.join("\n", output)).contains("Required secret unavailable: kv/inventory#api-key");
+    // One fatal JSON event names the secret; every line on stdout is JSON.
+    assertThat(output)
+        .anyMatch(l -> l.contains("\"event.kind\":\"fatal\"") && l.contains("kv/inventory#api-key") && l.contains("\"exit.code\":2"));
+    assertThat(output).allMatch(l -> l.startsWith("{") && l.endsWith("}"), "JSON lines only");
   }
 
   /**

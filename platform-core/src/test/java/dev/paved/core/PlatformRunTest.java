@@ -1,0 +1,127 @@
+package dev.paved.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link Platform#run}: readiness waits for the service; a service whose start-up throws is shut
+ * down and the process exits non-zero (regression, issue 15: the JVM stayed up with readiness UP
+ * and no API port open, kept alive by the platform's threads).
+ */
+@Timeout(60)
+class PlatformRunTest {
+
+  @Test
+  void readinessStaysDownUntilTheServiceHasStarted() throws Exception {
+    AtomicReference<HealthReport> during = new AtomicReference<>();
+    AtomicInteger exit = new AtomicInteger(-1);
+    try (Platform p =
+        Platform.run(TestPlatforms.isolated(), platform -> during.set(platform.health().readiness()), exit::set)) {
+      HealthReport starting = java.util.Objects.requireNonNull(during.get());
+      assertThat(starting.status()).isEqualTo(HealthStatus.DOWN);
+      assertThat(starting.checks()).anySatisfy(c -> {
+        assertThat(c.name()).isEqualTo("service");
+        assertThat(c.reason()).isEqualTo("starting");
+      });
+      assertThat(p.health().readiness().status()).isEqualTo(HealthStatus.UP);
+      assertThat(p.health().readiness().checks()).noneMatch(c -> c.name().equals("service"));
+      assertThat(exit).hasValue(-1);
+    }
+  }
+
+  @Test
+  void aServiceWhoseStartUpThrowsIsShutDownAndExitsWithTwo() {
+    AtomicInteger exit = new AtomicInteger(-1);
+    AtomicReference<Platform> seen = new AtomicReference<>();
+    assertThatThrownBy(
+            () ->
+                Platform.run(
+                    TestPlatforms.isolated(),
+                    platform -> {
+                      seen.set(platform);
+                      throw new IllegalStateException("port in use");
+                    },
+                    exit::set))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(exit).hasValue(Platform.EXIT_START_FAILED);
+    assertThat(java.util.Objects.requireNonNull(seen.get()).isClosed()).isTrue();
+  }
+
+  @Test
+  void aPlatformThatCannotStartExitsWithTwo() {
+    AtomicInteger exit = new AtomicInteger(-1);
+    assertThatThrownBy(
+            () -> Platform.run(TestPlatforms.isolated().property("platform.admin.port", "not-a-port"), p -> {}, exit::set))
+        .isInstanceOf(ConfigException.class);
+    assertThat(exit).hasValue(Platform.EXIT_START_FAILED);
+  }
+
+  @Test
+  void aRealProcessWhoseStartUpThrowsExitsNonZeroAndNeverAnsweredReady() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), FailingServiceMain.class.getName());
+    pb.environment().keySet().removeIf(k -> k.startsWith("PLATFORM_"));
+    Process process = pb.redirectErrorStream(true).start();
+    List<String> output = new CopyOnWriteArrayList<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  output.add(line);
+                }
+              } catch (IOException e) {
+                output.add("reader failed: " + e);
+              }
+            });
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      Awaitility.await("ADMIN_PORT line; output: " + output)
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> output.stream().anyMatch(l -> l.startsWith("ADMIN_PORT ")));
+      int port = Integer.parseInt(output.stream().filter(l -> l.startsWith("ADMIN_PORT ")).findFirst().orElseThrow().substring(11).strip());
+      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+      List<Integer> statuses = new CopyOnWriteArrayList<>();
+      while (process.isAlive()) {
+        try {
+          statuses.add(
+              client
+                  .send(
+                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).timeout(Duration.ofSeconds(1)).build(),
+                      HttpResponse.BodyHandlers.discarding())
+                  .statusCode());
+        } catch (IOException e) {
+          break; // the admin server has stopped
+        }
+        Thread.sleep(50);
+      }
+      assertThat(process.waitFor(15, TimeUnit.SECONDS)).as("exits within the shutdown deadline; output: %s", output).isTrue();
+      assertThat(process.exitValue()).isEqualTo(Platform.EXIT_START_FAILED);
+      assertThat(statuses).as("readiness while the service was starting").isNotEmpty().doesNotContain(200);
+      assertThat(output).anyMatch(l -> l.contains("could not start") && l.contains("BindException"));
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+}
