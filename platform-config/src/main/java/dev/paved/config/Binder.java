@@ -56,6 +56,8 @@ final class Binder implements AutoCloseable {
   /** The value of a section, or the problems that kept it from binding. */
   record Result(@Nullable Object value, List<ConfigProblem> problems) {}
 
+  private static final String URI_EXPECTED = "a URI such as https://example.com/path";
+
   private final ObjectMapper mapper;
   private final ValidatorFactory validatorFactory;
   private final Validator validator;
@@ -63,6 +65,20 @@ final class Binder implements AutoCloseable {
   Binder() {
     SimpleModule types = new SimpleModule("paved-config");
     types.addDeserializer(Duration.class, new TextDeserializer<>(Duration.class, ConfigKey.duration("value")));
+    types.addDeserializer(
+        java.net.URI.class,
+        new TextDeserializer<>(
+            java.net.URI.class,
+            ConfigKey.custom(
+                "value",
+                URI_EXPECTED,
+                s -> {
+                  try {
+                    return new java.net.URI(s.strip());
+                  } catch (java.net.URISyntaxException e) {
+                    throw new IllegalArgumentException("not a URI");
+                  }
+                })));
     types.addDeserializer(DataSize.class, new TextDeserializer<>(DataSize.class, ConfigKey.custom("value", "a size such as 512B, 64KB or 10MB", DataSize::parse)));
     this.mapper =
         JsonMapper.builder()
@@ -110,6 +126,13 @@ final class Binder implements AutoCloseable {
         continue; // already reported as a wrong type; its placeholder value says nothing more
       }
       String constraint = v.getConstraintDescriptor().getAnnotation().annotationType().getSimpleName();
+      if (isAbsent(config, key)) {
+        // Not written anywhere: say so, rather than judge the placeholder (0 for an int).
+        problems.add(
+            new ConfigProblem(
+                key, "not set", "is missing (expected: a value that " + v.getMessage() + ")", "set " + key));
+        continue;
+      }
       Object invalid = v.getInvalidValue();
       String shown =
           PlatformConfig.isSecretKey(key)
@@ -124,6 +147,19 @@ final class Binder implements AutoCloseable {
     }
     problems.sort(java.util.Comparator.comparing(ConfigProblem::key));
     return new Result(problems.isEmpty() ? value : null, problems);
+  }
+
+  /** Whether nothing is set at {@code key} or below it. */
+  private static boolean isAbsent(PlatformConfig config, String key) {
+    if (config.value(key).isPresent()) {
+      return false;
+    }
+    for (String k : config.entries().keySet()) {
+      if (k.startsWith(key + ".") || k.startsWith(key + "[")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The section's keys as a tree of text values, keys in the form they are written (kebab-case). */
@@ -272,6 +308,9 @@ final class Binder implements AutoCloseable {
     }
     if (t == DataSize.class) {
       return "a size such as 512B, 64KB or 10MB";
+    }
+    if (t == java.net.URI.class) {
+      return URI_EXPECTED;
     }
     if (t.isEnum()) {
       Object[] constants = t.getEnumConstants();

@@ -66,6 +66,19 @@ public final class ConfigModule implements PlatformModule {
     return ConfigSettings.keys();
   }
 
+  /** The declared sections' binding and validation problems, as {@link #start} would find them. */
+  @Override
+  public List<dev.paved.core.ConfigProblem> checkConfig(PlatformConfig config) {
+    if (sections.isEmpty()) {
+      return List.of();
+    }
+    List<dev.paved.core.ConfigProblem> problems = new ArrayList<>();
+    try (Binder b = new Binder()) {
+      sections.forEach((section, type) -> problems.addAll(b.bind(config, section, type).problems()));
+    }
+    return problems;
+  }
+
   @Override
   public void start(ModuleContext context) {
     PlatformConfig config = context.config();

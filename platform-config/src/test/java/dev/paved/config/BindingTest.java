@@ -210,6 +210,67 @@ class BindingTest {
             });
   }
 
+  /**
+   * Regression (issue 15), as the new user met them: a URI that is not one showed Jackson's
+   * internal text and blamed the keys; a missing primitive read "(not set): '0' must be greater
+   * than or equal to 1"; a type error in one field hid the constraint violations of the others.
+   */
+  @Test
+  void aBadUriAndAMissingNumberSayWhatIsWrongAndEveryOtherViolationStillShows() throws Exception {
+    ConfigFixture f = new ConfigFixture(dir);
+    f.write(
+        """
+        platform:
+          service:
+            name: orders
+        checkout:
+          currency: ""
+          timeout: 2s
+          payments:
+            url: "x y"
+            retries: 1
+          mode: safe
+          api-key: k
+        """);
+    assertThatThrownBy(() -> f.start(ConfigModule.builder().bind("checkout", Checkout.class).build()))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(problem(e, "checkout.payments.url").problem()).startsWith("'x y' is not a URI");
+              assertThat(problem(e, "checkout.payments.url").problem()).doesNotContain("Cannot deserialize");
+              assertThat(problem(e, "checkout.max-items").problem()).isEqualTo("is missing (expected: a value that must be greater than or equal to 1)");
+              assertThat(problem(e, "checkout.max-items").fix()).isEqualTo("set checkout.max-items");
+              assertThat(problem(e, "checkout.currency").problem()).contains("must not be blank");
+            });
+  }
+
+  /**
+   * Regression (issue 15): a typo under platform. and a violation in a bound section came out in
+   * two runs; now one failed start lists both.
+   */
+  @Test
+  void aTypoUnderPlatformAndASectionViolationAreReportedInOneRun() throws Exception {
+    ConfigFixture f = new ConfigFixture(dir);
+    f.write(
+        """
+        platform:
+          service:
+            name: orders
+          admn:
+            port: 0
+        paging:
+          page-size: 0
+          name: default
+        """);
+    assertThatThrownBy(() -> f.start(ConfigModule.builder().bind("paging", Paging.class).build()))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.problems()).anySatisfy(p -> assertThat(p.key()).startsWith("platform.admn"));
+              assertThat(problem(e, "paging.page-size").problem()).contains("must be greater than or equal to 1");
+            });
+  }
+
   @Test
   void bindingAfterStartValidatesAtOnce() throws Exception {
     ConfigFixture f = new ConfigFixture(dir);

@@ -241,6 +241,11 @@ public final class ConfigKey<T> {
     return item != null;
   }
 
+  /** What one item of a list key must be, for messages: "one of b3, jaeger" for "a list of b3, jaeger". */
+  String expectedItem() {
+    return expected.startsWith("a list of ") ? "one of " + expected.substring("a list of ".length()) : "a valid item of " + expected;
+  }
+
   /** Checks one item of a list key read from a YAML sequence; the item as it is for others. */
   String parseItem(String text) {
     return item == null ? text : item.apply(text);

@@ -443,12 +443,16 @@ final class ConfigLoader {
         }
       }
       if (declared == null) {
-        problems.add(unknownKey(v, knownNames, namespaces));
+        problems.add(unknownKey(v, knownNames, namespaces, inputs.classLoader()));
         continue;
       }
       try {
         if (declared.isList() && v.key().endsWith("]")) {
-          declared.parseItem(v.value());
+          try {
+            declared.parseItem(v.value());
+          } catch (RuntimeException e) {
+            problems.add(PlatformConfig.invalid(v, declared.expectedItem()));
+          }
         } else {
           declared.parse(v.value());
         }
@@ -458,7 +462,38 @@ final class ConfigLoader {
     }
   }
 
-  private static ConfigProblem unknownKey(ConfigValue v, Set<String> knownNames, Set<String> namespaces) {
+  /** The module class that reads each namespace, to tell a lost service file from a missing module. */
+  private static final Map<String, String> MODULE_CLASSES =
+      Map.of(
+          "platform.observability", "dev.paved.observability.ObservabilityModule",
+          "platform.resilience", "dev.paved.resilience.ResilienceModule",
+          "platform.config", "dev.paved.config.ConfigModule",
+          "platform.secrets", "dev.paved.config.secrets.SecretsModule",
+          "platform.flags", "dev.paved.config.flags.FlagsModule",
+          "platform.catalog", "dev.paved.catalog.CatalogModule",
+          "platform.slo", "dev.paved.slo.SloModule");
+
+  /**
+   * The fix for keys of a namespace no module declared: the module is missing, or — its classes
+   * being on the classpath — its {@code META-INF/services} entry was lost (a shaded jar that did
+   * not merge service files).
+   */
+  static String noModuleFix(String namespace, ClassLoader classLoader) {
+    String moduleClass = MODULE_CLASSES.get(namespace);
+    if (moduleClass != null) {
+      try {
+        Class.forName(moduleClass, false, classLoader);
+        return "the classes of the module that reads '" + namespace + "' are on the classpath (" + moduleClass
+            + "), but its entry in META-INF/services/dev.paved.core.spi.PlatformModule is not: a shaded jar must merge"
+            + " service files (maven-shade-plugin's ServicesResourceTransformer)";
+      } catch (ClassNotFoundException | LinkageError e) {
+        // not on the classpath: the module is missing
+      }
+    }
+    return "remove it; no Paved module on the classpath reads '" + namespace + "' (is its module a dependency?)";
+  }
+
+  private static ConfigProblem unknownKey(ConfigValue v, Set<String> knownNames, Set<String> namespaces, ClassLoader classLoader) {
     String bare = v.key().replaceAll("\\[\\d+]", "");
     // Compare against the known keys with their '*' replaced by the segment the user wrote.
     Set<String> candidates = new LinkedHashSet<>();
@@ -483,7 +518,7 @@ final class ConfigLoader {
             .orElse(
                 namespaces.contains(namespace)
                     ? "remove it, or see docs/configuration.md for the keys under " + namespace
-                    : "remove it; no Paved module on the classpath reads '" + namespace + "' (is its module a dependency?)");
+                    : noModuleFix(namespace, classLoader));
     return new ConfigProblem(v.key(), v.source(), "unknown key", fix);
   }
 }

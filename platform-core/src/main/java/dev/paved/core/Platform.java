@@ -116,6 +116,7 @@ public final class Platform implements AutoCloseable {
   static Platform run(Builder builder, ServiceStart service, java.util.function.IntConsumer exit) {
     Objects.requireNonNull(builder, "builder");
     Objects.requireNonNull(service, "service");
+    exitOnVirtualMachineError();
     Platform platform;
     try {
       platform = builder.readinessAwaitsService().start();
@@ -138,6 +139,58 @@ public final class Platform implements AutoCloseable {
     platform.health.serviceStarted();
     LOG.info("Service {} started; ready", platform.descriptor.name());
     return platform;
+  }
+
+  /** What the process exits with when a thread dies of an {@code OutOfMemoryError}: {@value}. */
+  public static final int EXIT_VIRTUAL_MACHINE_ERROR = 3;
+
+  /**
+   * Makes a thread that dies of a {@link VirtualMachineError} (an {@code OutOfMemoryError}, most
+   * often in a server's dispatcher thread) end the process, so that the orchestrator restarts it,
+   * instead of leaving it up with neither port answering. Process-wide: installed by {@link #run}
+   * as the default uncaught-exception handler, delegating everything else to the handler there
+   * was before. {@code -XX:+ExitOnOutOfMemoryError}, which the service parent sets, covers the
+   * threads whose error is caught before it reaches a handler.
+   */
+  static void exitOnVirtualMachineError() {
+    Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+    if (previous instanceof ExitOnVirtualMachineError) {
+      return;
+    }
+    Thread.setDefaultUncaughtExceptionHandler(new ExitOnVirtualMachineError(previous));
+  }
+
+  private static final class ExitOnVirtualMachineError implements Thread.UncaughtExceptionHandler {
+    private final Thread.@Nullable UncaughtExceptionHandler previous;
+
+    ExitOnVirtualMachineError(Thread.@Nullable UncaughtExceptionHandler previous) {
+      this.previous = previous;
+    }
+
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+      if (e instanceof VirtualMachineError) {
+        try {
+          System.err.println(
+              "{\"level\":\"ERROR\",\"event.kind\":\"fatal\",\"message\":\"Thread "
+                  + t.getName().replace("\"", "'")
+                  + " died of "
+                  + e.getClass().getName()
+                  + "; halting with "
+                  + EXIT_VIRTUAL_MACHINE_ERROR
+                  + "\"}");
+        } finally {
+          // halt, not exit: shutdown hooks may need the memory that is gone.
+          Runtime.getRuntime().halt(EXIT_VIRTUAL_MACHINE_ERROR);
+        }
+      }
+      if (previous != null) {
+        previous.uncaughtException(t, e);
+      } else {
+        System.err.print("Exception in thread \"" + t.getName() + "\" ");
+        e.printStackTrace(System.err);
+      }
+    }
   }
 
   /** One structured fatal event: every configuration problem as a field of its own. */
@@ -624,6 +677,14 @@ public final class Platform implements AutoCloseable {
       List<ConfigProblem> problems = new ArrayList<>(loaded.problems());
       ServiceDescriptor descriptor = ServiceDescriptor.fromConfig(loaded.config(), problems);
       if (!problems.isEmpty() || descriptor == null) {
+        // Every problem in one run: what the modules would refuse too.
+        for (PlatformModule m : ordered) {
+          try {
+            problems.addAll(m.checkConfig(loaded.config()));
+          } catch (RuntimeException | LinkageError e) {
+            LOG.debug("Paved module '{}' could not check the configuration", m.name(), e);
+          }
+        }
         throw new ConfigException(problems);
       }
       return new Loaded(ordered, keys, inputs, loaded, descriptor);

@@ -231,7 +231,7 @@ public final class PlatformConfig {
         if (item == null) {
           break;
         }
-        items.add(parse(item, key.expected(), key::parseItem));
+        items.add(parse(item, key.expectedItem(), key::parseItem));
       }
       @SuppressWarnings("unchecked")
       T list = (T) List.copyOf(items);

@@ -1,14 +1,26 @@
 package dev.paved.core;
 
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The process-wide set of secret values that must never be written anywhere: the secrets module
- * registers every value it reads, and platform-observability replaces each registered value by
- * {@value #MASK} in every log field, exception message, stack trace and in-memory span. Lives in
- * core so that modules that must not depend on observability can register values.
+ * The one registry of secret values that must never be written anywhere: the secrets module
+ * registers every value it reads (and configuration values of secret-looking keys), and
+ * platform-observability replaces each registered value by {@value #MASK} in every log field,
+ * exception message, stack trace and in-memory span. Services register their own here too. Lives
+ * in core so that modules that must not depend on observability can register values.
+ *
+ * <p>Process-wide, like the log it protects (the JSON encoder serves every platform of the JVM).
+ * Bounded: at most {@value #MAX_VALUES} values; a value beyond that is refused, counted ({@link
+ * #overflowed()}) and reported once a minute — it is then not masked, so the bound is set far
+ * above what a service holds. A value replaced by rotation is {@linkplain #retire retired}: it
+ * stays masked for a grace period (a log line in flight may still carry it), then leaves, so
+ * rotation does not grow the set without end.
  *
  * <p>Values shorter than {@value #MIN_LENGTH} characters are refused: masking "a" would mask every
  * log line.
@@ -20,9 +32,22 @@ public final class Redaction {
   /** The shortest value that can be registered. */
   public static final int MIN_LENGTH = 4;
 
-  private static final Set<String> VALUES = ConcurrentHashMap.newKeySet();
+  /** The most values registered at once. */
+  public static final int MAX_VALUES = 10_000;
+
+  /** How long a retired value stays masked by default: {@code 10} minutes. */
+  public static final long DEFAULT_GRACE_MINUTES = 10;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Redaction.class);
+  private static final dev.paved.core.internal.ThrottledLogger OVERFLOW_LOG = new dev.paved.core.internal.ThrottledLogger(LOG);
+
+  /** Each value, with the nanoTime after which it leaves (Long.MAX_VALUE: until unregistered). */
+  private static final Map<String, Long> VALUES = new ConcurrentHashMap<>();
+  private static final AtomicLong OVERFLOWED = new AtomicLong();
   /** The same values as an array, replaced on each change: masking iterates it without allocating. */
   private static volatile String[] snapshot = new String[0];
+  /** The earliest retirement deadline, so that expired values are purged without a thread. */
+  private static volatile long nextExpiry = Long.MAX_VALUE;
 
   private Redaction() {}
 
@@ -37,20 +62,78 @@ public final class Redaction {
     if (secret.length() < MIN_LENGTH) {
       throw new IllegalArgumentException("secret: " + secret.length() + " characters (expected: at least " + MIN_LENGTH + ")");
     }
-    if (VALUES.add(secret)) {
+    purgeExpired();
+    Long before = VALUES.get(secret);
+    if (before != null && before == Long.MAX_VALUE) {
+      return;
+    }
+    if (before == null && VALUES.size() >= MAX_VALUES) {
+      OVERFLOWED.incrementAndGet();
+      OVERFLOW_LOG.warn(
+          "Secret masking is full (" + MAX_VALUES + " values): a new secret value could not be registered and will not be masked; "
+              + OVERFLOWED.get() + " refused so far",
+          null);
+      return;
+    }
+    VALUES.put(secret, Long.MAX_VALUE);
+    refresh();
+  }
+
+  /** Removes a value at once, for example once the old value can no longer appear. */
+  public static void unregister(String secret) {
+    if (VALUES.remove(secret) != null) {
+      refresh();
+    }
+  }
+
+  /**
+   * Keeps {@code secret} masked for {@code graceMinutes} more minutes, then removes it: for a
+   * value replaced by rotation.
+   */
+  public static void retire(String secret, long graceMinutes) {
+    long at = System.nanoTime() + TimeUnit.MINUTES.toNanos(graceMinutes);
+    if (VALUES.computeIfPresent(secret, (k, v) -> v == Long.MAX_VALUE ? at : Math.min(v, at)) != null) {
+      synchronized (Redaction.class) {
+        if (at < nextExpiry) {
+          nextExpiry = at;
+        }
+      }
+    }
+    purgeExpired();
+  }
+
+  /** Removes the retired values whose grace period is over; cheap when none is. */
+  public static void purgeExpired() {
+    if (System.nanoTime() - nextExpiry < 0) {
+      return;
+    }
+    synchronized (Redaction.class) {
+      purgeExpiredLocked(System.nanoTime());
+    }
+  }
+
+  private static void purgeExpiredLocked(long now) {
+    boolean removed = false;
+    long next = Long.MAX_VALUE;
+    for (Map.Entry<String, Long> e : VALUES.entrySet()) {
+      long at = e.getValue();
+      if (at == Long.MAX_VALUE) {
+        continue;
+      }
+      if (now - at >= 0) {
+        removed |= VALUES.remove(e.getKey(), at);
+      } else if (at < next) {
+        next = at;
+      }
+    }
+    nextExpiry = next;
+    if (removed) {
       refresh();
     }
   }
 
   private static synchronized void refresh() {
-    snapshot = VALUES.toArray(new String[0]);
-  }
-
-  /** Removes a value, for example after rotation once the old value can no longer appear. */
-  public static void unregister(String secret) {
-    if (VALUES.remove(secret)) {
-      refresh();
-    }
+    snapshot = VALUES.keySet().toArray(new String[0]);
   }
 
   /** {@code text} with every registered value replaced by {@value #MASK}. */
@@ -71,5 +154,15 @@ public final class Redaction {
   /** Whether any value is registered. */
   public static boolean active() {
     return snapshot.length > 0;
+  }
+
+  /** How many values are registered now. */
+  public static int size() {
+    return snapshot.length;
+  }
+
+  /** Values refused because the registry was full, since start. */
+  public static long overflowed() {
+    return OVERFLOWED.get();
   }
 }

@@ -359,4 +359,11 @@ class ConfigLoaderTest {
     assertThat(r.problems().get(0).toString()).contains("platform.test.password").doesNotContain("s3cr3t");
     assertThat(new ConfigException(r.problems()).getMessage()).doesNotContain("s3cr3t");
   }
+
+  @Test
+  void keysOfAModuleThatIsNotADependencyAskWhetherItShouldBe() {
+    // platform-resilience is not on core's test classpath.
+    assertThat(ConfigLoader.noModuleFix("platform.resilience", ConfigLoaderTest.class.getClassLoader()))
+        .contains("is its module a dependency?");
+  }
 }

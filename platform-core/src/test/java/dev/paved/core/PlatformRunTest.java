@@ -75,6 +75,26 @@ class PlatformRunTest {
     assertThat(exit).hasValue(Platform.EXIT_START_FAILED);
   }
 
+  /**
+   * Regression (issue 16): a dispatcher thread died of OutOfMemoryError and the process stayed up
+   * with neither port answering; now it ends, so the orchestrator restarts it.
+   */
+  @Test
+  void aThreadDyingOfOutOfMemoryEndsTheProcess() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process process =
+        new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), OutOfMemoryServiceMain.class.getName())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).isEqualTo(Platform.EXIT_VIRTUAL_MACHINE_ERROR);
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
   @Test
   void aRealProcessWhoseStartUpThrowsExitsNonZeroAndNeverAnsweredReady() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -30,7 +30,7 @@ final class MaskingLogRecordExporter implements LogRecordExporter {
 
   @Override
   public CompletableResultCode export(Collection<LogRecordData> logs) {
-    if (!Masking.hasSecrets()) {
+    if (!dev.paved.core.Redaction.active()) {
       return delegate.export(logs);
     }
     List<LogRecordData> masked = new ArrayList<>(logs.size());
@@ -59,7 +59,7 @@ final class MaskingLogRecordExporter implements LogRecordExporter {
     Masked(LogRecordData d) {
       this.d = d;
       Body original = d.getBody();
-      this.body = original.getType() == Body.Type.STRING ? Body.string(Masking.mask(original.asString())) : original;
+      this.body = original.getType() == Body.Type.STRING ? Body.string(dev.paved.core.Redaction.mask(original.asString())) : original;
       AttributesBuilder b = Attributes.builder();
       d.getAttributes().forEach((key, value) -> put(b, key, value));
       this.attributes = b.build();
@@ -68,7 +68,7 @@ final class MaskingLogRecordExporter implements LogRecordExporter {
     @SuppressWarnings("unchecked")
     private static void put(AttributesBuilder b, AttributeKey<?> key, Object value) {
       if (key.getType() == AttributeType.STRING) {
-        b.put((AttributeKey<String>) key, Masking.mask((String) value));
+        b.put((AttributeKey<String>) key, dev.paved.core.Redaction.mask((String) value));
       } else {
         b.put((AttributeKey<Object>) key, value);
       }

@@ -190,6 +190,10 @@ public final class ObservabilityModule implements PlatformModule {
           .description("Spans whose export failed (collector down, refusing, slow or erroring)")
           .register(meters);
     }
+    dev.paved.core.AdminServer admin = context.admin();
+    FunctionCounter.builder("paved.admin.rejected", admin, dev.paved.core.AdminServer::rejectedRequests)
+        .description("Admin requests refused because the admin server's queue was full")
+        .register(meters);
     FunctionCounter.builder("paved.logs.throttled", ObservabilityModule.class, c -> dev.paved.observability.internal.ClientTriggeredLogThrottle.suppressed())
         .description("Log events a client could trigger in a library (a malformed baggage header), suppressed after the first one a minute")
         .register(meters);

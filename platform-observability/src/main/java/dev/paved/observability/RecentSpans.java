@@ -159,7 +159,7 @@ public final class RecentSpans implements SpanProcessor {
     m.put("durationMicros", TimeUnit.NANOSECONDS.toMicros(s.getEndEpochNanos() - s.getStartEpochNanos()));
     m.put("status", s.getStatus().getStatusCode().name());
     Map<String, Object> attributes = new LinkedHashMap<>();
-    s.getAttributes().forEach((k, v) -> attributes.put(k.getKey(), Masking.mask(String.valueOf(v))));
+    s.getAttributes().forEach((k, v) -> attributes.put(k.getKey(), dev.paved.core.Redaction.mask(String.valueOf(v))));
     m.put("attributes", attributes);
     List<Map<String, Object>> events = new ArrayList<>();
     for (io.opentelemetry.sdk.trace.data.EventData e : s.getEvents()) {
@@ -167,7 +167,7 @@ public final class RecentSpans implements SpanProcessor {
       event.put("name", e.getName());
       event.put("epochNanos", e.getEpochNanos());
       Map<String, Object> eventAttributes = new LinkedHashMap<>();
-      e.getAttributes().forEach((k, v) -> eventAttributes.put(k.getKey(), Masking.mask(String.valueOf(v))));
+      e.getAttributes().forEach((k, v) -> eventAttributes.put(k.getKey(), dev.paved.core.Redaction.mask(String.valueOf(v))));
       event.put("attributes", eventAttributes);
       events.add(event);
     }

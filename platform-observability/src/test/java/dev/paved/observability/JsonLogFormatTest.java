@@ -121,7 +121,7 @@ class JsonLogFormatTest {
   @Test
   void registeredSecretsAreMaskedInEveryField() throws Exception {
     String secret = "s3cr3t-Token-Value";
-    Masking.register(secret);
+    dev.paved.core.Redaction.register(secret);
     try {
       JsonNode n = oneObject(encode("token " + secret + " arg {}", Map.of("auth", "Bearer " + secret), kv("key", secret)));
       assertThat(n.toString()).doesNotContain(secret);
@@ -133,7 +133,7 @@ class JsonLogFormatTest {
       assertThat(e.get("error.message").asText()).isEqualTo("login with ****** refused");
       assertThat(e.get("error.stack_trace").asText()).contains("login with ****** refused");
     } finally {
-      Masking.unregister(secret);
+      dev.paved.core.Redaction.unregister(secret);
     }
   }
 
@@ -142,19 +142,19 @@ class JsonLogFormatTest {
     // The encoder reuses its JSON generator: one made before any secret existed must still mask.
     oneObject(encode("before any secret {}", Map.of(), "x"));
     String secret = "late-registered-" + System.nanoTime();
-    Masking.register(secret);
+    dev.paved.core.Redaction.register(secret);
     try {
       JsonNode n = oneObject(encode("now {}", Map.of("k", secret), secret));
       assertThat(n.toString()).doesNotContain(secret);
       assertThat(n.get("message").asText()).isEqualTo("now ******");
     } finally {
-      Masking.unregister(secret);
+      dev.paved.core.Redaction.unregister(secret);
     }
   }
 
   @Test
   void maskingRefusesValuesTooShortToMaskSafely() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Masking.register("abc"))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.paved.core.Redaction.register("abc"))
         .hasMessage("secret: 3 characters (expected: at least 4)");
   }
 

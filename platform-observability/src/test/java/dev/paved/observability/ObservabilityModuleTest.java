@@ -91,6 +91,8 @@ class ObservabilityModuleTest {
       HttpResponse<String> metrics = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.admin().port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(metrics.body()).contains("paved_traces_buffer_dropped_total{service_name=\"orders\"} 7.0");
+      // Regression (issue 16): admin-queue rejections were counted but not exported.
+      assertThat(metrics.body()).contains("paved_admin_rejected_total{service_name=\"orders\"} 0.0");
     }
   }
 

@@ -48,7 +48,7 @@ class OtlpSignalsIT {
     });
     collector.start();
     String secret = "otlp-secret-value-123";
-    Masking.register(secret);
+    dev.paved.core.Redaction.register(secret);
     try (Platform p = TestPlatforms.isolated()
         .property("platform.observability.otlp.endpoint", "http://127.0.0.1:" + collector.getAddress().getPort())
         .property("platform.observability.otlp.logs", "true")
@@ -83,7 +83,7 @@ class OtlpSignalsIT {
       Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> metrics.toString().contains("orders.placed"));
       assertThat(metrics.toString()).contains("http.server.request.duration").contains("service.name");
     } finally {
-      Masking.unregister(secret);
+      dev.paved.core.Redaction.unregister(secret);
       collector.stop(0);
     }
   }

@@ -23,9 +23,12 @@ import org.jspecify.annotations.Nullable;
  * caller waits, backoff included.
  */
 public final class DependencyPolicy {
-  /** {@value} */
-  public static final int DEFAULT_MAX_ATTEMPTS = 3;
-  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
+  // Every default below is the declared default of its platform.resilience.defaults.* key:
+  // declared once, in ResilienceConfig, and documented from there.
+  /** Attempts per call, the first included ({@code platform.resilience.defaults.max-attempts}). */
+  public static final int DEFAULT_MAX_ATTEMPTS = ResilienceConfig.MAX_ATTEMPTS.defaultValue();
+  /** Total time a call may take ({@code platform.resilience.defaults.deadline}). */
+  public static final Duration DEFAULT_DEADLINE = ResilienceConfig.DEADLINE.defaultValue();
 
   /** How one attempt ended, as the retry loop sees it. */
   public interface Outcome<T> {
@@ -625,18 +628,22 @@ public final class DependencyPolicy {
     private CircuitBreakerConfig breakerConfig =
         CircuitBreakerConfig.custom()
             .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
-            .slidingWindowSize(30)
-            .minimumNumberOfCalls(20)
-            .failureRateThreshold(50)
-            .slowCallRateThreshold(100)
-            .slowCallDurationThreshold(Duration.ofSeconds(2))
-            .waitDurationInOpenState(Duration.ofSeconds(30))
-            .permittedNumberOfCallsInHalfOpenState(5)
-            .maxWaitDurationInHalfOpenState(Duration.ofSeconds(10))
+            .slidingWindowSize((int) ResilienceConfig.CB_WINDOW.defaultValue().toSeconds())
+            .minimumNumberOfCalls(ResilienceConfig.CB_MINIMUM_CALLS.defaultValue())
+            .failureRateThreshold(ResilienceConfig.CB_FAILURE_RATE.defaultValue().floatValue())
+            .slowCallRateThreshold(ResilienceConfig.CB_SLOW_RATE.defaultValue().floatValue())
+            .slowCallDurationThreshold(ResilienceConfig.CB_SLOW_DURATION.defaultValue())
+            .waitDurationInOpenState(ResilienceConfig.CB_WAIT_OPEN.defaultValue())
+            .permittedNumberOfCallsInHalfOpenState(ResilienceConfig.CB_HALF_OPEN_CALLS.defaultValue())
+            .maxWaitDurationInHalfOpenState(ResilienceConfig.CB_MAX_WAIT_HALF_OPEN.defaultValue())
             .automaticTransitionFromOpenToHalfOpenEnabled(false)
             .build();
     private BulkheadConfig bulkheadConfig =
-        BulkheadConfig.custom().maxConcurrentCalls(64).maxWaitDuration(Duration.ZERO).fairCallHandlingStrategyEnabled(false).build();
+        BulkheadConfig.custom()
+            .maxConcurrentCalls(ResilienceConfig.BULKHEAD_MAX.defaultValue())
+            .maxWaitDuration(Duration.ZERO)
+            .fairCallHandlingStrategyEnabled(false)
+            .build();
     private LongSupplier nanoTime = System::nanoTime;
     private Sleeper sleeper = nanos -> {
       TimeUnit.NANOSECONDS.sleep(nanos);

@@ -28,6 +28,14 @@ public final class ResilienceConfig {
       return factory.apply(DEPENDENCIES + "*." + suffix).withDescription(description + " For one dependency.");
     }
 
+    /**
+     * The built-in default as a value: the one source of the builders' defaults ({@code
+     * DependencyPolicy.DEFAULT_MAX_ATTEMPTS}, {@code Backoff.DEFAULT_INITIAL_DELAY}, ...).
+     */
+    T defaultValue() {
+      return defaultsKey().parse(defaultText);
+    }
+
     /** The value for {@code dependency}: its own, else the defaults'. */
     T resolve(PlatformConfig config, String dependency) {
       ConfigKey<T> own = factory.apply(DEPENDENCIES + dependency + "." + suffix);

@@ -26,7 +26,8 @@ public final class ResilientHttpClient {
     <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException;
   }
 
-  public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+  /** Time limit of one attempt: the declared default of {@code platform.resilience.defaults.attempt-timeout}. */
+  public static final Duration DEFAULT_ATTEMPT_TIMEOUT = ResilienceConfig.ATTEMPT_TIMEOUT.defaultValue();
 
   private final DependencyPolicy policy;
   private final Sender sender;

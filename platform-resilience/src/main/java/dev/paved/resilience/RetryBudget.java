@@ -16,14 +16,15 @@ import java.util.function.LongSupplier;
  * holds exactly under contention.
  */
 public final class RetryBudget {
-  /** {@value} — the share of requests that may be retried. */
-  public static final double DEFAULT_PERCENT = 0.2;
+  // The declared defaults of the platform.resilience.defaults.budget.* keys (ResilienceConfig).
+  /** The share of requests that may be retried ({@code budget.percent}). */
+  public static final double DEFAULT_PERCENT = ResilienceConfig.BUDGET_PERCENT.defaultValue();
 
-  /** {@value} — retries allowed per second whatever the traffic. */
-  public static final int DEFAULT_MIN_PER_SECOND = 10;
+  /** Retries allowed per second whatever the traffic ({@code budget.min-per-second}). */
+  public static final int DEFAULT_MIN_PER_SECOND = ResilienceConfig.BUDGET_MIN.defaultValue();
 
-  /** The sliding window. */
-  public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(10);
+  /** The sliding window ({@code budget.window}). */
+  public static final Duration DEFAULT_WINDOW = ResilienceConfig.BUDGET_WINDOW.defaultValue();
 
   private static final long SECOND = 1_000_000_000L;
 

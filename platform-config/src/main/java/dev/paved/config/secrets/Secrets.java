@@ -219,6 +219,10 @@ public final class Secrets implements AutoCloseable {
       cache.put(ref.toString(), current);
       if (previous != null) {
         rotated.put(e.getKey(), new Secret[] {previous, current});
+        if (!previous.reveal().equals(value)) {
+          // Rotated out: still masked for a while (a line in flight may carry it), then it leaves.
+          Redaction.retire(previous.reveal(), Redaction.DEFAULT_GRACE_MINUTES);
+        }
       }
     }
     if (notify && !rotated.isEmpty()) {

@@ -32,6 +32,16 @@ public interface PlatformModule {
     return List.of();
   }
 
+  /**
+   * The configuration problems that would make {@link #start} fail, found without starting (no
+   * I/O, no threads). The platform asks every module when the configuration already has problems,
+   * so that one failed start reports all of them — a typo under {@code platform.} and a violation
+   * in one of the service's bound sections together, not in two runs.
+   */
+  default List<dev.paved.core.ConfigProblem> checkConfig(dev.paved.core.PlatformConfig config) {
+    return List.of();
+  }
+
   /** Starts the module. Throwing fails start-up, so do it only for what the service declared as required. */
   void start(ModuleContext context) throws Exception;
 

@@ -3,7 +3,6 @@ package dev.paved.observability.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
-import dev.paved.observability.Masking;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import net.logstash.logback.decorate.JsonGeneratorDecorator;
@@ -41,12 +40,12 @@ public final class MaskingJsonGeneratorDecorator implements JsonGeneratorDecorat
 
     @Override
     public void writeString(String text) throws IOException {
-      delegate.writeString(text == null ? null : Masking.mask(text));
+      delegate.writeString(text == null ? null : dev.paved.core.Redaction.mask(text));
     }
 
     @Override
     public void writeString(char[] text, int offset, int len) throws IOException {
-      if (Masking.hasSecrets()) {
+      if (dev.paved.core.Redaction.active()) {
         writeString(new String(text, offset, len));
       } else {
         delegate.writeString(text, offset, len);
@@ -55,7 +54,7 @@ public final class MaskingJsonGeneratorDecorator implements JsonGeneratorDecorat
 
     @Override
     public void writeString(SerializableString text) throws IOException {
-      if (Masking.hasSecrets()) {
+      if (dev.paved.core.Redaction.active()) {
         writeString(text.getValue());
       } else {
         delegate.writeString(text);
@@ -64,7 +63,7 @@ public final class MaskingJsonGeneratorDecorator implements JsonGeneratorDecorat
 
     @Override
     public void writeRawUTF8String(byte[] text, int offset, int length) throws IOException {
-      if (Masking.hasSecrets()) {
+      if (dev.paved.core.Redaction.active()) {
         writeString(new String(text, offset, length, StandardCharsets.UTF_8));
       } else {
         delegate.writeRawUTF8String(text, offset, length);
@@ -73,7 +72,7 @@ public final class MaskingJsonGeneratorDecorator implements JsonGeneratorDecorat
 
     @Override
     public void writeUTF8String(byte[] text, int offset, int length) throws IOException {
-      if (Masking.hasSecrets()) {
+      if (dev.paved.core.Redaction.active()) {
         writeString(new String(text, offset, length, StandardCharsets.UTF_8));
       } else {
         delegate.writeUTF8String(text, offset, length);

@@ -26,7 +26,8 @@ class ListKeysTest {
   private static final Map<String, List<String>> SAMPLES =
       Map.of(
           "platform.observability.traces.propagators", List.of("b3", "tracecontext"),
-          "platform.observability.http.routes", List.of("/api/orders/{id}", "/api/orders"));
+          "platform.observability.http.routes", List.of("/api/orders/{id}", "/api/orders"),
+          "platform.observability.deadlines.headers", List.of("grpc-timeout", "x-paved-timeout-ms"));
 
   @TempDir Path dir;
 
@@ -138,6 +139,6 @@ class ListKeysTest {
             new ConfigLoader.Inputs(Map.of("PLATFORM_CONFIG", file.toString()), Map.of(), Map.of(), ListKeysTest.class.getClassLoader()),
             declaredKeys());
     assertThat(result.problems())
-        .anySatisfy(p -> assertThat(p.toString()).contains("propagators[1]").contains(":8:").contains("zipkin"));
+        .anySatisfy(p -> assertThat(p.toString()).contains("propagators[1]").contains(":8:").contains("'zipkin' is not one of tracecontext, baggage, b3, b3multi, jaeger"));
   }
 }

@@ -2,7 +2,6 @@ package dev.paved.examples.httpapi;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.StringJoiner;
 import org.jspecify.annotations.Nullable;
 
 /** An in-memory order store standing in for the example's database. */
@@ -32,16 +31,11 @@ final class OrderStore {
     return orders.get(id);
   }
 
-  /** The first {@code size} orders, as {@code {"pageSize":n,"orders":[...]}}. */
-  String page(int size) {
-    StringJoiner j = new StringJoiner(",", "{\"pageSize\":" + size + ",\"orders\":[", "]}");
-    orders.values().stream().limit(size).forEach(o -> j.add(toJson(o)));
-    return j.toString();
-  }
-
-  static String toJson(Map<String, Object> order) {
-    StringJoiner j = new StringJoiner(",", "{", "}");
-    order.forEach((k, v) -> j.add("\"" + k + "\":" + (v instanceof String ? "\"" + v + "\"" : v)));
-    return j.toString();
+  /** The first {@code size} orders, as {@code {"pageSize":n,"orders":[...]}} once written as JSON. */
+  Map<String, Object> page(int size) {
+    Map<String, Object> page = new LinkedHashMap<>();
+    page.put("pageSize", size);
+    page.put("orders", orders.values().stream().limit(size).toList());
+    return page;
   }
 }

@@ -1,7 +1,8 @@
 package dev.paved.examples.httpapi;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.paved.config.Bound;
@@ -23,7 +24,7 @@ import java.net.http.HttpResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +40,9 @@ import org.slf4j.LoggerFactory;
  */
 final class OrdersApi {
   private static final Logger LOG = LoggerFactory.getLogger(OrdersApi.class);
+  /** Every response is written by Jackson: an upstream's text never becomes part of our JSON unparsed. */
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonNode UNKNOWN = TextNode.valueOf("unknown");
   private static final Pattern ORDER_PATH = Pattern.compile("/api/orders/([^/]+)");
   private static final Pattern ORDER_ID = Pattern.compile("\\d{1,18}");
   static final String INVENTORY_API_KEY = "kv/inventory#api-key";
@@ -88,7 +92,7 @@ final class OrdersApi {
     try (exchange) {
       if (!exchange.getRequestMethod().equals("GET")) {
         exchange.getResponseHeaders().set("Allow", "GET");
-        respond(exchange, 405, "{\"error\":\"method not allowed\"}");
+        respond(exchange, 405, Map.of("error", "method not allowed"));
         return;
       }
       // One read of the current settings per request: a reload never changes them half-way.
@@ -99,30 +103,29 @@ final class OrdersApi {
       }
       Matcher m = ORDER_PATH.matcher(exchange.getRequestURI().getPath());
       if (!m.matches()) {
-        respond(exchange, 404, "{\"error\":\"not found\"}");
+        respond(exchange, 404, Map.of("error", "not found"));
         return;
       }
       String id = m.group(1);
       if (!ORDER_ID.matcher(id).matches()) {
-        respond(exchange, 400, "{\"error\":\"order id must be a number\"}");
+        respond(exchange, 400, Map.of("error", "order id must be a number"));
         return;
       }
       Map<String, Object> order = store.find(Long.parseLong(id));
-      LOG.info("order looked up", kv("order.id", id), kv("found", order != null));
+      LOG.atInfo().addKeyValue("order.id", id).addKeyValue("found", order != null).log("order looked up");
       if (order == null) {
-        respond(exchange, 404, "{\"error\":\"order " + id + " not found\"}");
+        respond(exchange, 404, Map.of("error", "order " + id + " not found"));
         return;
       }
-      String json = OrderStore.toJson(order);
+      Map<String, Object> body = new LinkedHashMap<>(order);
       // The new-checkout flag, sticky per order: the response shows the variant in use.
       FlagVariant checkout = flags.getVariant("new-checkout", id);
-      String variant = checkout.name().equals("disabled") ? "classic" : checkout.name();
-      json = json.substring(0, json.length() - 1) + ",\"checkout\":\"" + variant + "\"}";
+      body.put("checkout", checkout.name().equals("disabled") ? "classic" : checkout.name());
       String inventoryUrl = current.inventoryUrl();
       if (!inventoryUrl.isEmpty()) {
-        json = json.substring(0, json.length() - 1) + ",\"stock\":" + stock(inventoryUrl, id) + "}";
+        body.put("stock", stock(inventoryUrl, id));
       }
-      respond(exchange, 200, json);
+      respond(exchange, 200, body);
     }
   }
 
@@ -131,7 +134,7 @@ final class OrdersApi {
    * circuit breaker, deadline); when the inventory fails, the order is still served, its stock
    * unknown.
    */
-  private String stock(String inventoryUrl, String id) {
+  private JsonNode stock(String inventoryUrl, String id) {
     try {
       // The API key: from Vault when VAULT_ADDR is set, else INVENTORY_API_KEY; cached in memory,
       // rotated in the background, and masked in every log line.
@@ -139,23 +142,31 @@ final class OrdersApi {
       HttpResponse<String> r = inventory.send(
           HttpRequest.newBuilder(URI.create(inventoryUrl + "/api/stock/" + id)).header("X-Api-Key", apiKey.reveal()).build(),
           HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() == 200) {
-        return r.body();
-      }
       String body = r.body();
-      LOG.warn("inventory answered {}: {}", r.statusCode(), body.length() > 200 ? body.substring(0, 200) : body, kv("order.id", id));
+      if (r.statusCode() == 200) {
+        // Parsed, not pasted: a body that is not JSON is the inventory's failure, not our output.
+        try {
+          return JSON.readTree(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+          LOG.atWarn().addKeyValue("order.id", id).log("inventory answered 200 with a body that is not JSON");
+          return UNKNOWN;
+        }
+      }
+      LOG.atWarn()
+          .addKeyValue("order.id", id)
+          .log("inventory answered {}: {}", r.statusCode(), body.length() > 200 ? body.substring(0, 200) : body);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (SecretException e) {
-      LOG.warn("inventory API key unavailable: {}", e.getMessage(), kv("order.id", id));
+      LOG.atWarn().addKeyValue("order.id", id).log("inventory API key unavailable: {}", e.getMessage());
     } catch (Exception e) {
-      LOG.warn("inventory unavailable", kv("order.id", id), e);
+      LOG.atWarn().addKeyValue("order.id", id).setCause(e).log("inventory unavailable");
     }
-    return "\"unknown\"";
+    return UNKNOWN;
   }
 
-  private static void respond(HttpExchange exchange, int status, String json) throws IOException {
-    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+  private static void respond(HttpExchange exchange, int status, Object json) throws IOException {
+    byte[] body = JSON.writeValueAsBytes(json);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.sendResponseHeaders(status, body.length);
     try (OutputStream out = exchange.getResponseBody()) {
