@@ -99,6 +99,7 @@ final class Binder implements AutoCloseable {
 
   /** Binds {@code section} of {@code config} to {@code type} and validates it. */
   Result bind(PlatformConfig config, String section, Class<?> type) {
+    config.markRead(section);
     List<ConfigProblem> problems = new ArrayList<>();
     JsonNode tree = tree(config, section, problems);
     Set<String> badKeys = new LinkedHashSet<>();

@@ -45,8 +45,10 @@ public final class Configuration {
   private final Clock clock;
   private final int historySize;
   private final ReentrantLock lock = new ReentrantLock();
-  /** Held while listeners are told of a change; taken before {@link #lock} is released. */
-  private final ReentrantLock notifyLock = new ReentrantLock();
+  /** Notifications of applied changes not yet delivered, oldest first (guarded by itself). */
+  private final java.util.ArrayDeque<Runnable> pending = new java.util.ArrayDeque<>();
+  /** Whether a thread is delivering notifications (guarded by {@link #pending}). */
+  private boolean draining;
   private final List<Bound<?>> bindings = new ArrayList<>();
   private final Map<String, String> overrides = new LinkedHashMap<>();
   private final ArrayDeque<ConfigChange> history = new ArrayDeque<>();
@@ -259,8 +261,7 @@ public final class Configuration {
   /**
    * The reload pipeline: read, bind, validate, swap, then notify. Listeners run after the lock that
    * {@code /config} and {@code /config/history} take is released (a slow listener delays no reader),
-   * and under a second lock taken before the first is released, so that they are told of changes
-   * one at a time and in the order the changes were applied.
+   * one at a time and in the order the changes were applied (see {@link #drainNotifications}).
    */
   ConfigChange reload(String trigger) {
     return locked(notifications -> reloadLocked(trigger, notifications));
@@ -273,17 +274,51 @@ public final class Configuration {
     lock.lock();
     try {
       change = work.apply(notifications);
-      notifyLock.lock();
+      // Queued while the lock is held, so the queue's order is the order changes were applied.
+      synchronized (pending) {
+        pending.addAll(notifications);
+      }
     } finally {
       lock.unlock();
     }
-    try {
-      notifications.forEach(Runnable::run);
-    } finally {
-      notifyLock.unlock();
-    }
+    drainNotifications();
     return change;
   }
+
+  /**
+   * Tells listeners of the queued changes, one at a time and in order, on one thread at a time:
+   * the caller that finds nobody draining drains (its own and any queued after it); another caller
+   * (or a listener that changes the configuration) returns at once, its listeners told next. Never with {@link #lock} held: a slow listener delays no reader, and a
+   * listener may read the configuration, or change it, without deadlock.
+   */
+  private void drainNotifications() {
+    synchronized (pending) {
+      if (draining) {
+        return; // the draining thread delivers ours too, after the one in progress
+      }
+      draining = true;
+    }
+    try {
+      while (true) {
+        Runnable next;
+        synchronized (pending) {
+          next = pending.poll();
+          if (next == null) {
+            draining = false;
+            return;
+          }
+        }
+        next.run();
+      }
+    } catch (RuntimeException | Error e) {
+      synchronized (pending) {
+        draining = false;
+      }
+      throw e;
+    }
+  }
+
+
 
   private ConfigChange reloadLocked(String trigger, List<Runnable> notifications) {
     {
@@ -323,6 +358,7 @@ public final class Configuration {
       }
       context.publishConfig(versioned);
       registerSecretValues(versioned);
+      retireReplacedSecretValues(current.config(), versioned);
       lastRejected = null;
       ConfigChange change =
           new ConfigChange(applied.appliedAt(), Outcome.APPLIED, trigger, versioned.version(), versioned.hash(), changes, List.of());
@@ -350,6 +386,24 @@ public final class Configuration {
    * Values of secret-looking keys are masked in every log line too, not only in dumps: code that
    * logs such a value by mistake does not leak it.
    */
+  /**
+   * A secret-looking value that a change replaced stays masked for the grace period, then leaves,
+   * so rotating a configuration secret does not fill the masking registry.
+   */
+  private static void retireReplacedSecretValues(PlatformConfig before, PlatformConfig after) {
+    java.util.Set<String> stillUsed = new java.util.HashSet<>();
+    for (ConfigValue v : after.entries().values()) {
+      if (PlatformConfig.isSecretKey(v.key())) {
+        stillUsed.add(v.value());
+      }
+    }
+    for (ConfigValue v : before.entries().values()) {
+      if (PlatformConfig.isSecretKey(v.key()) && !stillUsed.contains(v.value())) {
+        dev.paved.core.Redaction.retire(v.value(), dev.paved.core.Redaction.DEFAULT_GRACE_MINUTES);
+      }
+    }
+  }
+
   private static void registerSecretValues(PlatformConfig config) {
     for (ConfigValue v : config.entries().values()) {
       if (PlatformConfig.isSecretKey(v.key()) && v.value().length() >= dev.paved.core.Redaction.MIN_LENGTH) {

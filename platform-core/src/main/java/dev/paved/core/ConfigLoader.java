@@ -52,6 +52,8 @@ final class ConfigLoader {
   private final List<ConfigProblem> problems = new ArrayList<>();
   private final Map<String, ConfigValue> values = new LinkedHashMap<>();
   private final List<Path> files = new ArrayList<>();
+  /** Undeclared keys under a list index, by the list's root key. */
+  private final Map<String, List<ConfigValue>> unknownLists = new LinkedHashMap<>();
 
   private ConfigLoader(Inputs inputs, List<ConfigKey<?>> keys) {
     this.inputs = inputs;
@@ -443,7 +445,13 @@ final class ConfigLoader {
         }
       }
       if (declared == null) {
-        problems.add(unknownKey(v, knownNames, namespaces, inputs.classLoader()));
+        int bracket = v.key().indexOf('[');
+        if (bracket > 0) {
+          // A list where none belongs: one problem for the list, not one per key in it.
+          unknownLists.computeIfAbsent(v.key().substring(0, bracket), k -> new ArrayList<>()).add(v);
+        } else {
+          problems.add(unknownKey(v, knownNames, namespaces, inputs.classLoader()));
+        }
         continue;
       }
       try {
@@ -460,6 +468,33 @@ final class ConfigLoader {
         problems.add(PlatformConfig.invalid(v, declared.expected()));
       }
     }
+    reportUnknownLists(knownNames, namespaces);
+  }
+
+  /**
+   * One problem for each list written where the keys take none (an SLO written as a list item
+   * instead of a named entry gave one problem per key of it).
+   */
+  private void reportUnknownLists(Set<String> knownNames, Set<String> namespaces) {
+    unknownLists.forEach(
+        (root, items) -> {
+          if (items.size() == 1) {
+            problems.add(unknownKey(items.get(0), knownNames, namespaces, inputs.classLoader()));
+            return;
+          }
+          boolean named = keys.stream().anyMatch(k -> k.name().startsWith(root + ".*."));
+          String fix =
+              named
+                  ? "write named entries instead of list items: " + root + ".<name>.<key> (in YAML, a mapping under "
+                      + root.substring(root.lastIndexOf('.') + 1) + ", not '- ' items)"
+                  : "remove it, or see docs/configuration.md for the keys under " + root;
+          problems.add(
+              new ConfigProblem(
+                  root,
+                  items.get(0).source(),
+                  "is written as a list (" + items.size() + " values under " + root + "[…]), which this key does not take",
+                  fix));
+        });
   }
 
   /** The module class that reads each namespace, to tell a lost service file from a missing module. */

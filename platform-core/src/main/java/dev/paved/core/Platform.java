@@ -138,6 +138,7 @@ public final class Platform implements AutoCloseable {
     }
     platform.health.serviceStarted();
     LOG.info("Service {} started; ready", platform.descriptor.name());
+    warnUnread(platform.config);
     return platform;
   }
 
@@ -149,7 +150,7 @@ public final class Platform implements AutoCloseable {
    * often in a server's dispatcher thread) end the process, so that the orchestrator restarts it,
    * instead of leaving it up with neither port answering. Process-wide: installed by {@link #run}
    * as the default uncaught-exception handler, delegating everything else to the handler there
-   * was before. {@code -XX:+ExitOnOutOfMemoryError}, which the service parent sets, covers the
+   * was before. {@code -XX:+ExitOnOutOfMemoryError}, which services should also run with, covers the
    * threads whose error is caught before it reaches a handler.
    */
   static void exitOnVirtualMachineError() {
@@ -191,6 +192,24 @@ public final class Platform implements AutoCloseable {
         e.printStackTrace(System.err);
       }
     }
+  }
+
+  /**
+   * One WARN naming the service's values that nothing read during start-up (issue 15: a value
+   * written as the docs show and silently ignored is the worst kind of bug a platform can have).
+   */
+  static void warnUnread(PlatformConfig config) {
+    List<ConfigValue> unread = config.unread();
+    if (unread.isEmpty()) {
+      return;
+    }
+    List<String> named = unread.stream().map(v -> v.key() + " (" + v.source() + ")").toList();
+    LOG.atWarn()
+        .addKeyValue("event.kind", "config_unread")
+        .addKeyValue("config.unread", named)
+        .log(
+            "Configuration values that nothing read during start-up (misspelt, or no longer used?): {}",
+            String.join(", ", named));
   }
 
   /** One structured fatal event: every configuration problem as a field of its own. */

@@ -35,6 +35,8 @@ public final class PlatformConfig {
   private final Map<String, String> environment;
   private final long version;
   private volatile @Nullable String hash;
+  /** The keys and sections asked for, so that values nothing read can be named. */
+  private final Set<String> read = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   PlatformConfig(Map<String, ConfigValue> values, Map<String, String> environment, long version) {
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
@@ -125,6 +127,50 @@ public final class PlatformConfig {
     return Optional.ofNullable(environment.get(name));
   }
 
+  /**
+   * Marks {@code key} and every value under it as read: for a component that reads a whole
+   * section through {@link #entries()} (a bound section).
+   */
+  public void markRead(String key) {
+    if (!read.contains(key)) {
+      read.add(key);
+    }
+  }
+
+  /**
+   * The service's values (outside {@code platform.}) set in a file that nothing has read so far,
+   * neither the key nor a section above it: most often a misspelt or forgotten section. The keys
+   * under {@code platform.} need no such check: an undeclared one is refused at start-up.
+   */
+  public List<ConfigValue> unread() {
+    List<ConfigValue> out = new ArrayList<>();
+    for (ConfigValue v : values.values()) {
+      String key = v.key();
+      if (key.startsWith("platform.") || v.source().startsWith("environment variable") || v.source().startsWith("system property")
+          || v.source().equals("builder") || v.source().equals("default")) {
+        continue;
+      }
+      if (!isRead(key)) {
+        out.add(v);
+      }
+    }
+    return out;
+  }
+
+  private boolean isRead(String key) {
+    String k = key;
+    while (true) {
+      if (read.contains(k)) {
+        return true;
+      }
+      int cut = Math.max(k.lastIndexOf('.'), k.lastIndexOf('['));
+      if (cut <= 0) {
+        return false;
+      }
+      k = k.substring(0, cut);
+    }
+  }
+
   /** Every effective value, in precedence order of first definition. */
   public Map<String, ConfigValue> entries() {
     return values;
@@ -136,6 +182,7 @@ public final class PlatformConfig {
    * CHECKOUT_MAX_ITEMS}).
    */
   public Optional<ConfigValue> value(String key) {
+    markRead(key);
     ConfigValue v = values.get(key);
     if (v != null) {
       return Optional.of(v);
@@ -192,6 +239,7 @@ public final class PlatformConfig {
 
   /** A YAML sequence under {@code key}, or comma-separated text; empty when absent. */
   public List<String> getList(String key) {
+    markRead(key);
     List<String> items = new ArrayList<>();
     for (int i = 0; ; i++) {
       ConfigValue v = values.get(key + "[" + i + "]");
@@ -249,6 +297,7 @@ public final class PlatformConfig {
    * dependency names.
    */
   public Set<String> childNames(String prefix) {
+    markRead(prefix);
     String p = prefix + ".";
     Set<String> names = new TreeSet<>();
     for (String key : values.keySet()) {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,6 +46,43 @@ class PlatformRunTest {
       assertThat(p.health().readiness().status()).isEqualTo(HealthStatus.UP);
       assertThat(p.health().readiness().checks()).noneMatch(c -> c.name().equals("service"));
       assertThat(exit).hasValue(-1);
+    }
+  }
+
+  @org.junit.jupiter.api.extension.RegisterExtension final LogCapture logs = new LogCapture();
+
+  /**
+   * Regression (issue 15): a value present in platform.yaml that nothing read was silently
+   * ignored; now one WARN names it (key and file position, never the value).
+   */
+  @Test
+  void valuesThatNothingReadDuringStartUpAreNamedInOneWarning(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path yaml =
+        java.nio.file.Files.writeString(
+            dir.resolve("platform.yaml"),
+            """
+            platform:
+              service:
+                name: orders
+            orders:
+              page-size: 20
+            chekout:
+              max-items: 3
+              api-token: s3cr3t-token-value
+            """);
+    try (Platform p =
+        Platform.run(
+            TestPlatforms.isolated().environment(Map.of("PLATFORM_CONFIG", yaml.toString())),
+            platform -> assertThat(platform.config().getInt("orders.page-size", 0)).isEqualTo(20),
+            code -> {})) {
+      assertThat(logs.messages())
+          .filteredOn(m -> m.startsWith("Configuration values that nothing read"))
+          .singleElement()
+          .asString()
+          .contains("chekout.max-items (" + yaml + ":7:")
+          .contains("chekout.api-token")
+          .doesNotContain("orders.page-size")
+          .doesNotContain("s3cr3t-token-value");
     }
   }
 

@@ -43,6 +43,7 @@ class HostileRequestsTest {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", exchange -> {
       tracestates.add(Span.current().getSpanContext().getTraceState().asMap().toString());
+      Span.current().addEvent("retry", io.opentelemetry.api.common.Attributes.of(AttributeKey.longKey("retry.attempt"), 2L));
       try (exchange) {
         exchange.sendResponseHeaders(200, -1);
       }
@@ -106,6 +107,20 @@ class HostileRequestsTest {
     }
     assertThat(fromBaggage).hasSizeLessThanOrEqualTo(1);
     assertThat(dev.paved.observability.internal.ClientTriggeredLogThrottle.suppressed() - before).isGreaterThanOrEqualTo(299 - 1);
+  }
+
+  /** Regression (issue 15): /traces dropped span events, so retry and flag events were invisible there. */
+  @Test
+  void tracesShowSpanEventsWithTheirAttributes() throws Exception {
+    client.send(HttpRequest.newBuilder(uri("/api/orders/1")).build(), HttpResponse.BodyHandlers.discarding());
+    await().atMost(Duration.ofSeconds(5)).until(() -> !serverSpans().isEmpty());
+    String traces =
+        client
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.admin().port() + "/traces")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(traces).containsPattern("\"events\":\\[\\{\"name\":\"retry\",\"epochNanos\":\\d+,\"attributes\":\\{\"retry.attempt\":\"2\"}}]");
   }
 
   @Test

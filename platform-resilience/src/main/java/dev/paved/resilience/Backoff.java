@@ -90,7 +90,8 @@ public final class Backoff {
   public Duration delay(int retry, @Nullable Duration retryAfter) {
     long jittered = (long) (random.getAsDouble() * ceiling(retry).toNanos());
     if (retryAfter != null && !retryAfter.isNegative()) {
-      long asked = Math.min(retryAfter.toNanos(), retryAfterCapNanos);
+      // Compared before converting: a server may ask for more than Duration.toNanos() can hold.
+      long asked = retryAfter.compareTo(Duration.ofNanos(retryAfterCapNanos)) >= 0 ? retryAfterCapNanos : retryAfter.toNanos();
       return Duration.ofNanos(Math.max(jittered, asked));
     }
     return Duration.ofNanos(jittered);

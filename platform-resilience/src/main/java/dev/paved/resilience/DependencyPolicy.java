@@ -76,7 +76,8 @@ public final class DependencyPolicy {
   private final Sleeper sleeper;
   /** Counted down when the platform closes: no new retry starts, by either driver. */
   private final java.util.concurrent.@Nullable CountDownLatch closing;
-  private final PolicyListener[] listeners;
+  /** Replaced whole when a listener is added: the call path reads one volatile field. */
+  private volatile PolicyListener[] listeners;
   /**
    * The breaker state last reported. Resilience4j's own event consumers make every call allocate
    * an event once one consumer is registered, so transitions are detected here instead: one
@@ -238,13 +239,28 @@ public final class DependencyPolicy {
           throw e;
         }
         now = nanoTime.getAsLong();
-        boolean failed = outcome.isFailure(result);
+        boolean failed;
+        try {
+          failed = outcome.isFailure(result);
+        } catch (RuntimeException judging) {
+          // The service's Outcome threw: count the attempt as failed and give the permit back.
+          outcomes.failure(now - attemptStart, now, judging);
+          release(permit, false);
+          throw judging;
+        }
         long wait = afterResult(result, outcome, failed, attemptStart, now, permit, attempts, deadlineAt);
         if (wait == STOP) {
           ended = failed ? "failure" : "success";
           return result;
         }
-        if (!pause(wait)) {
+        boolean again;
+        try {
+          again = pause(wait);
+        } catch (InterruptedException interrupted) {
+          discard(outcome, result); // never returned: released before the interrupt propagates
+          throw interrupted;
+        }
+        if (!again) {
           // The platform is closing: no new attempt; the caller gets this result.
           ended = failed ? "failure" : "success";
           return result;
@@ -310,10 +326,15 @@ public final class DependencyPolicy {
       // The caller's deadline ran out during the attempt: not the dependency's failure. The
       // breaker, the budget and the adaptive limit are left as they were.
       breaker.releasePermission();
-      release(permit, false);
+      if (permit == null) {
+        bulkhead.onComplete();
+      } else {
+        permit.onIgnore();
+      }
       return CALLER_DEADLINE;
     }
     outcomes.failure(now - attemptStart, now, e);
+    reportTransition();
     release(permit, RetryClassifier.isRetryableException(e));
     boolean retryable = e instanceof java.net.ConnectException || (idempotent && RetryClassifier.isRetryableException(e));
     return retryable ? retryWait(attempts, deadlineAt, null, e.getClass().getName()) : STOP;
@@ -333,6 +354,7 @@ public final class DependencyPolicy {
     release(permit, failed);
     if (failed) {
       outcomes.failure(took, now, new FailedResultException(name));
+      reportTransition();
     } else {
       outcomes.success(took, now);
     }
@@ -391,10 +413,32 @@ public final class DependencyPolicy {
     }
   }
 
+  /**
+   * Subscribes {@code listener} to this policy's events from now on, at any time (after
+   * Resilience4j's {@code EventPublisher}): service code can watch a named policy it did not
+   * build. A listener that throws is logged (throttled) and never changes a call's result.
+   */
+  public synchronized void addListener(PolicyListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    PolicyListener[] next = java.util.Arrays.copyOf(listeners, listeners.length + 1);
+    next[next.length - 1] = listener;
+    listeners = next;
+  }
+
   /** The adaptive limit now, when the adaptive option is on. */
   public java.util.OptionalInt adaptiveLimit() {
     var a = adaptive;
     return a == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(a.getLimit());
+  }
+
+  /**
+   * Reports a transition the attempt just recorded may have caused (a failure that opened the
+   * breaker), when it happens rather than at the end of the call, after its retries.
+   */
+  private void reportTransition() {
+    if (listeners.length > 0) {
+      checkState();
+    }
   }
 
   /** Reports a change of the breaker's state once. */
@@ -513,6 +557,7 @@ public final class DependencyPolicy {
       stage.whenComplete((value, error) -> completed(value, error, permit, attemptStart));
     }
 
+    @SuppressWarnings("NullAway") // a CompletionStage<Void> completes with null: a valid result
     private void completed(
         @Nullable T value,
         @Nullable Throwable error,
@@ -520,9 +565,23 @@ public final class DependencyPolicy {
         long attemptStart) {
       long now = nanoTime.getAsLong();
       if (error == null) {
-        T r = Objects.requireNonNull(value, "the asynchronous call completed with null");
-        boolean failed = outcome.isFailure(r);
-        long wait = afterResult(r, outcome, failed, attemptStart, now, permit, attempts, deadlineAt);
+        T r = value;
+        boolean failed;
+        try {
+          failed = outcome.isFailure(r);
+        } catch (RuntimeException judging) {
+          outcomes.failure(now - attemptStart, now, judging);
+          release(permit, false);
+          fail("failure", judging);
+          return;
+        }
+        long wait;
+        try {
+          wait = afterResult(r, outcome, failed, attemptStart, now, permit, attempts, deadlineAt);
+        } catch (RuntimeException judging) {
+          fail("failure", judging); // the permit was given back and the attempt recorded first
+          return;
+        }
         if (wait == STOP) {
           finish(failed ? "failure" : "success", attempts, nanoTime.getAsLong() - start);
           result.complete(r);

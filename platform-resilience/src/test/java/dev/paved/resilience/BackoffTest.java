@@ -63,4 +63,11 @@ class BackoffTest {
     assertThatThrownBy(() -> Backoff.create(Duration.ofMillis(10), 0.5, Duration.ofSeconds(1), Duration.ZERO)).hasMessage("multiplier: 0.5 (expected: >= 1)");
     assertThatThrownBy(() -> Backoff.create(Duration.ofSeconds(2), 2, Duration.ofSeconds(1), Duration.ZERO)).hasMessageContaining("maxDelay");
   }
+
+  /** Regression: Retry-After: 9999999999 made Duration.toNanos() throw inside the retry loop. */
+  @org.junit.jupiter.api.Test
+  void aRetryAfterBeyondWhatNanosecondsHoldIsCapped() {
+    Backoff b = Backoff.ofDefaults();
+    assertThat(b.delay(1, java.time.Duration.ofSeconds(9_999_999_999L * 1000))).isEqualTo(Backoff.DEFAULT_RETRY_AFTER_CAP);
+  }
 }

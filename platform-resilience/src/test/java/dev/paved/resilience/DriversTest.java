@@ -271,4 +271,55 @@ class DriversTest {
     }
     assertThat(p.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
   }
+
+  @ParameterizedTest
+  @EnumSource(Driver.class)
+  void aListenerAddedAfterBuildSeesTheTransitionWhenItHappens(Driver driver) throws Exception {
+    DependencyPolicy p =
+        fast("ledger")
+            .maxAttempts(3)
+            .circuitBreaker(
+                CircuitBreakerConfig.custom()
+                    .slidingWindowSize(4)
+                    .minimumNumberOfCalls(2)
+                    .failureRateThreshold(50)
+                    .maxWaitDurationInHalfOpenState(Duration.ofSeconds(1))
+                    .build())
+            .build();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    AtomicInteger attempts = new AtomicInteger();
+    p.addListener(
+        new PolicyListener() {
+          @Override
+          public void onCircuitStateChange(String dependency, String from, String to) {
+            seen.add(from + "->" + to + "@" + attempts.get());
+          }
+        });
+    assertThatThrownBy(() -> driver.call(p, () -> { attempts.incrementAndGet(); throw new IOException("down"); }))
+        .isInstanceOf(IOException.class);
+    // Opened by the second attempt, and reported then: not at the end of the call, not by the next.
+    assertThat(seen).containsExactly("closed->open@2");
+    assertThat(attempts).hasValue(2);
+  }
+
+  @org.junit.jupiter.api.Test
+  void anAsyncCallOfVoidCompletesAndGivesItsPermitBack() throws Exception {
+    DependencyPolicy p = fast("queue").build();
+    Object done =
+        p.callAsync(() -> CompletableFuture.<Void>completedFuture(null), SCHEDULER).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(done).isNull();
+    assertThat(p.bulkhead().getMetrics().getAvailableConcurrentCalls()).isEqualTo(64);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Driver.class)
+  void anOutcomeThatThrowsFailsTheCallAndGivesThePermitBack(Driver driver) {
+    DependencyPolicy p = fast("queue").build();
+    DependencyPolicy.Outcome<String> broken =
+        r -> {
+          throw new IllegalStateException("bug in the service's outcome");
+        };
+    assertThatThrownBy(() -> driver.call(p, () -> "x", broken, true)).isInstanceOf(IllegalStateException.class);
+    assertThat(p.bulkhead().getMetrics().getAvailableConcurrentCalls()).isEqualTo(64);
+  }
 }

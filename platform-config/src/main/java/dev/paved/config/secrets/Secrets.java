@@ -219,9 +219,11 @@ public final class Secrets implements AutoCloseable {
       cache.put(ref.toString(), current);
       if (previous != null) {
         rotated.put(e.getKey(), new Secret[] {previous, current});
-        if (!previous.reveal().equals(value)) {
-          // Rotated out: still masked for a while (a line in flight may carry it), then it leaves.
-          Redaction.retire(previous.reveal(), Redaction.DEFAULT_GRACE_MINUTES);
+        String old = previous.reveal();
+        if (!old.equals(value) && cache.values().stream().noneMatch(s -> s.reveal().equals(old))) {
+          // Rotated out, and no other secret holds the same value: still masked for a while (a
+          // line in flight may carry it), then it leaves.
+          Redaction.retire(old, Redaction.DEFAULT_GRACE_MINUTES);
         }
       }
     }

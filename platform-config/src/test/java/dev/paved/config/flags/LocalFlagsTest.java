@@ -81,6 +81,30 @@ class LocalFlagsTest {
     return b.start();
   }
 
+  /**
+   * Regression (issue 15): a second platform in one JVM (every test class) made the Unleash client
+   * log at ERROR "You already have 1 clients for AppName…".
+   */
+  @Test
+  void twoPlatformsInOneJvmDoNotMakeTheUnleashClientComplain() throws Exception {
+    Path file = Files.writeString(dir.resolve("flags.yaml"), FLAGS);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    logs.start();
+    root.addAppender(logs);
+    try (Platform first = start(file, Map.of());
+        Platform second = start(file, Map.of())) {
+      assertThat(Flags.of(first).isEnabled("new-checkout")).isTrue();
+      assertThat(Flags.of(second).isEnabled("new-checkout")).isTrue();
+    } finally {
+      root.detachAppender(logs);
+    }
+    synchronized (logs.list) {
+      assertThat(logs.list).noneMatch(e -> e.getFormattedMessage().contains("You already have"));
+    }
+  }
+
   @Test
   void aMisspeltFlagIsLoggedOnceAsAWarningNamingIt() throws Exception {
     Path file = Files.writeString(dir.resolve("flags.yaml"), FLAGS);

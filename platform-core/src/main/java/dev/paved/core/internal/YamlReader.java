@@ -46,6 +46,9 @@ public final class YamlReader {
   /** The most values one file may hold once aliases are expanded (against alias bombs). */
   public static final int MAX_VALUES = 10_000;
 
+  /** The most nodes walked once aliases and merge keys are expanded (against merge-key bombs). */
+  public static final int MAX_NODES = 100_000;
+
   /** A scalar read from the file, with where it was (1-based line and column). */
   public record Scalar(String value, int line, int column) {}
 
@@ -148,12 +151,28 @@ public final class YamlReader {
     private final Map<String, Scalar> out;
     /** Mappings being flattened, to refuse an alias that refers to one of its own ancestors. */
     private final Map<Node, Boolean> open = new IdentityHashMap<>();
+    /** Nodes left to walk, shared with the flatteners of merged mappings. */
+    private final int[] budget;
 
     Flattener(Map<String, Scalar> out) {
+      this(out, new int[] {MAX_NODES});
+    }
+
+    private Flattener(Map<String, Scalar> out, int[] budget) {
       this.out = out;
+      this.budget = budget;
+    }
+
+    /** Counts one node walked against the budget shared with merged mappings. */
+    private void spend(Node node) throws YamlException {
+      if (--budget[0] < 0) {
+        int[] at = position(node);
+        throw new YamlException("more than " + MAX_NODES + " nodes once aliases and merge keys are expanded", at[0], at[1]);
+      }
     }
 
     void node(String path, Node node) throws YamlException {
+      spend(node);
       if (node instanceof ScalarNode scalar) {
         if (isNull(scalar)) {
           return;
@@ -203,6 +222,7 @@ public final class YamlReader {
       List<Node> merges = new ArrayList<>();
       for (NodeTuple tuple : mapping.getValue()) {
         Node keyNode = tuple.getKeyNode();
+        spend(keyNode);
         if (!(keyNode instanceof ScalarNode keyScalar)) {
           int[] at = position(keyNode);
           throw new YamlException("keys must be plain text, not collections", at[0], at[1]);
@@ -248,9 +268,10 @@ public final class YamlReader {
     /** Flattens {@code source} into {@code path}, skipping keys the target already has. */
     private void merged(String path, MappingNode source, Map<String, Node> present)
         throws YamlException {
+      spend(source);
       enter(source);
       Map<String, Scalar> part = new LinkedHashMap<>();
-      Flattener inner = new Flattener(part);
+      Flattener inner = new Flattener(part, budget);
       inner.open.putAll(open);
       inner.mapping(path, source);
       for (Map.Entry<String, Scalar> e : part.entrySet()) {
@@ -258,6 +279,10 @@ public final class YamlReader {
         String top = topSegment(rest);
         if (present.containsKey(top)) {
           continue;
+        }
+        if (out.size() >= MAX_VALUES && !out.containsKey(e.getKey())) {
+          throw new YamlException(
+              "more than " + MAX_VALUES + " values once aliases are expanded", e.getValue().line(), e.getValue().column());
         }
         out.putIfAbsent(e.getKey(), e.getValue());
       }
@@ -273,7 +298,13 @@ public final class YamlReader {
       if (path.isEmpty()) {
         throw new YamlException("the document must be a mapping of keys to values", scalar.line(), scalar.column());
       }
-      if (out.size() >= MAX_VALUES && !out.containsKey(path)) {
+      Scalar earlier = out.get(path);
+      if (earlier != null) {
+        // "a.b: 1" beside "a: {b: 2}": two keys that flatten to one path.
+        throw new YamlException(
+            "duplicate key '" + path + "' (also set on line " + earlier.line() + ")", scalar.line(), scalar.column());
+      }
+      if (out.size() >= MAX_VALUES) {
         throw new YamlException(
             "more than " + MAX_VALUES + " values once aliases are expanded", scalar.line(), scalar.column());
       }

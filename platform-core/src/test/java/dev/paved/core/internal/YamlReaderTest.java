@@ -270,4 +270,22 @@ class YamlReaderTest {
   void emptyFlowCollectionsSetTheKeyToEmpty() throws Exception {
     assertThat(values("a: []\nb: {}\n")).containsEntry("a", "").containsEntry("b", "");
   }
+
+  /** A chain of merges that doubles at every level stays linear: each level is walked once. */
+  @Test
+  @org.junit.jupiter.api.Timeout(10)
+  void aMergeKeyChainWithinTheAliasLimitIsReadWithoutBlowingUp() throws Exception {
+    StringBuilder yaml = new StringBuilder("a0: &a0 {x: 1}\n");
+    for (int i = 1; i < 40; i++) {
+      yaml.append("a").append(i).append(": &a").append(i).append(" {<<: [*a").append(i - 1).append(", *a").append(i - 1).append("]}\n");
+    }
+    assertThat(values(yaml.toString())).hasSize(40).containsEntry("a39.x", "1");
+  }
+
+  @Test
+  void refusesTwoKeysThatFlattenToOnePath() {
+    assertThatThrownBy(() -> YamlReader.read("\"a.b\": 1\na:\n  b: 2\n"))
+        .isInstanceOf(YamlReader.YamlException.class)
+        .hasMessageContaining("duplicate key 'a.b'");
+  }
 }

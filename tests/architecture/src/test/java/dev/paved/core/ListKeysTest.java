@@ -141,4 +141,43 @@ class ListKeysTest {
     assertThat(result.problems())
         .anySatisfy(p -> assertThat(p.toString()).contains("propagators[1]").contains(":8:").contains("'zipkin' is not one of tracecontext, baggage, b3, b3multi, jaeger"));
   }
+
+  /**
+   * Regression (issue 15): one mistake in an SLO declaration — objectives written as list items
+   * instead of named entries — gave one problem per key; now it is one problem that says how to
+   * write it.
+   */
+  @Test
+  void sloObjectivesWrittenAsAListAreOneProblem() throws IOException {
+    Path file = dir.resolve("platform.yaml");
+    Files.writeString(
+        file,
+        """
+        platform:
+          service:
+            name: orders
+          slo:
+            objectives:
+              - name: availability
+                kind: availability
+                objective: 99.9
+              - name: latency
+                kind: latency
+                objective: 99
+                threshold: 300ms
+        """,
+        StandardCharsets.UTF_8);
+    ConfigLoader.Result result =
+        ConfigLoader.load(
+            new ConfigLoader.Inputs(Map.of("PLATFORM_CONFIG", file.toString()), Map.of(), Map.of(), ListKeysTest.class.getClassLoader()),
+            declaredKeys());
+    assertThat(result.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.key()).isEqualTo("platform.slo.objectives");
+              assertThat(p.problem()).contains("written as a list").contains("7 values");
+              assertThat(p.fix()).contains("platform.slo.objectives.<name>.<key>");
+            });
+  }
 }
