@@ -79,10 +79,47 @@ final class ServerRequest implements AutoCloseable {
     this.scope = parent.with(span).makeCurrent();
   }
 
-  /** The request failed with {@code t}. */
+  /** The status recorded for a request whose client went away before any response: nginx's. */
+  static final int CLIENT_CLOSED_REQUEST = 499;
+
+  private boolean clientAborted;
+
+  /**
+   * The request failed with {@code t}. A client that closed its connection early (the write of
+   * the response failed with a broken pipe or a reset) is not a server error: by the label scheme
+   * and the SLO rules alike, it has no {@code error.type}, its status is the one sent (or 499 when
+   * none was), and the span says {@code paved.client_aborted=true}.
+   */
   void failed(Throwable t) {
+    if (isClientAbort(t)) {
+      clientAborted = true;
+      span.setAttribute(CLIENT_ABORTED, true);
+      return;
+    }
     errorType = t.getClass().getName();
     span.recordException(t);
+  }
+
+  static final io.opentelemetry.api.common.AttributeKey<Boolean> CLIENT_ABORTED =
+      io.opentelemetry.api.common.AttributeKey.booleanKey("paved.client_aborted");
+
+  /** An I/O failure that means the client has gone: broken pipe, reset by peer, stream closed. */
+  static boolean isClientAbort(Throwable t) {
+    if (!(t instanceof java.io.IOException)) {
+      return false;
+    }
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      String m = c.getMessage();
+      if (m == null) {
+        continue;
+      }
+      String lower = m.toLowerCase(java.util.Locale.ROOT);
+      if (lower.contains("broken pipe") || lower.contains("connection reset") || lower.contains("stream is closed")
+          || lower.contains("connection closed") || lower.contains("stream closed")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The response status, or a value <= 0 when none was sent. */
@@ -97,6 +134,9 @@ final class ServerRequest implements AutoCloseable {
       active.decrementAndGet();
       if (status > 0) {
         span.setAttribute(HttpInstrumentation.STATUS, (long) status);
+      }
+      if (clientAborted && status <= 0) {
+        status = CLIENT_CLOSED_REQUEST;
       }
       if (errorType.isEmpty() && (status >= 500 || status <= 0)) {
         errorType = status <= 0 ? "no_response" : String.valueOf(status);

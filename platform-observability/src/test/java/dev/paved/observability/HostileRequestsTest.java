@@ -42,6 +42,20 @@ class HostileRequestsTest {
     obs = Observability.of(platform);
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", exchange -> {
+      if (exchange.getRequestURI().getPath().equals("/api/big")) {
+        // A response written after the client has gone: the write fails with a broken pipe.
+        try (exchange) {
+          Thread.sleep(300);
+          exchange.sendResponseHeaders(200, 0);
+          byte[] chunk = new byte[64 * 1024];
+          for (int i = 0; i < 256; i++) {
+            exchange.getResponseBody().write(chunk);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return;
+      }
       tracestates.add(Span.current().getSpanContext().getTraceState().asMap().toString());
       Span.current().addEvent("retry", io.opentelemetry.api.common.Attributes.of(AttributeKey.longKey("retry.attempt"), 2L));
       try (exchange) {
@@ -107,6 +121,26 @@ class HostileRequestsTest {
     }
     assertThat(fromBaggage).hasSizeLessThanOrEqualTo(1);
     assertThat(dev.paved.observability.internal.ClientTriggeredLogThrottle.suppressed() - before).isGreaterThanOrEqualTo(299 - 1);
+  }
+
+  /**
+   * Regression (issue 16): a client that closed its connection early was recorded as
+   * error_type="java.io.IOException", a server error by the label scheme, while /slo and the SLO
+   * rules count only 5xx: they disagreed. A client abort now has no error type.
+   */
+  @Test
+  void aClientThatClosesEarlyIsNotAServerError() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), server.getAddress().getPort())) {
+      socket.getOutputStream().write("GET /api/big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+    }
+    io.micrometer.core.instrument.MeterRegistry registry = obs.meterRegistry();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> registry.find("http.server.request.duration").tag("http.route", Routes.UNMATCHED).timer() != null);
+    assertThat(registry.find("http.server.request.duration").tag("http.route", Routes.UNMATCHED).timers())
+        .allSatisfy(t -> assertThat(t.getId().getTag("error.type")).isEmpty());
+    await().atMost(Duration.ofSeconds(5)).until(() -> serverSpans().stream().anyMatch(sp -> Boolean.TRUE.equals(sp.getAttributes().get(ServerRequest.CLIENT_ABORTED))));
   }
 
   /** Regression (issue 15): /traces dropped span events, so retry and flag events were invisible there. */
