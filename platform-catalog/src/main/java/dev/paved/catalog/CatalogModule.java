@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The catalog module at run time: the conformance scorecard on {@code /info} and as {@code
- * platform.conformance{check}}, and — when asked — registration with Backstage in the background,
+ * paved.conformance{check}}, and — when asked — registration with Backstage in the background,
  * never blocking or failing start-up.
  */
 public final class CatalogModule implements PlatformModule {
@@ -65,13 +65,13 @@ public final class CatalogModule implements PlatformModule {
           return m;
         });
     if (registry != null) {
-      checks.forEach((check, passed) -> Gauge.builder("platform.conformance", () -> passed ? 1 : 0)
+      checks.forEach((check, passed) -> Gauge.builder("paved.conformance", () -> passed ? 1 : 0)
           .description("Golden-path conformance checks of this service: 1 passed, 0 failed")
           .tag("check", check)
           .register(registry));
     }
     if (registry != null) {
-      io.micrometer.core.instrument.FunctionCounter.builder("platform.catalog.registration.failures", registrationFailures, AtomicLong::get)
+      io.micrometer.core.instrument.FunctionCounter.builder("paved.catalog.registration.failures", registrationFailures, AtomicLong::get)
           .description("Failed registrations with the catalog at start-up (retried with backoff)")
           .register(registry);
     }

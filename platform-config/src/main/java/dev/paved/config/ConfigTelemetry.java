@@ -22,18 +22,18 @@ final class ConfigTelemetry {
   ConfigTelemetry(@Nullable MeterRegistry registry) {
     this.registry = registry;
     if (registry != null) {
-      FunctionCounter.builder("platform.config.reloads", applied, AtomicLong::get)
+      FunctionCounter.builder("paved.config.reloads", applied, AtomicLong::get)
           .description("Configuration changes after start-up, by outcome")
           .tag("outcome", "applied")
           .register(registry);
-      FunctionCounter.builder("platform.config.reloads", rejected, AtomicLong::get)
+      FunctionCounter.builder("paved.config.reloads", rejected, AtomicLong::get)
           .description("Configuration changes after start-up, by outcome")
           .tag("outcome", "rejected")
           .register(registry);
-      FunctionCounter.builder("platform.config.listener.failures", listenerFailures, AtomicLong::get)
+      FunctionCounter.builder("paved.config.listener.failures", listenerFailures, AtomicLong::get)
           .description("Change listeners that threw; the change stayed applied")
           .register(registry);
-      Gauge.builder("platform.config.version", version, AtomicLong::get)
+      Gauge.builder("paved.config.version", version, AtomicLong::get)
           .description("The version of the configuration in effect")
           .register(registry);
     }
@@ -54,7 +54,7 @@ final class ConfigTelemetry {
       r.remove(old);
     }
     info =
-        Gauge.builder("platform.config.info", () -> 1)
+        Gauge.builder("paved.config.info", () -> 1)
             .description("The configuration in effect: its version and content hash as labels, value 1")
             .tag("version", Long.toString(config.version()))
             .tag("hash", config.hash())

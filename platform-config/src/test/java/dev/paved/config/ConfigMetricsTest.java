@@ -36,11 +36,11 @@ class ConfigMetricsTest {
               .body();
 
       assertThat(metrics)
-          .containsPattern("platform_config_info\\{.*hash=\"" + hash + "\".*version=\"2\".*} 1")
+          .containsPattern("paved_config_info\\{.*hash=\"" + hash + "\".*version=\"2\".*} 1")
           .doesNotContain("version=\"1\"")
-          .containsPattern("platform_config_reloads_total\\{.*outcome=\"applied\".*} 1")
-          .containsPattern("platform_config_reloads_total\\{.*outcome=\"rejected\".*} 1")
-          .containsPattern("platform_config_version\\{.*} 2");
+          .containsPattern("paved_config_reloads_total\\{.*outcome=\"applied\".*} 1")
+          .containsPattern("paved_config_reloads_total\\{.*outcome=\"rejected\".*} 1")
+          .containsPattern("paved_config_version\\{.*} 2");
     }
   }
 }

@@ -55,16 +55,23 @@ public final class AdminServer {
     return new AdminServer(null, null, null, new AtomicLong());
   }
 
+  /** How many more threads than {@code platform.admin.threads} may read requests: {@value}x. */
+  static final int READERS_PER_THREAD = 8;
+
   /**
-   * Starts the server. Requests are read and probes ({@code /health/*}) answered on one pool of
-   * {@code threads}; every other endpoint runs on a second pool of the same size, so a slow
-   * endpoint (or a slow configuration listener behind {@code /config}) never delays a probe. Each
-   * pool queues at most {@code queue} requests; beyond that a request is refused and counted.
+   * Starts the server. The JDK server reads each request on an executor thread, so requests are
+   * read, and probes ({@code /health/*}) answered, on a pool of up to {@value #READERS_PER_THREAD}
+   * times {@code threads} (idle ones end after 30 s): a few clients that send a request slowly
+   * (slowloris) cannot hold every thread a probe needs, and the JDK closes a request still being
+   * read after {@code sun.net.httpserver.maxReqTime}. Every other endpoint runs on a second pool of
+   * {@code threads}, so a slow endpoint (or a slow configuration listener behind {@code /config})
+   * never delays a probe. Each pool queues at most {@code queue} requests; beyond that a request is
+   * refused and counted.
    */
   static AdminServer start(String bindAddress, int port, int threads, int queue) throws IOException {
     dev.paved.core.internal.JdkHttpServerDefaults.apply();
     AtomicLong rejectedCounter = new AtomicLong();
-    ThreadPoolExecutor executor = pool("paved-admin", threads, queue, rejectedCounter);
+    ThreadPoolExecutor executor = pool("paved-admin", threads * READERS_PER_THREAD, queue, rejectedCounter);
     ThreadPoolExecutor endpointExecutor = pool("paved-admin-endpoint", threads, queue, rejectedCounter);
     HttpServer http = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
     AdminServer admin = new AdminServer(http, executor, endpointExecutor, rejectedCounter);

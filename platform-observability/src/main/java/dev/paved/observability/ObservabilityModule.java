@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -162,13 +161,16 @@ public final class ObservabilityModule implements PlatformModule {
       meters = composite;
     }
     if (config.get(ObservabilityConfig.JVM_METRICS)) {
-      new JvmMemoryMetrics().bindTo(meters);
+      // OpenTelemetry's JVM semantic conventions (jvm.memory.used, jvm.thread.count,
+      // jvm.class.loaded, jvm.cpu.time, jvm.cpu.count, ...), as Micrometer ships them.
+      io.micrometer.core.instrument.Tags none = io.micrometer.core.instrument.Tags.empty();
+      new JvmMemoryMetrics(none, new io.micrometer.core.instrument.binder.jvm.convention.otel.OpenTelemetryJvmMemoryMeterConventions(none)).bindTo(meters);
       JvmGcMetrics gc = new JvmGcMetrics();
       gc.bindTo(meters);
       this.gcMetrics = gc;
-      new JvmThreadMetrics().bindTo(meters);
-      new ClassLoaderMetrics().bindTo(meters);
-      new ProcessorMetrics().bindTo(meters);
+      new JvmThreadMetrics(none, new io.micrometer.core.instrument.binder.jvm.convention.otel.OpenTelemetryJvmThreadMeterConventions(none)).bindTo(meters);
+      new ClassLoaderMetrics(new io.micrometer.core.instrument.binder.jvm.convention.otel.OpenTelemetryJvmClassLoadingMeterConventions(none)).bindTo(meters);
+      cpuMetrics(meters);
       new UptimeMetrics().bindTo(meters);
     }
     FunctionCounter.builder("paved.logs.dropped", CountingAsyncAppender.class, c -> CountingAsyncAppender.dropped())
@@ -352,6 +354,25 @@ public final class ObservabilityModule implements PlatformModule {
       return Math.max(1, Math.min(500, Integer.parseInt(s)));
     } catch (NumberFormatException e) {
       return 20;
+    }
+  }
+
+  /**
+   * jvm.cpu.time (seconds, as the semantic conventions and Prometheus' base units want it; the
+   * Micrometer convention counts nanoseconds, which Prometheus names jvm_cpu_time_ns_total and
+   * promtool flags) and jvm.cpu.recent_utilization. jvm.cpu.count is left out: its Prometheus name
+   * ends in _count, which promtool reserves for histograms and summaries.
+   */
+  private static void cpuMetrics(io.micrometer.core.instrument.MeterRegistry meters) {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      FunctionCounter.builder("jvm.cpu.time", os, o -> o.getProcessCpuTime() / 1e9)
+          .baseUnit("seconds")
+          .description("CPU time used by the process, as reported by the JVM")
+          .register(meters);
+      io.micrometer.core.instrument.Gauge.builder("jvm.cpu.recent_utilization", os, o -> Math.max(0, o.getProcessCpuLoad()))
+          .baseUnit("1")
+          .description("Recent CPU utilization of the process, 0 to 1")
+          .register(meters);
     }
   }
 

@@ -13,8 +13,8 @@ import java.util.List;
 /**
  * A Grafana dashboard (JSON model, schema version 39) for one service: a RED row (request rate,
  * error ratio and p50/p99 duration by route, from {@code http.server.request.duration}) and a row
- * per SLO (error budget remaining and burn rates, from {@code slo.error_budget.remaining} and
- * {@code slo.burn_rate}). It queries only series the service itself exposes on {@code /metrics}
+ * per SLO (error budget remaining and burn rates, from {@code paved.slo.error_budget.remaining} and
+ * {@code paved.slo.burn_rate}). It queries only series the service itself exposes on {@code /metrics}
  * (not recording rules), is tagged with the service name — what the catalog's {@code
  * grafana/dashboard-selector} annotation looks for — and has a Prometheus data-source variable.
  */
@@ -82,12 +82,12 @@ public final class GrafanaDashboard {
     for (Slo slo : slos) {
       String sel = svc + ",slo=\"" + slo.name() + "\"";
       panels.row("SLO " + slo.name() + ": " + OpenSlo.describe(slo));
-      panels.stat("Error budget remaining (worst instance)", "percentunit", 6, new Target("min(slo_error_budget_remaining{" + sel + "})", slo.name()));
+      panels.stat("Error budget remaining (worst instance)", "percentunit", 6, new Target("min(paved_slo_error_budget_remaining{" + sel + "})", slo.name()));
       panels.timeseries(
           "Burn rates (worst instance; 1 spends the budget over " + slo.window().label() + ")",
           "none",
           18,
-          List.of(new Target("max by (window) (slo_burn_rate{" + sel + "})", "{{window}}")));
+          List.of(new Target("max by (window) (paved_slo_burn_rate{" + sel + "})", "{{window}}")));
     }
     try {
       return JSON.writeValueAsString(root);

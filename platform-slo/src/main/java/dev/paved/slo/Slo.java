@@ -105,7 +105,7 @@ public record Slo(
   }
 
   /** The key under which the routes are declared. */
-  static final String ROUTES_KEY = "platform.observability.http.routes";
+  static final String ROUTES_KEY = dev.paved.observability.ObservabilityConfig.HTTP_ROUTES.name();
 
   /**
    * The SLOs declared under {@code platform.slo.objectives.<name>}.

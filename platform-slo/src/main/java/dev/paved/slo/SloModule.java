@@ -16,7 +16,7 @@ import java.util.Set;
  * The SLO module: reads the SLOs declared under {@code platform.slo.objectives}, fails start-up on
  * a bad declaration (naming the SLO and the fix), lists them on {@code /info}, and tracks each one's
  * budget in process from the service's HTTP server requests: {@code GET /slo}, {@code
- * slo.error_budget.remaining{slo}} and {@code slo.burn_rate{slo,window}}.
+ * paved.slo.error_budget.remaining{slo}} and {@code paved.slo.burn_rate{slo,window}}.
  */
 public final class SloModule implements PlatformModule {
   @Override
@@ -73,12 +73,12 @@ public final class SloModule implements PlatformModule {
       }
       trackers.add(t);
       MeterRegistry registry = obs.meterRegistry();
-      Gauge.builder("slo.error_budget.remaining", t, SloTracker::budgetRemaining)
+      Gauge.builder("paved.slo.error_budget.remaining", t, SloTracker::budgetRemaining)
           .description("Share of the SLO window's error budget left (1 whole, 0 spent), from this instance's events")
           .tag("slo", s.name())
           .register(registry);
       for (java.time.Duration w : SloTracker.WINDOWS) {
-        Gauge.builder("slo.burn_rate", t, x -> x.burnRate(w))
+        Gauge.builder("paved.slo.burn_rate", t, x -> x.burnRate(w))
             .description("How fast the error budget burns over the window (1 spends it exactly over the SLO window)")
             .tags("slo", s.name(), "window", SloTracker.label(w))
             .register(registry);
@@ -133,11 +133,11 @@ public final class SloModule implements PlatformModule {
             context.descriptor().name(),
             context.config().find(SloSettings.RELOAD_URL).orElse(null),
             context.config().get(SloSettings.PUBLISH_TIMEOUT));
-    io.micrometer.core.instrument.FunctionCounter.builder("slo.rules.publish", p.successes, java.util.concurrent.atomic.AtomicLong::get)
+    io.micrometer.core.instrument.FunctionCounter.builder("paved.slo.rules.publish", p.successes, java.util.concurrent.atomic.AtomicLong::get)
         .description("Attempts to publish the SLO rules (write the file, reload Prometheus), by outcome; failures are retried with backoff")
         .tag("outcome", "success")
         .register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder("slo.rules.publish", p.failures, java.util.concurrent.atomic.AtomicLong::get)
+    io.micrometer.core.instrument.FunctionCounter.builder("paved.slo.rules.publish", p.failures, java.util.concurrent.atomic.AtomicLong::get)
         .description("Attempts to publish the SLO rules (write the file, reload Prometheus), by outcome; failures are retried with backoff")
         .tag("outcome", "failure")
         .register(registry);

@@ -188,8 +188,8 @@ class GeneratedArtifactsTest {
       assertThat(rulesDir.toFile().list()).containsExactly("orders-slo.rules.yml"); // no temporary file left
       String metrics = get(p.admin().port(), "/metrics");
       assertThat(metrics)
-          .containsPattern("slo_rules_publish_total\\{[^}]*outcome=\"failure\"[^}]*} 1.0")
-          .containsPattern("slo_rules_publish_total\\{[^}]*outcome=\"success\"[^}]*} 1.0");
+          .containsPattern("paved_slo_rules_publish_total\\{[^}]*outcome=\"failure\"[^}]*} 1.0")
+          .containsPattern("paved_slo_rules_publish_total\\{[^}]*outcome=\"success\"[^}]*} 1.0");
     } finally {
       prometheus.stop(0);
     }
@@ -201,11 +201,11 @@ class GeneratedArtifactsTest {
     try (Platform p = platform().property("platform.slo.publish.rules-directory", notADirectory.resolve("rules").toString()).start()) {
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       String metrics = "";
-      while (System.nanoTime() < deadline && !metrics.matches("(?s).*slo_rules_publish_total\\{[^}]*outcome=\"failure\"[^}]*} [1-9].*")) {
+      while (System.nanoTime() < deadline && !metrics.matches("(?s).*paved_slo_rules_publish_total\\{[^}]*outcome=\"failure\"[^}]*} [1-9].*")) {
         metrics = get(p.admin().port(), "/metrics");
         Thread.sleep(50);
       }
-      assertThat(metrics).containsPattern("slo_rules_publish_total\\{[^}]*outcome=\"failure\"[^}]*} [1-9]");
+      assertThat(metrics).containsPattern("paved_slo_rules_publish_total\\{[^}]*outcome=\"failure\"[^}]*} [1-9]");
       assertThat(get(p.admin().port(), "/health/ready")).contains("UP");
     }
   }

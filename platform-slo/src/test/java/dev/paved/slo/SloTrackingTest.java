@@ -99,8 +99,8 @@ class SloTrackingTest {
 
         String metrics = get(p.admin().port(), "/metrics");
         assertThat(metrics)
-            .containsPattern("slo_burn_rate\\{[^}]*slo=\"availability\"[^}]*window=\"1h\"[^}]*} (2\\.0|1\\.9999\\d*)")
-            .containsPattern("slo_error_budget_remaining\\{[^}]*slo=\"quiet\"[^}]*} 1.0")
+            .containsPattern("paved_slo_burn_rate\\{[^}]*slo=\"availability\"[^}]*window=\"1h\"[^}]*} (2\\.0|1\\.9999\\d*)")
+            .containsPattern("paved_slo_error_budget_remaining\\{[^}]*slo=\"quiet\"[^}]*} 1.0")
             .doesNotContain("NaN");
       } finally {
         server.stop(0);

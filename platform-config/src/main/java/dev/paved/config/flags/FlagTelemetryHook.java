@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Telemetry of every evaluation, as an OpenFeature hook: a {@code feature_flag.evaluation} event on
  * the current span (OpenTelemetry's semantic conventions for feature flags) and the counter {@code
- * platform.flags.evaluations{key,variant,reason}}, whose series are bounded.
+ * paved.flags.evaluations{key,variant,reason}}, whose series are bounded.
  */
 final class FlagTelemetryHook implements Hook<Object> {
   static final String EVENT = "feature_flag.evaluation";
@@ -106,7 +106,7 @@ final class FlagTelemetryHook implements Hook<Object> {
         series.incrementAndGet();
         MeterRegistry reg = registry;
         if (reg != null) {
-          FunctionCounter.builder("platform.flags.evaluations", adder, LongAdder::sum)
+          FunctionCounter.builder("paved.flags.evaluations", adder, LongAdder::sum)
               .description("Flag evaluations by key, variant and reason (bounded; the rest under key _overflow)")
               .tags("key", k, "variant", v, "reason", r)
               .register(reg);

@@ -52,7 +52,7 @@ public final class FlagsSettings {
   static final ConfigKey<Integer> MAX_SERIES =
       ConfigKey.integer("platform.flags.telemetry.max-series", 1, 100_000)
           .withDefault("500")
-          .withDescription("Distinct key/variant/reason series of platform.flags.evaluations; more are counted under key _overflow.");
+          .withDescription("Distinct key/variant/reason series of paved.flags.evaluations; more are counted under key _overflow.");
   static final ConfigKey<Boolean> REGISTER_GLOBAL =
       ConfigKey.bool("platform.flags.register-global")
           .withDefault("false")

@@ -79,17 +79,17 @@ public final class SecretsModule implements PlatformModule {
   }
 
   private static void metrics(MeterRegistry registry, Secrets s) {
-    Gauge.builder("platform.secrets.staleness", s, Secrets::maxStalenessSeconds)
+    Gauge.builder("paved.secrets.staleness", s, Secrets::maxStalenessSeconds)
         .description("Seconds since the stalest secret was last read or renewed from its source")
         .baseUnit("seconds")
         .register(registry);
-    FunctionCounter.builder("platform.secrets.refresh.failures", s.refreshFailures, java.util.concurrent.atomic.AtomicLong::get)
+    FunctionCounter.builder("paved.secrets.refresh.failures", s.refreshFailures, java.util.concurrent.atomic.AtomicLong::get)
         .description("Failed background reads, lease renewals and logins; the last values kept being served")
         .register(registry);
-    FunctionCounter.builder("platform.secrets.rotations", s.rotations, java.util.concurrent.atomic.AtomicLong::get)
+    FunctionCounter.builder("paved.secrets.rotations", s.rotations, java.util.concurrent.atomic.AtomicLong::get)
         .description("New secret values put in use (new KV version, new lease credentials)")
         .register(registry);
-    FunctionCounter.builder("platform.secrets.listener.failures", s.listenerFailures, java.util.concurrent.atomic.AtomicLong::get)
+    FunctionCounter.builder("paved.secrets.listener.failures", s.listenerFailures, java.util.concurrent.atomic.AtomicLong::get)
         .description("Rotation listeners that threw")
         .register(registry);
   }

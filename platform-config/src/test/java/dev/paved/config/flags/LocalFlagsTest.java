@@ -221,8 +221,8 @@ class LocalFlagsTest {
               .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.admin().port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString())
               .body();
       assertThat(metrics)
-          .containsPattern("platform_flags_evaluations_total\\{key=\"new-checkout\",reason=\"TARGETING_MATCH\",[^}]*variant=\"enabled\"} 1")
-          .containsPattern("platform_flags_evaluations_total\\{key=\"dark-mode\",reason=\"DISABLED\",[^}]*variant=\"disabled\"} 1");
+          .containsPattern("paved_flags_evaluations_total\\{key=\"new-checkout\",reason=\"TARGETING_MATCH\",[^}]*variant=\"enabled\"} 1")
+          .containsPattern("paved_flags_evaluations_total\\{key=\"dark-mode\",reason=\"DISABLED\",[^}]*variant=\"disabled\"} 1");
     }
   }
 

@@ -411,7 +411,7 @@ class HttpApiIT {
             .until(() -> get(appPort, "/api/orders/1").statusCode() == 200 && zero.matcher(get(promPort, query).body()).find());
         assertThat(get(promPort, query).body()).contains("\"slo\":\"" + slo + "\"").contains("\"service\":\"http-api\"");
       }
-      assertThat(get(adminPort, "/metrics").body()).containsPattern("slo_rules_publish_total\\{[^}]*outcome=\"success\"[^}]*} 1.0");
+      assertThat(get(adminPort, "/metrics").body()).containsPattern("paved_slo_rules_publish_total\\{[^}]*outcome=\"success\"[^}]*} 1.0");
     } finally {
       prometheus.destroy();
       if (!prometheus.waitFor(20, TimeUnit.SECONDS)) {
