@@ -41,6 +41,31 @@ public final class Observability {
   /** The templates of {@code platform.observability.http.routes}, when declared. */
   @Nullable Routes routes;
 
+  static {
+    dev.paved.observability.internal.ObservabilityHooks.install(
+        new dev.paved.observability.internal.ObservabilityHooks.Access() {
+          @Override
+          public void alignServerDurationBuckets(Observability o, java.util.Collection<java.time.Duration> thresholds) {
+            o.http.serverDuration.align(thresholds);
+          }
+
+          @Override
+          public List<Double> serverDurationBucketsSeconds(Observability o) {
+            return o.http.serverDuration.bucketsSeconds();
+          }
+
+          @Override
+          public void addServerRequestListener(Observability o, ServerRequestListener listener) {
+            o.http.addServerListener(listener);
+          }
+
+          @Override
+          public void addMessageProcessListener(Observability o, MessageProcessListener listener) {
+            o.messaging.addProcessListener(listener);
+          }
+        });
+  }
+
   Observability(
       OpenTelemetry openTelemetry,
       MeterRegistry registry,
@@ -75,36 +100,13 @@ public final class Observability {
     return RedMeters.BUCKETS;
   }
 
-  /**
-   * Adds bucket boundaries to {@code http.server.request.duration} so that each of {@code
-   * thresholds} (a latency SLO's) is measured exactly; platform-slo calls it at start-up.
-   *
-   * @throws IllegalStateException when server requests were already measured
-   */
-  public void alignServerDurationBuckets(java.util.Collection<java.time.Duration> thresholds) {
-    http.serverDuration.align(thresholds);
-  }
-
-  /** The bucket boundaries, in seconds, of {@code http.server.request.duration} now (after alignment). */
-  public List<Double> serverDurationBucketsSeconds() {
-    return http.serverDuration.bucketsSeconds();
-  }
-
-  /** Tells {@code listener} of every message processed through {@link #messaging()} (and Kafka) from now on. */
-  public void addMessageProcessListener(MessageProcessListener listener) {
-    messaging.addProcessListener(listener);
-  }
-
   /** Which incoming deadline headers are honoured, and the shortest deadline honoured. */
   void deadlines(List<String> trustedHeaders, java.time.Duration minimum) {
     http.deadlineHeaders = List.copyOf(trustedHeaders);
     http.deadlineMinimum = minimum;
   }
 
-  /** Tells {@code listener} of every HTTP server request measured from now on. */
-  public void addServerRequestListener(ServerRequestListener listener) {
-    http.addServerListener(listener);
-  }
+
 
   public static Observability of(Platform platform) {
     return platform.require(Observability.class);
@@ -151,12 +153,15 @@ public final class Observability {
     return httpServerFilter(declaredRoutes());
   }
 
-  /** {@link #servletFilter(Routes)} with the routes declared in {@code platform.observability.http.routes}. */
-  public ServletFilter servletFilter() {
-    return servletFilter(declaredRoutes());
+
+
+  /** A servlet filter over this observability; see {@link ServletFilter#create}. */
+  ServletFilter servletFilterOf(Routes routes) {
+    return new ServletFilter(http, routes, inFlight);
   }
 
-  private Routes declaredRoutes() {
+  /** The routes declared in {@code platform.observability.http.routes}; for the filters. */
+  Routes declaredRoutes() {
     Routes r = routes;
     if (r == null) {
       throw new IllegalStateException(
@@ -165,13 +170,7 @@ public final class Observability {
     return r;
   }
 
-  /**
-   * The same instrumentation as a Jakarta Servlet filter (Jetty, Tomcat, Spring MVC). Needs
-   * {@code jakarta.servlet-api} 6 on the classpath.
-   */
-  public ServletFilter servletFilter(Routes routes) {
-    return new ServletFilter(http, routes, inFlight);
-  }
+
 
   /** Messaging instrumentation over string headers (any broker). */
   public Messaging messaging() {

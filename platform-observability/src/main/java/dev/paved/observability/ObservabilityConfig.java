@@ -98,7 +98,7 @@ public final class ObservabilityConfig {
   public static final ConfigKey<List<String>> HTTP_ROUTES =
       ConfigKey.list("platform.observability.http.routes")
           .withDescription(
-              "The service's route templates (http.route), used by httpServerFilter() and servletFilter() without arguments; SLOs naming a route are checked against them.");
+              "The service's route templates (http.route), used by httpServerFilter() and ServletFilter.create(observability) without routes; SLOs naming a route are checked against them.");
   public static final ConfigKey<List<String>> DEADLINE_HEADERS =
       ConfigKey.list(
               "platform.observability.deadlines.headers",

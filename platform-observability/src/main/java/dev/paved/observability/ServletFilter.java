@@ -52,6 +52,27 @@ public final class ServletFilter implements Filter {
   private final Routes routes;
   private final InFlight inFlight;
 
+  /**
+   * The server instrumentation of {@code observability} as a Jakarta Servlet filter (Jetty, Tomcat,
+   * Spring MVC). A factory here, not on {@link Observability}, so that the optional Servlet API
+   * stays out of the main facade's signatures.
+   */
+  public static ServletFilter create(Observability observability, Routes routes) {
+    java.util.Objects.requireNonNull(observability, "observability");
+    java.util.Objects.requireNonNull(routes, "routes");
+    return observability.servletFilterOf(routes);
+  }
+
+  /**
+   * {@link #create(Observability, Routes)} with the routes declared in {@code
+   * platform.observability.http.routes}.
+   *
+   * @throws IllegalStateException when no routes are declared
+   */
+  public static ServletFilter create(Observability observability) {
+    return create(observability, observability.declaredRoutes());
+  }
+
   ServletFilter(HttpInstrumentation http, Routes routes, InFlight inFlight) {
     this.http = http;
     this.routes = routes;

@@ -91,7 +91,7 @@ class InstrumentationTest {
         resp.getWriter().write("{\"traceId\":\"" + Span.current().getSpanContext().getTraceId() + "\"}");
       }
     }), "/api/*");
-    context.addFilter(new FilterHolder(obs.servletFilter(Routes.of("/api/orders/{id}"))), "/*", EnumSet.allOf(jakarta.servlet.DispatcherType.class));
+    context.addFilter(new FilterHolder(ServletFilter.create(obs, Routes.of("/api/orders/{id}"))), "/*", EnumSet.allOf(jakarta.servlet.DispatcherType.class));
     jetty.setHandler(context);
     jetty.start();
     try {

@@ -29,13 +29,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Resilience {
   private final PlatformConfig config;
-  private final @Nullable Observability observability;
+  private final Observability observability;
   private final ResilienceTelemetry telemetry;
   private final Map<String, DependencyPolicy> policies = new ConcurrentHashMap<>();
   private final Map<String, ResilientHttpClient> clients = new ConcurrentHashMap<>();
   private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
 
-  Resilience(PlatformConfig config, @Nullable Observability observability, ResilienceTelemetry telemetry) {
+  Resilience(PlatformConfig config, Observability observability, ResilienceTelemetry telemetry) {
     this.config = config;
     this.observability = observability;
     this.telemetry = telemetry;
@@ -110,8 +110,7 @@ public final class Resilience {
     return clients.computeIfAbsent(dependency, d -> {
       DependencyPolicy p = policy(d);
       HttpClient http = HttpClient.newBuilder().connectTimeout(ResilienceConfig.ATTEMPT_TIMEOUT.resolve(config, d)).build();
-      Observability obs = observability;
-      ResilientHttpClient.Sender sender = obs == null ? http::send : obs.httpClient(http)::send;
+      ResilientHttpClient.Sender sender = observability.httpClient(http)::send;
       return ResilientHttpClient.create(p, sender, ResilienceConfig.ATTEMPT_TIMEOUT.resolve(config, d));
     });
   }
@@ -136,8 +135,7 @@ public final class Resilience {
    * {@code maxConcurrentRequests} requests in progress.
    */
   public LoadShedding loadShedding(int maxConcurrentRequests) {
-    Observability obs = observability;
-    return new LoadShedding(maxConcurrentRequests, 1, obs == null ? null : obs.meterRegistry());
+    return new LoadShedding(maxConcurrentRequests, 1, observability.meterRegistry());
   }
 
   /**
@@ -145,9 +143,8 @@ public final class Resilience {
    * made by {@link ServletLoadShedding#of}, so that this class's signatures never mention the
    * optional Servlet API: reflecting on it must work without {@code jakarta.servlet-api}.)
    */
-  io.micrometer.core.instrument.@Nullable MeterRegistry meterRegistry() {
-    Observability obs = observability;
-    return obs == null ? null : obs.meterRegistry();
+  io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+    return observability.meterRegistry();
   }
 
   /** Every policy built so far, by dependency name. */

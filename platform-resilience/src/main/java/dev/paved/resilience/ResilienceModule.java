@@ -38,8 +38,9 @@ public final class ResilienceModule implements PlatformModule {
 
   @Override
   public void start(ModuleContext context) {
-    Observability obs = context.component(Observability.class).orElse(null);
-    ResilienceTelemetry telemetry = new ResilienceTelemetry(obs == null ? null : obs.meterRegistry());
+    // dependsOn("observability"): the platform starts this module only after it, so it is there.
+    Observability obs = context.component(Observability.class).orElseThrow(() -> new IllegalStateException("platform-observability did not start"));
+    ResilienceTelemetry telemetry = new ResilienceTelemetry(obs.meterRegistry());
     Resilience resilience = new Resilience(context.config(), obs, telemetry);
     for (ServiceDescriptor.Dependency d : context.descriptor().dependencies()) {
       resilience.policy(d.name());

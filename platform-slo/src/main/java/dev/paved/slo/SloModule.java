@@ -52,17 +52,17 @@ public final class SloModule implements PlatformModule {
     List<SloTracker> trackers = new java.util.ArrayList<>();
     Observability obs = context.component(Observability.class).orElseThrow();
     // Each latency threshold becomes a bucket boundary, so Prometheus measures it exactly too.
-    obs.alignServerDurationBuckets(Slo.thresholds(slos));
+    dev.paved.observability.internal.ObservabilityHooks.alignServerDurationBuckets(obs, Slo.thresholds(slos));
     for (Slo s : slos) {
       SloTracker t;
       switch (s.kind()) {
         case AVAILABILITY, LATENCY -> {
           t = new SloTracker(s, clock);
-          obs.addServerRequestListener(t);
+          dev.paved.observability.internal.ObservabilityHooks.addServerRequestListener(obs, t);
         }
         case MESSAGING -> {
           t = new SloTracker(s, clock);
-          obs.addMessageProcessListener(t);
+          dev.paved.observability.internal.ObservabilityHooks.addMessageProcessListener(obs, t);
         }
         case FRESHNESS -> {
           String job = java.util.Objects.requireNonNull(s.job());

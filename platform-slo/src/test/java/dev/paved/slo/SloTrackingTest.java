@@ -133,7 +133,7 @@ class SloTrackingTest {
             .property("platform.slo.objectives.latency.route", "/api/orders/{id}")
             .property("platform.slo.objectives.latency.threshold", "300ms")
             .start()) {
-      assertThat(Observability.of(p).serverDurationBucketsSeconds()).contains(0.25, 0.3, 0.5);
+      assertThat(dev.paved.observability.internal.ObservabilityHooks.serverDurationBucketsSeconds(Observability.of(p))).contains(0.25, 0.3, 0.5);
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
       server.createContext("/api/orders/", ex -> {
         ex.sendResponseHeaders(200, -1);
@@ -150,7 +150,7 @@ class SloTrackingTest {
         Slo latency = Slo.fromConfig(p.config()).get(0);
         assertThat(PrometheusRules.errorRatio(p.descriptor(), latency, "5m")).contains("le=\"0.3\"");
         // Too late to align once requests were measured: a clear error, not a silent mismatch.
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Observability.of(p).alignServerDurationBuckets(java.util.List.of(Duration.ofMillis(420))))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.paved.observability.internal.ObservabilityHooks.alignServerDurationBuckets(Observability.of(p), java.util.List.of(Duration.ofMillis(420))))
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("requests were already measured");
       } finally {

@@ -6,7 +6,7 @@ import java.util.function.BooleanSupplier;
 /**
  * Repeats background work that must never block or fail start-up (registering with a catalog,
  * publishing rules) until it succeeds: waits of 1 s between attempts, doubling up to 5 minutes.
- * Runs on the calling thread — give it a daemon thread of its own.
+ * Runs on the calling thread — give it a daemon thread of its own. Internal: not for public use.
  */
 public final class RetryInBackground {
   static final Duration FIRST_WAIT = Duration.ofSeconds(1);
