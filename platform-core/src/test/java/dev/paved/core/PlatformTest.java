@@ -311,7 +311,10 @@ class PlatformTest {
     InFlight.Ticket ticket = p.inFlight().begin();
     Thread closer = new Thread(p::close);
     closer.start();
-    Thread.sleep(200); // the closer is now waiting in the in-flight phase
+    // The closer is waiting in the in-flight phase once the drain phase (0 s here) has finished.
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> logs.messages().stream().anyMatch(m -> m.contains("Paved shutdown phase 'drain' finished")));
     assertThat(events).doesNotContain("stop a");
     events.add("work done");
     ticket.close();

@@ -79,8 +79,20 @@ class ResilientHttpClientTest {
 
     // Recovery: the dependency is back; after the wait in open, trial calls close the breaker.
     dependency.answer(200, Map.of());
-    Thread.sleep(400);
-    for (int i = 0; i < 5; i++) {
+    // The first call permitted after the wait in open (300 ms) is a trial call: poll for it
+    // instead of sleeping a guessed time.
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              try {
+                return client.send(get(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+              } catch (CallNotPermittedException stillOpen) {
+                return false;
+              }
+            });
+    for (int i = 0; i < 4; i++) {
       assertThat(client.send(get(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
     }
     assertThat(p.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
