@@ -134,6 +134,111 @@ public final class Redaction {
 
   private static synchronized void refresh() {
     snapshot = VALUES.keySet().toArray(new String[0]);
+    index = null; // built again at the next mask, once, however many values changed meanwhile
+  }
+
+  /** The index of the current values, built on first use after a change. */
+  private static PairIndex index(String[] values) {
+    PairIndex i = index;
+    if (i != null && i.values == values) {
+      return i;
+    }
+    synchronized (Redaction.class) {
+      String[] current = snapshot;
+      i = index;
+      if (i == null || i.values != current) {
+        i = new PairIndex(current);
+        index = i;
+      }
+      return i;
+    }
+  }
+
+  /** Up to this many values, each is looked for with {@code String.contains}; above, one scan finds them all. */
+  static final int SCAN_ABOVE = 16;
+
+  /** The index of the values by their first two characters, when there are more than {@link #SCAN_ABOVE}. */
+  private static volatile @org.jspecify.annotations.Nullable PairIndex index;
+
+  /**
+   * The registered values by the hash of their first two characters: a text is scanned once,
+   * testing one bit per position, whatever the number of values, and compared with the values
+   * whose first two characters hash the same only where the bit is set.
+   */
+  private static final class PairIndex {
+    private static final int BITS = 1 << 16;
+    private final long[] present = new long[BITS / 64];
+    private final String[][] byHash = new String[BITS][];
+    private final int minLength;
+    /** The snapshot it was built from. */
+    final String[] values;
+
+    PairIndex(String[] values) {
+      this.values = values;
+      int min = Integer.MAX_VALUE;
+      int[] counts = new int[BITS];
+      for (String v : values) {
+        counts[hash(v.charAt(0), v.charAt(1))]++;
+        min = Math.min(min, v.length());
+      }
+      for (String v : values) {
+        int h = hash(v.charAt(0), v.charAt(1));
+        present[h >>> 6] |= 1L << h;
+        String[] bucket = byHash[h];
+        if (bucket == null) {
+          bucket = new String[counts[h]];
+          byHash[h] = bucket;
+        }
+        bucket[bucket.length - counts[h]--] = v;
+      }
+      for (String[] bucket : byHash) {
+        if (bucket != null && bucket.length > 1) {
+          // Longest first: at one position the longest registered value is masked.
+          java.util.Arrays.sort(bucket, (a, b) -> Integer.compare(b.length(), a.length()));
+        }
+      }
+      this.minLength = min;
+    }
+
+    private static int hash(char a, char b) {
+      return (a * 31 + b) & (BITS - 1);
+    }
+
+    String mask(String text) {
+      int n = text.length();
+      if (n < minLength) {
+        return text;
+      }
+      StringBuilder out = null;
+      int copied = 0;
+      int i = 0;
+      while (i <= n - minLength) {
+        int h = hash(text.charAt(i), text.charAt(i + 1));
+        if ((present[h >>> 6] & (1L << h)) != 0) {
+          String found = null;
+          for (String v : byHash[h]) {
+            if (text.startsWith(v, i)) {
+              found = v;
+              break;
+            }
+          }
+          if (found != null) {
+            if (out == null) {
+              out = new StringBuilder(n);
+            }
+            out.append(text, copied, i).append(MASK);
+            i += found.length();
+            copied = i;
+            continue;
+          }
+        }
+        i++;
+      }
+      if (out == null) {
+        return text;
+      }
+      return out.append(text, copied, n).toString();
+    }
   }
 
   /** {@code text} with every registered value replaced by {@value #MASK}. */
@@ -141,6 +246,9 @@ public final class Redaction {
     String[] values = snapshot;
     if (values.length == 0) {
       return text;
+    }
+    if (values.length > SCAN_ABOVE) {
+      return index(values).mask(text);
     }
     String out = text;
     for (String secret : values) {

@@ -56,4 +56,36 @@ class RedactionTest {
     assertThat(Redaction.size()).isEqualTo(Redaction.MAX_VALUES);
     assertThat(Redaction.mask("one-too-many-value")).isEqualTo("one-too-many-value");
   }
+
+  @Test
+  void aThousandValuesAreMaskedByOneScanExactlyAsOneReplaceEachWould() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+    String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+    List<String> secrets = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      StringBuilder sb = new StringBuilder("k");
+      for (int j = 0; j < 15; j++) {
+        sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      secrets.add(register(sb.toString()));
+    }
+    assertThat(Redaction.size()).isGreaterThan(Redaction.SCAN_ABOVE);
+    for (int t = 0; t < 2_000; t++) {
+      StringBuilder text = new StringBuilder();
+      int parts = random.nextInt(0, 6);
+      for (int p = 0; p < parts; p++) {
+        if (random.nextBoolean()) {
+          text.append(secrets.get(random.nextInt(secrets.size())));
+        } else {
+          text.append("noise k").append(random.nextInt(1000)).append(' ');
+        }
+      }
+      String expected = text.toString();
+      for (String secret : secrets) {
+        expected = expected.replace(secret, Redaction.MASK);
+      }
+      assertThat(Redaction.mask(text.toString())).isEqualTo(expected);
+    }
+    assertThat(Redaction.mask("no secret here")).isSameAs("no secret here").isEqualTo("no secret here");
+  }
 }
