@@ -234,6 +234,21 @@ public final class ServiceDescriptor {
     return environment;
   }
 
+  /**
+   * The one "is this production" check of Paved: whether the environment is {@code production}
+   * (or {@code prod}), case-insensitive. What is refused in production unless explicitly allowed
+   * (development secrets, local flags) asks this, and nothing else.
+   */
+  public boolean isProduction() {
+    return isProduction(environment);
+  }
+
+  /** {@link #isProduction()} for an environment name. */
+  public static boolean isProduction(String environment) {
+    String e = environment.strip();
+    return e.equalsIgnoreCase("production") || e.equalsIgnoreCase("prod");
+  }
+
   /** The owning team, if declared. */
   public Optional<String> owner() {
     return Optional.ofNullable(owner);

@@ -101,4 +101,12 @@ class ServiceDescriptorTest {
     assertThat(ServiceDescriptor.suggestName("123")).isEqualTo("my-service");
     assertThat(ServiceDescriptor.checkName(ServiceDescriptor.suggestName("X".repeat(80) + "-"))).isNull();
   }
+
+  @org.junit.jupiter.api.Test
+  void productionIsOneCheckForEveryModule() {
+    org.assertj.core.api.Assertions.assertThat(ServiceDescriptor.isProduction("production")).isTrue();
+    org.assertj.core.api.Assertions.assertThat(ServiceDescriptor.isProduction("PROD")).isTrue();
+    org.assertj.core.api.Assertions.assertThat(ServiceDescriptor.isProduction("staging")).isFalse();
+    org.assertj.core.api.Assertions.assertThat(ServiceDescriptor.isProduction("local")).isFalse();
+  }
 }

@@ -118,7 +118,7 @@ public final class FlagsModule implements PlatformModule {
       }
       LOG.info("Flags from Unleash at {} (starting from {})", url.get(), state.source());
     } else {
-      if (d.environment().equals("production") && !config.get(FlagsSettings.FILE_IN_PRODUCTION)) {
+      if (d.isProduction() && !config.get(FlagsSettings.FILE_IN_PRODUCTION)) {
         throw new ConfigException(
             List.of(
                 new ConfigProblem(

@@ -98,7 +98,7 @@ public final class SecretsModule implements PlatformModule {
     Optional<String> address =
         config.find(SecretsSettings.VAULT_ADDRESS).or(() -> config.environmentVariable("VAULT_ADDR")).map(String::strip).filter(a -> !a.isEmpty());
     if (address.isEmpty()) {
-      if (environment.equals("production") && !config.get(SecretsSettings.DEV_IN_PRODUCTION)) {
+      if (dev.paved.core.ServiceDescriptor.isProduction(environment) && !config.get(SecretsSettings.DEV_IN_PRODUCTION)) {
         throw new ConfigException(
             List.of(
                 new ConfigProblem(
