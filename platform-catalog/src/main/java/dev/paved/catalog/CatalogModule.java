@@ -92,17 +92,7 @@ public final class CatalogModule implements PlatformModule {
   }
 
   static @Nullable String token(PlatformConfig config) {
-    return config.find(CatalogSettings.REGISTER_TOKEN_FILE)
-        .map(f -> {
-          try {
-            return Files.readString(Path.of(f), StandardCharsets.UTF_8).strip();
-          } catch (IOException e) {
-            LOG.warn("The Backstage token file {} cannot be read ({})", f, e.getClass().getSimpleName());
-            return null;
-          }
-        })
-        .or(() -> config.environmentVariable("BACKSTAGE_TOKEN"))
-        .orElse(null);
+    return dev.paved.core.internal.Credentials.fromFileOrEnvironment(config, CatalogSettings.REGISTER_TOKEN_FILE, "BACKSTAGE_TOKEN");
   }
 
   private void registerWithBackoff(CatalogClient client, String target, String ref) {

@@ -246,15 +246,16 @@ class DriversTest {
                     .build())
             .build();
     for (int i = 0; i < 21; i++) {
-      // The caller will wait 1 ms (x-paved-timeout-ms: 1); the attempt times out with it.
-      Context tight = dev.paved.observability.Deadlines.withTimeout(Context.current(), Duration.ofMillis(1));
+      // The caller will wait 50 ms; the attempt (slower) times out with it. (1 ms, as the attack
+      // sent, can run out before the first attempt starts on a loaded machine: "not made".)
+      Context tight = dev.paved.observability.Deadlines.withTimeout(Context.current(), Duration.ofMillis(50));
       try (Scope ignored = tight.makeCurrent()) {
         assertThatThrownBy(
                 () ->
                     driver.call(
                         p,
                         () -> {
-                          Thread.sleep(5);
+                          Thread.sleep(80);
                           throw new HttpTimeoutException("request timed out");
                         }))
             .isInstanceOf(DeadlineExceededException.class)

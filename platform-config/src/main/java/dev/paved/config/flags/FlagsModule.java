@@ -78,14 +78,7 @@ public final class FlagsModule implements PlatformModule {
       state = new FlagState(Clock.systemUTC(), backup, config.get(FlagsSettings.READY_REQUIRES_FRESH), "unleash");
       String bootstrapName = config.get(FlagsSettings.BOOTSTRAP);
       Optional<String> initial = state.initialState(read(bootstrapName), bootstrapName);
-      String token =
-          config.find(FlagsSettings.TOKEN_FILE)
-              .map(f -> readFile(f))
-              .or(() -> config.environmentVariable("UNLEASH_API_TOKEN"))
-              .orElse(null);
-      if (token != null && token.length() >= Redaction.MIN_LENGTH) {
-        Redaction.register(token); // never in a log line, whatever logs it
-      }
+      String token = dev.paved.core.internal.Credentials.fromFileOrEnvironment(config, FlagsSettings.TOKEN_FILE, "UNLEASH_API_TOKEN");
       // The client's own backup is written in place (not atomically); Paved keeps its own and
       // points the client at an empty temporary file so that it starts from Paved's choice.
       Path internal = absentFile();
@@ -276,15 +269,6 @@ public final class FlagsModule implements PlatformModule {
     } catch (IOException e) {
       return null;
     }
-  }
-
-  private static String readFile(String file) {
-    String text = read(file);
-    if (text == null) {
-      throw new ConfigException(
-          List.of(new ConfigProblem(FlagsSettings.TOKEN_FILE.name(), file, "cannot be read", "check the file and its permissions")));
-    }
-    return text.strip();
   }
 
   @Override

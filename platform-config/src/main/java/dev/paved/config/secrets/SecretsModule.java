@@ -114,14 +114,9 @@ public final class SecretsModule implements PlatformModule {
     }
     VaultBackend.AuthMethod method = config.get(SecretsSettings.AUTH_METHOD);
     String mount = config.find(SecretsSettings.AUTH_MOUNT).orElse(method == VaultBackend.AuthMethod.KUBERNETES ? "kubernetes" : "approle");
-    String token =
-        config.find(SecretsSettings.TOKEN_FILE).map(f -> readFile(f, "platform.secrets.vault.auth.token-file"))
-            .or(() -> config.environmentVariable("VAULT_TOKEN"))
-            .orElse(null);
+    String token = dev.paved.core.internal.Credentials.fromFileOrEnvironment(config, SecretsSettings.TOKEN_FILE, "VAULT_TOKEN");
     String secretId =
-        config.find(SecretsSettings.SECRET_ID_FILE).map(f -> readFile(f, "platform.secrets.vault.auth.secret-id-file"))
-            .or(() -> config.environmentVariable("VAULT_SECRET_ID"))
-            .orElse(null);
+        dev.paved.core.internal.Credentials.fromFileOrEnvironment(config, SecretsSettings.SECRET_ID_FILE, "VAULT_SECRET_ID");
     VaultBackend.Settings settings =
         new VaultBackend.Settings(
             address.get(),
@@ -139,15 +134,6 @@ public final class SecretsModule implements PlatformModule {
             new LinkedHashSet<>(config.get(SecretsSettings.KV_V2_MOUNTS)),
             config.get(SecretsSettings.REVOKE_ON_CLOSE));
     return new VaultBackend(settings, clock);
-  }
-
-  private static String readFile(String file, String key) {
-    try {
-      return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
-    } catch (IOException e) {
-      throw new ConfigException(
-          List.of(new ConfigProblem(key, file, "cannot be read (" + e.getClass().getSimpleName() + ")", "check the file and its permissions")));
-    }
   }
 
   /** Reads every required secret, trying again until the start-up timeout, then fails with all that failed. */
