@@ -302,17 +302,7 @@ public final class PlatformConfig {
     Set<String> names = new TreeSet<>();
     for (String key : values.keySet()) {
       if (key.startsWith(p)) {
-        String rest = key.substring(p.length());
-        int end = rest.length();
-        int dot = rest.indexOf('.');
-        int bracket = rest.indexOf('[');
-        if (dot >= 0) {
-          end = dot;
-        }
-        if (bracket >= 0 && bracket < end) {
-          end = bracket;
-        }
-        names.add(rest.substring(0, end));
+        names.add(dev.paved.core.internal.YamlReader.firstSegment(key.substring(p.length())));
       }
     }
     return Collections.unmodifiableSet(names);

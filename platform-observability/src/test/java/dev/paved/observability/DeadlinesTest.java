@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,18 +17,7 @@ import org.junit.jupiter.api.Test;
  * filter, and the request got no response, log line, span or metric).
  */
 class DeadlinesTest {
-  private static final TextMapGetter<Map<String, String>> MAP =
-      new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Map<String, String> carrier) {
-          return carrier.keySet();
-        }
-
-        @Override
-        public @Nullable String get(@Nullable Map<String, String> carrier, String key) {
-          return carrier == null ? null : carrier.get(key);
-        }
-      };
+  private static final TextMapGetter<Map<String, String>> MAP = MapCarrier.GETTER;
 
   @Test
   void overflowingValuesOfEveryFormAreClampedToTheMaximum() {

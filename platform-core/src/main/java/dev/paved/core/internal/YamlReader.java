@@ -312,24 +312,29 @@ public final class YamlReader {
     }
 
     private static String topSegment(String rest) {
-      int end = rest.length();
-      int dot = rest.indexOf('.');
-      int bracket = rest.indexOf('[');
-      if (dot >= 0) {
-        end = dot;
-      }
-      if (bracket >= 0 && bracket < end) {
-        end = bracket;
-      }
-      return rest.substring(0, end);
+      return firstSegment(rest);
     }
+  }
 
-    private static String join(String path, String key) {
-      return path.isEmpty() ? key : path + "." + key;
+  /** The first segment of a flattened key path: {@code a} of {@code a.b}, {@code a[0].b} and {@code a}. */
+  public static String firstSegment(String rest) {
+    int end = rest.length();
+    int dot = rest.indexOf('.');
+    int bracket = rest.indexOf('[');
+    if (dot >= 0) {
+      end = dot;
     }
+    if (bracket >= 0 && bracket < end) {
+      end = bracket;
+    }
+    return rest.substring(0, end);
+  }
 
-    private static boolean isNull(ScalarNode scalar) {
-      return scalar.getTag().equals(Tag.NULL);
-    }
+  private static String join(String path, String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+
+  private static boolean isNull(ScalarNode scalar) {
+    return scalar.getTag().equals(Tag.NULL);
   }
 }
