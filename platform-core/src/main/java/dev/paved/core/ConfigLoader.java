@@ -52,6 +52,8 @@ final class ConfigLoader {
   private final List<ConfigProblem> problems = new ArrayList<>();
   private final Map<String, ConfigValue> values = new LinkedHashMap<>();
   private final List<Path> files = new ArrayList<>();
+  /** Undeclared keys without a list index, reported by {@link #reportUnknownSections}. */
+  private final List<ConfigValue> unknownPlain = new ArrayList<>();
   /** Undeclared keys under a list index, by the list's root key. */
   private final Map<String, List<ConfigValue>> unknownLists = new LinkedHashMap<>();
 
@@ -450,7 +452,7 @@ final class ConfigLoader {
           // A list where none belongs: one problem for the list, not one per key in it.
           unknownLists.computeIfAbsent(v.key().substring(0, bracket), k -> new ArrayList<>()).add(v);
         } else {
-          problems.add(unknownKey(v, knownNames, namespaces, inputs.classLoader()));
+          unknownPlain.add(v);
         }
         continue;
       }
@@ -469,6 +471,73 @@ final class ConfigLoader {
       }
     }
     reportUnknownLists(knownNames, namespaces);
+    reportUnknownSections(knownNames, namespaces);
+  }
+
+  /**
+   * Undeclared keys, one problem per unknown section: {@code platform.slo.availability.kind} and
+   * {@code platform.slo.availability.objective} (a section written one level too high) are one
+   * mistake, reported once with the keys that level takes; a lone unknown key keeps its own "did
+   * you mean".
+   */
+  private void reportUnknownSections(Set<String> knownNames, Set<String> namespaces) {
+    Map<String, List<ConfigValue>> bySection = new LinkedHashMap<>();
+    Map<String, Integer> depth = new LinkedHashMap<>();
+    for (ConfigValue v : unknownPlain) {
+      String[] segments = v.key().split("\\.");
+      int known = knownDepth(segments);
+      String section = String.join(".", java.util.Arrays.copyOf(segments, Math.min(segments.length, known + 1)));
+      bySection.computeIfAbsent(section, k -> new ArrayList<>()).add(v);
+      depth.put(section, known);
+    }
+    bySection.forEach(
+        (section, items) -> {
+          if (items.size() == 1 || items.get(0).key().equals(section)) {
+            items.forEach(v -> problems.add(unknownKey(v, knownNames, namespaces, inputs.classLoader())));
+            return;
+          }
+          int known = depth.getOrDefault(section, 0);
+          String parent = section.substring(0, Math.max(0, section.lastIndexOf('.')));
+          Set<String> next = new java.util.TreeSet<>();
+          for (ConfigKey<?> key : keys) {
+            String[] s = key.name().split("\\.");
+            if (s.length > known && prefixMatches(s, section.split("\\."), known)) {
+              next.add(s[known]);
+            }
+          }
+          String unknown = section.substring(section.lastIndexOf('.') + 1);
+          String fix =
+              next.isEmpty() || known <= 1
+                  ? noModuleFix(String.join(".", java.util.Arrays.copyOf(section.split("\\."), Math.min(2, known + 1))), inputs.classLoader())
+                  : Suggestions.closest(unknown, next)
+                      .map(s -> "did you mean '" + parent + "." + s + "'?")
+                      .orElse("the keys under " + parent + " are " + String.join(", ", next));
+          problems.add(
+              new ConfigProblem(section, items.get(0).source(), "unknown key (" + items.size() + " values under it)", fix));
+        });
+  }
+
+  /** How many leading segments of {@code segments} some declared key has ('*' matching any). */
+  private int knownDepth(String[] segments) {
+    int best = 0;
+    for (ConfigKey<?> key : keys) {
+      String[] s = key.name().split("\\.");
+      int i = 0;
+      while (i < s.length && i < segments.length && (s[i].equals(segments[i]) || s[i].equals("*") || s[i].equals("**"))) {
+        i++;
+      }
+      best = Math.max(best, i);
+    }
+    return best;
+  }
+
+  private static boolean prefixMatches(String[] declared, String[] section, int known) {
+    for (int i = 0; i < known; i++) {
+      if (!(declared[i].equals(section[i]) || declared[i].equals("*"))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -180,4 +180,34 @@ class ListKeysTest {
               assertThat(p.fix()).contains("platform.slo.objectives.<name>.<key>");
             });
   }
+
+  /** The same mistake one level too high: objectives' entries written straight under platform.slo. */
+  @Test
+  void anSloWrittenWithoutObjectivesIsOneProblem() throws IOException {
+    Path file = dir.resolve("platform.yaml");
+    Files.writeString(
+        file,
+        """
+        platform:
+          service:
+            name: orders
+          slo:
+            availability:
+              kind: availability
+              objective: 99.9
+        """,
+        StandardCharsets.UTF_8);
+    ConfigLoader.Result result =
+        ConfigLoader.load(
+            new ConfigLoader.Inputs(Map.of("PLATFORM_CONFIG", file.toString()), Map.of(), Map.of(), ListKeysTest.class.getClassLoader()),
+            declaredKeys());
+    assertThat(result.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.key()).isEqualTo("platform.slo.availability");
+              assertThat(p.problem()).contains("2 values under it");
+              assertThat(p.fix()).contains("objectives");
+            });
+  }
 }
