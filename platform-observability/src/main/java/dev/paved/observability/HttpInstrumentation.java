@@ -41,6 +41,8 @@ final class HttpInstrumentation {
   volatile List<String> deadlineHeaders = Deadlines.ALL_HEADERS;
   /** The shortest incoming deadline honoured ({@code platform.observability.deadlines.minimum}). */
   volatile java.time.Duration deadlineMinimum = java.time.Duration.ZERO;
+  /** The largest request header section accepted ({@code platform.observability.http.max-header-bytes}). */
+  volatile long maxHeaderBytes = 64 * 1024;
   /** Failures inside Paved's server instrumentation: the request went on uninstrumented. */
   final java.util.concurrent.atomic.AtomicLong instrumentationFailures = new java.util.concurrent.atomic.AtomicLong();
   final dev.paved.core.internal.ThrottledLogger instrumentationLog =

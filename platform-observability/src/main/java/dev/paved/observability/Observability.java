@@ -101,6 +101,10 @@ public final class Observability {
   }
 
   /** Which incoming deadline headers are honoured, and the shortest deadline honoured. */
+  void maxHeaderBytes(long bytes) {
+    http.maxHeaderBytes = bytes;
+  }
+
   void deadlines(List<String> trustedHeaders, java.time.Duration minimum) {
     http.deadlineHeaders = List.copyOf(trustedHeaders);
     http.deadlineMinimum = minimum;

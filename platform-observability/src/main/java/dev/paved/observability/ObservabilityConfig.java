@@ -116,6 +116,10 @@ public final class ObservabilityConfig {
       ConfigKey.duration("platform.observability.deadlines.minimum")
           .withDefault("10ms")
           .withDescription("The shortest incoming deadline honoured; a shorter one is raised to it.");
+  public static final ConfigKey<Long> HTTP_MAX_HEADER_BYTES =
+      ConfigKey.size("platform.observability.http.max-header-bytes")
+          .withDefault("64KB")
+          .withDescription("Largest request header section the server filters accept; above it they answer 431 without calling the service.");
   public static final ConfigKey<Integer> ATTRIBUTE_VALUE_LENGTH_LIMIT =
       ConfigKey.integer("platform.observability.attribute-value-length-limit", 16, 1_000_000)
           .withDefault("2048")
@@ -139,6 +143,6 @@ public final class ObservabilityConfig {
   public static List<ConfigKey<?>> keys() {
     return List.of(
         SAMPLER_RATIO, PROPAGATORS, TRACES_BUFFER, TRACES_BUFFER_BYTES, OTLP_ENDPOINT, OTLP_PROTOCOL, OTLP_TIMEOUT, OTLP_LOGS, OTLP_METRICS, OTLP_METRICS_STEP, JVM_METRICS, MAX_SERIES,
-        HTTP_ROUTES, DEADLINE_HEADERS, DEADLINE_MINIMUM, ATTRIBUTE_VALUE_LENGTH_LIMIT, SHUTDOWN_TIMEOUT, OTEL_PROPERTIES);
+        HTTP_ROUTES, HTTP_MAX_HEADER_BYTES, DEADLINE_HEADERS, DEADLINE_MINIMUM, ATTRIBUTE_VALUE_LENGTH_LIMIT, SHUTDOWN_TIMEOUT, OTEL_PROPERTIES);
   }
 }

@@ -208,6 +208,7 @@ public final class ObservabilityModule implements PlatformModule {
         new Observability(
             openTelemetry, meters, spansBuffer, config.get(ObservabilityConfig.MAX_SERIES), context.inFlight(), counting, sdkTelemetry);
     observability.deadlines(config.get(ObservabilityConfig.DEADLINE_HEADERS), config.get(ObservabilityConfig.DEADLINE_MINIMUM));
+    observability.maxHeaderBytes(config.get(ObservabilityConfig.HTTP_MAX_HEADER_BYTES));
     List<String> routes = config.getList(ObservabilityConfig.HTTP_ROUTES.name());
     if (!routes.isEmpty()) {
       try {

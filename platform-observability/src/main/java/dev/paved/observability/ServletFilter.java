@@ -79,6 +79,20 @@ public final class ServletFilter implements Filter {
     this.inFlight = inFlight;
   }
 
+  /** The size of the request's header section: names, values and separators. */
+  static long headerBytes(HttpServletRequest request) {
+    long bytes = 0;
+    java.util.Enumeration<String> names = request.getHeaderNames();
+    while (names != null && names.hasMoreElements()) {
+      String name = names.nextElement();
+      java.util.Enumeration<String> values = request.getHeaders(name);
+      while (values != null && values.hasMoreElements()) {
+        bytes += name.length() + values.nextElement().length() + 4;
+      }
+    }
+    return bytes;
+  }
+
   @Override
   public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
     if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
@@ -108,6 +122,13 @@ public final class ServletFilter implements Filter {
       return;
     }
     try (observed) {
+      if (headerBytes(request) > http.maxHeaderBytes) {
+        // RFC 6585: answered here, before the service sees it, within a bounded header budget.
+        response.setStatus(431);
+        response.setHeader("Connection", "close");
+        observed.status(431);
+        return;
+      }
       try {
         chain.doFilter(request, response);
         observed.status(response.getStatus());

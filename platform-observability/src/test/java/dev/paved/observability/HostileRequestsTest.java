@@ -157,6 +157,19 @@ class HostileRequestsTest {
     assertThat(traces).containsPattern("\"events\":\\[\\{\"name\":\"retry\",\"epochNanos\":\\d+,\"attributes\":\\{\"retry.attempt\":\"2\"}}]");
   }
 
+  /** Regression (issue 16): oversized headers got a connection reset; Paved's filter answers 431. */
+  @Test
+  void headersAboveTheBudgetAre431AndTheServiceIsNotCalled() throws Exception {
+    HttpResponse<Void> r =
+        client.send(
+            HttpRequest.newBuilder(uri("/api/orders/1")).header("x-big", "b".repeat(100_000)).build(),
+            HttpResponse.BodyHandlers.discarding());
+    assertThat(r.statusCode()).isEqualTo(431);
+    assertThat(tracestates).as("the handler was not called").isEmpty();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !serverSpans().isEmpty());
+    assertThat(serverSpans().get(0).getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(431L);
+  }
+
   @Test
   void severalTracestateLinesAreCombinedIntoOneList() throws Exception {
     client.send(
