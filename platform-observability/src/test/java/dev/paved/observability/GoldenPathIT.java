@@ -180,7 +180,18 @@ class GoldenPathIT {
     assertThat(get(ordersPort, "/api/orders/8", Map.of()).statusCode()).isEqualTo(200);
     // Inside the context but matching no template: recorded under the single value "unmatched".
     assertThat(get(ordersPort, "/api/orders/8/items/3", Map.of()).statusCode()).isEqualTo(200);
-    HttpResponse<String> metrics = get(adminPort, "/metrics", Map.of());
+    // The server records a request after its response is written: the client can read the
+    // answer before the series exists, so wait for it rather than race it.
+    java.util.concurrent.atomic.AtomicReference<HttpResponse<String>> scraped = new java.util.concurrent.atomic.AtomicReference<>();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              HttpResponse<String> m = get(adminPort, "/metrics", Map.of());
+              scraped.set(m);
+              return m.body().contains("http_route=\"unmatched\"");
+            });
+    HttpResponse<String> metrics = java.util.Objects.requireNonNull(scraped.get());
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
     String body = metrics.body();
