@@ -173,6 +173,20 @@ public final class ConfigKey<T> {
     return of(name, expected, s -> parseList(s).stream().map(item).toList(), item);
   }
 
+  /** A list each of whose items is one of {@code allowed}: "a list of b3, jaeger". */
+  public static ConfigKey<List<String>> listOf(String name, List<String> allowed) {
+    List<String> values = List.copyOf(allowed);
+    return list(
+        name,
+        "a list of " + String.join(", ", values),
+        item -> {
+          if (!values.contains(item)) {
+            throw new IllegalArgumentException("not one of the allowed values");
+          }
+          return item;
+        });
+  }
+
   /** An absolute URI such as {@code https://example.com/runbook}. */
   public static ConfigKey<URI> uri(String name) {
     return of(

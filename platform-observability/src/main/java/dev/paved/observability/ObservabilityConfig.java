@@ -44,15 +44,7 @@ public final class ObservabilityConfig {
           .withDefault("1.0")
           .withDescription("Share of new traces sampled (parent-based: a sampled parent is always followed).");
   public static final ConfigKey<List<String>> PROPAGATORS =
-      ConfigKey.list(
-              "platform.observability.traces.propagators",
-              "a list of tracecontext, baggage, b3, b3multi, jaeger",
-              item -> {
-                if (!List.of("tracecontext", "baggage", "b3", "b3multi", "jaeger").contains(item)) {
-                  throw new IllegalArgumentException("unknown propagator");
-                }
-                return item;
-              })
+      ConfigKey.listOf("platform.observability.traces.propagators", List.of("tracecontext", "baggage", "b3", "b3multi", "jaeger"))
           .withDefault("tracecontext,baggage")
           .withDescription("Context propagation formats, in and out.");
   public static final ConfigKey<Integer> TRACES_BUFFER =
@@ -100,15 +92,7 @@ public final class ObservabilityConfig {
           .withDescription(
               "The service's route templates (http.route), used by httpServerFilter() and ServletFilter.create(observability) without routes; SLOs naming a route are checked against them.");
   public static final ConfigKey<List<String>> DEADLINE_HEADERS =
-      ConfigKey.list(
-              "platform.observability.deadlines.headers",
-              "a list of x-paved-timeout-ms, grpc-timeout, x-envoy-expected-rq-timeout-ms",
-              item -> {
-                if (!Deadlines.ALL_HEADERS.contains(item)) {
-                  throw new IllegalArgumentException("unknown deadline header");
-                }
-                return item;
-              })
+      ConfigKey.listOf("platform.observability.deadlines.headers", Deadlines.ALL_HEADERS)
           .withDefault("x-paved-timeout-ms,grpc-timeout,x-envoy-expected-rq-timeout-ms")
           .withDescription(
               "The incoming headers whose deadline is honoured; [] when clients outside the mesh reach the service directly and no sidecar sets them.");

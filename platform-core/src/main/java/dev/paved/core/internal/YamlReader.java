@@ -276,7 +276,7 @@ public final class YamlReader {
       inner.mapping(path, source);
       for (Map.Entry<String, Scalar> e : part.entrySet()) {
         String rest = e.getKey().substring(path.isEmpty() ? 0 : path.length() + 1);
-        String top = topSegment(rest);
+        String top = firstSegment(rest);
         if (present.containsKey(top)) {
           continue;
         }
@@ -289,7 +289,7 @@ public final class YamlReader {
       // Later merges do not override earlier ones: what this one set is now present.
       for (String k : part.keySet()) {
         String rest = k.substring(path.isEmpty() ? 0 : path.length() + 1);
-        present.putIfAbsent(topSegment(rest), source);
+        present.putIfAbsent(firstSegment(rest), source);
       }
       open.remove(source);
     }
@@ -311,9 +311,6 @@ public final class YamlReader {
       out.put(path, scalar);
     }
 
-    private static String topSegment(String rest) {
-      return firstSegment(rest);
-    }
   }
 
   /** The first segment of a flattened key path: {@code a} of {@code a.b}, {@code a[0].b} and {@code a}. */

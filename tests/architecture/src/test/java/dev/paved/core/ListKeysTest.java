@@ -43,11 +43,20 @@ class ListKeysTest {
     return declaredKeys().stream().filter(ConfigKey::isList).filter(k -> !k.isPattern()).toList();
   }
 
+  private static ConfigLoader.Result loadResult(Map<String, String> env) {
+    return ConfigLoader.load(
+        new ConfigLoader.Inputs(env, Map.of(), Map.of(), ListKeysTest.class.getClassLoader()), declaredKeys());
+  }
+
+  /** The problems of {@code yaml} written as the whole platform.yaml. */
+  private List<ConfigProblem> problemsOf(String yaml) throws IOException {
+    Path file = dir.resolve("platform.yaml");
+    Files.writeString(file, yaml, StandardCharsets.UTF_8);
+    return loadResult(Map.of("PLATFORM_CONFIG", file.toString())).problems();
+  }
+
   private PlatformConfig load(Map<String, String> env) {
-    ConfigLoader.Result result =
-        ConfigLoader.load(
-            new ConfigLoader.Inputs(env, Map.of(), Map.of(), ListKeysTest.class.getClassLoader()),
-            declaredKeys());
+    ConfigLoader.Result result = loadResult(env);
     assertThat(result.problems()).isEmpty();
     return result.config();
   }
@@ -129,16 +138,10 @@ class ListKeysTest {
 
   @Test
   void aBadItemOfAYamlListIsNamedWithItsOwnLine() throws IOException {
-    Path file = dir.resolve("platform.yaml");
-    Files.writeString(
-        file,
-        "platform:\n  service:\n    name: orders\n  observability:\n    traces:\n      propagators:\n        - b3\n        - zipkin\n",
-        StandardCharsets.UTF_8);
-    ConfigLoader.Result result =
-        ConfigLoader.load(
-            new ConfigLoader.Inputs(Map.of("PLATFORM_CONFIG", file.toString()), Map.of(), Map.of(), ListKeysTest.class.getClassLoader()),
-            declaredKeys());
-    assertThat(result.problems())
+    List<ConfigProblem> problems =
+        problemsOf(
+            "platform:\n  service:\n    name: orders\n  observability:\n    traces:\n      propagators:\n        - b3\n        - zipkin\n");
+    assertThat(problems)
         .anySatisfy(p -> assertThat(p.toString()).contains("propagators[1]").contains(":8:").contains("'zipkin' is not one of tracecontext, baggage, b3, b3multi, jaeger"));
   }
 
@@ -149,9 +152,8 @@ class ListKeysTest {
    */
   @Test
   void sloObjectivesWrittenAsAListAreOneProblem() throws IOException {
-    Path file = dir.resolve("platform.yaml");
-    Files.writeString(
-        file,
+    List<ConfigProblem> problems =
+        problemsOf(
         """
         platform:
           service:
@@ -165,13 +167,8 @@ class ListKeysTest {
                 kind: latency
                 objective: 99
                 threshold: 300ms
-        """,
-        StandardCharsets.UTF_8);
-    ConfigLoader.Result result =
-        ConfigLoader.load(
-            new ConfigLoader.Inputs(Map.of("PLATFORM_CONFIG", file.toString()), Map.of(), Map.of(), ListKeysTest.class.getClassLoader()),
-            declaredKeys());
-    assertThat(result.problems())
+        """);
+    assertThat(problems)
         .singleElement()
         .satisfies(
             p -> {
@@ -184,9 +181,8 @@ class ListKeysTest {
   /** The same mistake one level too high: objectives' entries written straight under platform.slo. */
   @Test
   void anSloWrittenWithoutObjectivesIsOneProblem() throws IOException {
-    Path file = dir.resolve("platform.yaml");
-    Files.writeString(
-        file,
+    List<ConfigProblem> problems =
+        problemsOf(
         """
         platform:
           service:
@@ -195,13 +191,8 @@ class ListKeysTest {
             availability:
               kind: availability
               objective: 99.9
-        """,
-        StandardCharsets.UTF_8);
-    ConfigLoader.Result result =
-        ConfigLoader.load(
-            new ConfigLoader.Inputs(Map.of("PLATFORM_CONFIG", file.toString()), Map.of(), Map.of(), ListKeysTest.class.getClassLoader()),
-            declaredKeys());
-    assertThat(result.problems())
+        """);
+    assertThat(problems)
         .singleElement()
         .satisfies(
             p -> {
