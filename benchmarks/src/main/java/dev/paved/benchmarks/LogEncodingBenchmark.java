@@ -39,6 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
 public class LogEncodingBenchmark {
+  private static final dev.paved.core.Redaction REDACTION = dev.paved.core.Redaction.create();
   private LoggerContext context;
   private Encoder<ILoggingEvent> paved;
   private LogstashEncoder plain;
@@ -63,10 +64,10 @@ public class LogEncodingBenchmark {
     plain = new LogstashEncoder();
     plain.setContext(context);
     plain.start();
-    dev.paved.core.Redaction.register("s3cr3t-password-value");
-    dev.paved.core.Redaction.register("another-api-token-value");
+    REDACTION.register("s3cr3t-password-value");
+    REDACTION.register("another-api-token-value");
     for (int i = 2; i < secrets; i++) {
-      dev.paved.core.Redaction.register("registered-secret-value-" + i);
+      REDACTION.register("registered-secret-value-" + i);
     }
     event = new LoggingEvent(Logger.class.getName(), context.getLogger("dev.paved.bench"), Level.INFO,
         "order {} placed by customer {}", null, new Object[] {kv("order.id", 42), "c-1001"});
@@ -76,10 +77,10 @@ public class LogEncodingBenchmark {
 
   @TearDown
   public void tearDown() {
-    dev.paved.core.Redaction.unregister("s3cr3t-password-value");
-    dev.paved.core.Redaction.unregister("another-api-token-value");
+    REDACTION.unregister("s3cr3t-password-value");
+    REDACTION.unregister("another-api-token-value");
     for (int i = 2; i < secrets; i++) {
-      dev.paved.core.Redaction.unregister("registered-secret-value-" + i);
+      REDACTION.unregister("registered-secret-value-" + i);
     }
     context.stop();
   }

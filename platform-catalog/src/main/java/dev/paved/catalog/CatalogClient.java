@@ -29,13 +29,14 @@ public final class CatalogClient {
   private final Duration timeout;
   private final HttpClient http;
 
-  public CatalogClient(URI base, @Nullable String token, Duration timeout) {
+  /** {@code redaction} masks the token in every log line and in Backstage's messages. */
+  public CatalogClient(URI base, @Nullable String token, Duration timeout, Redaction redaction) {
     this.base = URI.create(base.toString().replaceAll("/+$", "") + "/");
     this.token = token;
     this.timeout = timeout;
     this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     if (token != null && token.length() >= Redaction.MIN_LENGTH) {
-      Redaction.register(token);
+      redaction.register(token);
     }
   }
 

@@ -82,8 +82,8 @@ public final class CatalogModule implements PlatformModule {
         LOG.warn("Catalog registration at start-up needs platform.catalog.register.url and platform.catalog.register.target; skipped");
         return;
       }
-      String token = token(config);
-      CatalogClient client = new CatalogClient(URI.create(url), token, config.get(CatalogSettings.REGISTER_TIMEOUT));
+      String token = token(config, context.redaction());
+      CatalogClient client = new CatalogClient(URI.create(url), token, config.get(CatalogSettings.REGISTER_TIMEOUT), context.redaction());
       String ref = "component:" + config.get(CatalogSettings.NAMESPACE) + "/" + d.name();
       Thread t = new DaemonThreadFactory("paved-catalog").newThread(() -> registerWithBackoff(client, target, ref));
       this.registrar = t;
@@ -91,8 +91,8 @@ public final class CatalogModule implements PlatformModule {
     }
   }
 
-  static @Nullable String token(PlatformConfig config) {
-    return dev.paved.core.internal.Credentials.fromFileOrEnvironment(config, CatalogSettings.REGISTER_TOKEN_FILE, "BACKSTAGE_TOKEN");
+  static @Nullable String token(PlatformConfig config, dev.paved.core.Redaction redaction) {
+    return dev.paved.core.internal.Credentials.fromFileOrEnvironment(config, redaction, CatalogSettings.REGISTER_TOKEN_FILE, "BACKSTAGE_TOKEN");
   }
 
   private void registerWithBackoff(CatalogClient client, String target, String ref) {

@@ -19,7 +19,7 @@ public final class Register {
       return;
     }
     boolean dryRun = args.length > 3 && args[3].equals("--dry-run");
-    CatalogClient client = new CatalogClient(URI.create(args[0]), System.getenv("BACKSTAGE_TOKEN"), Duration.ofSeconds(10));
+    CatalogClient client = new CatalogClient(URI.create(args[0]), System.getenv("BACKSTAGE_TOKEN"), Duration.ofSeconds(10), dev.paved.core.Redaction.create());
     try {
       CatalogClient.Registration r = client.register(args[1], dryRun, args[2]);
       System.out.println(r.outcome() + " " + r.entities());

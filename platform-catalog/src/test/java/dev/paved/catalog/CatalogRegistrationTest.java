@@ -90,7 +90,7 @@ class CatalogRegistrationTest {
   }
 
   private CatalogClient client(Duration timeout) {
-    return new CatalogClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), TOKEN, timeout);
+    return new CatalogClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), TOKEN, timeout, dev.paved.core.Redaction.create());
   }
 
   @Test

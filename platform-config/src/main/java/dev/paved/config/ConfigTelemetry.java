@@ -15,7 +15,8 @@ final class ConfigTelemetry {
   private final @Nullable MeterRegistry registry;
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
-  private final AtomicLong listenerFailures = new AtomicLong();
+  final dev.paved.core.internal.ListenerFailures listenerFailures =
+      new dev.paved.core.internal.ListenerFailures(org.slf4j.LoggerFactory.getLogger(Configuration.class), "configuration changes");
   private final AtomicLong version = new AtomicLong();
   private @Nullable Gauge info;
 
@@ -30,7 +31,7 @@ final class ConfigTelemetry {
           .description("Configuration changes after start-up, by outcome")
           .tag("outcome", "rejected")
           .register(registry);
-      FunctionCounter.builder("paved.config.listener.failures", listenerFailures, AtomicLong::get)
+      FunctionCounter.builder("paved.config.listener.failures", listenerFailures.counter(), AtomicLong::get)
           .description("Change listeners that threw; the change stayed applied")
           .register(registry);
       Gauge.builder("paved.config.version", version, AtomicLong::get)
@@ -65,10 +66,6 @@ final class ConfigTelemetry {
     rejected.incrementAndGet();
   }
 
-  void listenerFailed() {
-    listenerFailures.incrementAndGet();
-  }
-
   long appliedCount() {
     return applied.get();
   }
@@ -78,6 +75,6 @@ final class ConfigTelemetry {
   }
 
   long listenerFailures() {
-    return listenerFailures.get();
+    return listenerFailures.count();
   }
 }

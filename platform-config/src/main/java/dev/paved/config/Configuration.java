@@ -358,7 +358,7 @@ public final class Configuration {
       }
       context.publishConfig(versioned);
       registerSecretValues(versioned);
-      retireReplacedSecretValues(current.config(), versioned);
+      retireReplacedSecretValues(current.config());
       lastRejected = null;
       ConfigChange change =
           new ConfigChange(applied.appliedAt(), Outcome.APPLIED, trigger, versioned.version(), versioned.hash(), changes, List.of());
@@ -383,31 +383,27 @@ public final class Configuration {
   }
 
   /**
-   * Values of secret-looking keys are masked in every log line too, not only in dumps: code that
-   * logs such a value by mistake does not leak it.
+   * The secret-looking values of the configuration a change replaced give up their hold (the new
+   * configuration's are registered first, so a value both hold stays masked throughout); one that
+   * nothing holds any more stays masked for the grace period, then leaves, so rotating a
+   * configuration secret does not fill the masking registry.
    */
-  /**
-   * A secret-looking value that a change replaced stays masked for the grace period, then leaves,
-   * so rotating a configuration secret does not fill the masking registry.
-   */
-  private static void retireReplacedSecretValues(PlatformConfig before, PlatformConfig after) {
-    java.util.Set<String> stillUsed = new java.util.HashSet<>();
-    for (ConfigValue v : after.entries().values()) {
-      if (PlatformConfig.isSecretKey(v.key())) {
-        stillUsed.add(v.value());
-      }
-    }
+  private void retireReplacedSecretValues(PlatformConfig before) {
     for (ConfigValue v : before.entries().values()) {
-      if (PlatformConfig.isSecretKey(v.key()) && !stillUsed.contains(v.value())) {
-        dev.paved.core.Redaction.retire(v.value(), dev.paved.core.Redaction.DEFAULT_GRACE_MINUTES);
+      if (PlatformConfig.isSecretKey(v.key())) {
+        context.redaction().retire(v.value());
       }
     }
   }
 
-  private static void registerSecretValues(PlatformConfig config) {
+  /**
+   * Values of secret-looking keys are masked in every log line too, not only in dumps: code that
+   * logs such a value by mistake does not leak it.
+   */
+  private void registerSecretValues(PlatformConfig config) {
     for (ConfigValue v : config.entries().values()) {
       if (PlatformConfig.isSecretKey(v.key()) && v.value().length() >= dev.paved.core.Redaction.MIN_LENGTH) {
-        dev.paved.core.Redaction.register(v.value());
+        context.redaction().register(v.value());
       }
     }
   }
@@ -433,14 +429,7 @@ public final class Configuration {
       try {
         listener.onChange(previous, current);
       } catch (Exception | LinkageError e) {
-        if (e instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-        }
-        telemetry.listenerFailed();
-        LOG.error(
-            "A listener of configuration section '{}' failed; the change stays applied and the other listeners were told: {}",
-            bound.section(),
-            e.getClass().getName());
+        telemetry.listenerFailures.failed(e); // the change stays applied
       }
     }
   }

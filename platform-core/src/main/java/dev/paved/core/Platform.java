@@ -60,6 +60,9 @@ public final class Platform implements AutoCloseable {
   private final HealthRegistry health;
   private final AdminServer admin;
   private final InFlight inFlight = new InFlight();
+  private final Redaction redaction = Redaction.create();
+  /** The one scheduler of the modules' periodic work ({@link ModuleContext#every}); its threads start with the first task. */
+  private final java.util.concurrent.ScheduledThreadPoolExecutor scheduler = newScheduler();
   private final Map<Class<?>, Object> components = new ConcurrentHashMap<>();
   private final Map<String, Supplier<?>> info = Collections.synchronizedMap(new LinkedHashMap<>());
   private final List<PlatformModule> started = new ArrayList<>();
@@ -265,6 +268,11 @@ public final class Platform implements AutoCloseable {
     return admin;
   }
 
+  /** The secret values this platform masks in every log line and span (see {@link Redaction}). */
+  public Redaction redaction() {
+    return redaction;
+  }
+
   /** Work in progress that graceful shutdown waits for. */
   public InFlight inFlight() {
     return inFlight;
@@ -351,7 +359,12 @@ public final class Platform implements AutoCloseable {
               Thread.currentThread().interrupt();
             }
           });
-      phase("modules", this::stopModules);
+      phase(
+          "modules",
+          () -> {
+            stopModules();
+            scheduler.shutdownNow();
+          });
       phase(
           "admin",
           () -> {
@@ -371,6 +384,7 @@ public final class Platform implements AutoCloseable {
           // Logging may already be gone; there is nobody left to tell.
         }
       }
+      redaction.close();
     }
   }
 
@@ -402,6 +416,15 @@ public final class Platform implements AutoCloseable {
         LOG.warn("Paved module '{}' failed to stop", m.name(), e);
       }
     }
+  }
+
+  private static java.util.concurrent.ScheduledThreadPoolExecutor newScheduler() {
+    java.util.concurrent.ScheduledThreadPoolExecutor s =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(2, new dev.paved.core.internal.DaemonThreadFactory("paved-scheduler"));
+    s.setRemoveOnCancelPolicy(true);
+    s.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    s.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+    return s;
   }
 
   private static long millisSince(long nanos) {
@@ -504,6 +527,32 @@ public final class Platform implements AutoCloseable {
     @Override
     public AdminServer admin() {
       return admin;
+    }
+
+    @Override
+    public Redaction redaction() {
+      return redaction;
+    }
+
+    @Override
+    public java.util.concurrent.Future<?> every(String task, Duration period, Runnable action) {
+      if (period.isNegative() || period.isZero()) {
+        throw new IllegalArgumentException("period: " + period + " (expected: more than 0)");
+      }
+      dev.paved.core.internal.ThrottledLogger failures =
+          new dev.paved.core.internal.ThrottledLogger(LoggerFactory.getLogger(Platform.class.getName() + ".tasks"));
+      long nanos = period.toNanos();
+      return scheduler.scheduleWithFixedDelay(
+          () -> {
+            try {
+              action.run();
+            } catch (RuntimeException | LinkageError e) {
+              failures.warn("Paved background task '" + task + "' failed; it runs again in " + period.toMillis() + " ms", e);
+            }
+          },
+          nanos,
+          nanos,
+          java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -768,8 +817,10 @@ public final class Platform implements AutoCloseable {
           LOG.error("Paved module '{}' failed to start; stopping the modules already started", m.name());
           platform.closed = true;
           platform.stopModules();
+          platform.scheduler.shutdownNow();
           admin.stop();
           health.close();
+          platform.redaction.close();
           if (e instanceof ConfigException ce) {
             throw ce;
           }

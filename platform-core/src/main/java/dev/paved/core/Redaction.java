@@ -1,26 +1,35 @@
 package dev.paved.core;
 
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one registry of secret values that must never be written anywhere: the secrets module
- * registers every value it reads (and configuration values of secret-looking keys), and
- * platform-observability replaces each registered value by {@value #MASK} in every log field,
- * exception message, stack trace and in-memory span. Services register their own here too. Lives
- * in core so that modules that must not depend on observability can register values.
+ * The registry of secret values that must never be written anywhere. Each platform owns one
+ * ({@link Platform#redaction()}, {@link dev.paved.core.spi.ModuleContext#redaction()}): the
+ * secrets module registers every value it reads, the configuration module the values of
+ * secret-looking keys, and services their own. platform-observability replaces every value
+ * registered by any live platform of the JVM with {@value #MASK} in every log field, exception
+ * message, stack trace and in-memory span — the log is process-wide, so a line is masked
+ * against them all ({@link #mask}).
  *
- * <p>Process-wide, like the log it protects (the JSON encoder serves every platform of the JVM).
- * Bounded: at most {@value #MAX_VALUES} values; a value beyond that is refused, counted ({@link
- * #overflowed()}) and reported once a minute — it is then not masked, so the bound is set far
- * above what a service holds. A value replaced by rotation is {@linkplain #retire retired}: it
- * stays masked for a grace period (a log line in flight may still carry it), then leaves, so
- * rotation does not grow the set without end.
+ * <p>What belongs to a platform stays its own: two platforms in one JVM count their values apart,
+ * so one platform's rotation or shutdown never unmasks a value the other still holds. A value
+ * registered twice (a configuration secret that is also a Vault secret) is held twice and must
+ * be {@linkplain #retire retired} twice.
+ *
+ * <p>Bounded: at most {@value #MAX_VALUES} values a platform; a value beyond that is refused,
+ * counted ({@link #overflowed()}) and reported once a minute — it is then not masked, so the bound
+ * is set far above what a service holds. A retired value stays masked for a grace period (a log
+ * line in flight may still carry it), then leaves; closing the platform retires all its values.
  *
  * <p>Values shorter than {@value #MIN_LENGTH} characters are refused: masking "a" would mask every
  * log line.
@@ -32,109 +41,209 @@ public final class Redaction {
   /** The shortest value that can be registered. */
   public static final int MIN_LENGTH = 4;
 
-  /** The most values registered at once. */
+  /** The most values one platform registers at once. */
   public static final int MAX_VALUES = 10_000;
 
-  /** How long a retired value stays masked by default: {@code 10} minutes. */
-  public static final long DEFAULT_GRACE_MINUTES = 10;
+  /** How long a retired value stays masked by default: 10 minutes. */
+  public static final Duration DEFAULT_GRACE = Duration.ofMinutes(10);
 
   private static final Logger LOG = LoggerFactory.getLogger(Redaction.class);
   private static final dev.paved.core.internal.ThrottledLogger OVERFLOW_LOG = new dev.paved.core.internal.ThrottledLogger(LOG);
 
-  /** Each value, with the nanoTime after which it leaves (Long.MAX_VALUE: until unregistered). */
-  private static final Map<String, Long> VALUES = new ConcurrentHashMap<>();
-  private static final AtomicLong OVERFLOWED = new AtomicLong();
-  /** The same values as an array, replaced on each change: masking iterates it without allocating. */
+  /** Every registry that still holds a value: those of live platforms, and closed ones in grace. */
+  private static final CopyOnWriteArrayList<Redaction> LIVE = new CopyOnWriteArrayList<>();
+  /** The values of every registry as one array, replaced on each change: masking iterates it without allocating. */
   private static volatile String[] snapshot = new String[0];
-  /** The earliest retirement deadline, so that expired values are purged without a thread. */
+  /** The earliest retirement deadline of any registry, so expired values are purged without a thread. */
   private static volatile long nextExpiry = Long.MAX_VALUE;
+
+  /** A value's holds and, once none is left, the nanoTime at which it leaves. */
+  private static final class Entry {
+    int holds;
+    long leavesAt = Long.MAX_VALUE;
+  }
+
+  private final Map<String, Entry> values = new HashMap<>();
+  private final AtomicLong overflowed = new AtomicLong();
+  private boolean closed;
 
   private Redaction() {}
 
   /**
-   * Registers a secret value.
+   * A new, empty registry whose values are masked from now on. {@link Platform} makes one for
+   * itself; make your own only where no platform runs (a benchmark, a tool).
+   */
+  public static Redaction create() {
+    Redaction r = new Redaction();
+    LIVE.add(r);
+    return r;
+  }
+
+  /**
+   * Registers a secret value (once more, if it is registered already).
    *
    * @throws IllegalArgumentException when shorter than {@value #MIN_LENGTH} characters (the message
    *     does not contain the value)
    */
-  public static void register(String secret) {
+  public void register(String secret) {
     Objects.requireNonNull(secret, "secret");
     if (secret.length() < MIN_LENGTH) {
       throw new IllegalArgumentException("secret: " + secret.length() + " characters (expected: at least " + MIN_LENGTH + ")");
     }
     purgeExpired();
-    Long before = VALUES.get(secret);
-    if (before != null && before == Long.MAX_VALUE) {
-      return;
+    boolean added;
+    synchronized (this) {
+      Entry e = values.get(secret);
+      if (e == null && values.size() >= MAX_VALUES) {
+        long refused = overflowed.incrementAndGet();
+        OVERFLOW_LOG.warn(
+            "Secret masking is full (" + MAX_VALUES + " values): a new secret value could not be registered and will not be masked; "
+                + refused + " refused so far",
+            null);
+        return;
+      }
+      added = e == null;
+      if (e == null) {
+        e = new Entry();
+        values.put(secret, e);
+      }
+      e.holds++;
+      e.leavesAt = Long.MAX_VALUE;
+      if (closed) {
+        closed = false;
+        LIVE.addIfAbsent(this);
+      }
     }
-    if (before == null && VALUES.size() >= MAX_VALUES) {
-      OVERFLOWED.incrementAndGet();
-      OVERFLOW_LOG.warn(
-          "Secret masking is full (" + MAX_VALUES + " values): a new secret value could not be registered and will not be masked; "
-              + OVERFLOWED.get() + " refused so far",
-          null);
-      return;
-    }
-    VALUES.put(secret, Long.MAX_VALUE);
-    refresh();
-  }
-
-  /** Removes a value at once, for example once the old value can no longer appear. */
-  public static void unregister(String secret) {
-    if (VALUES.remove(secret) != null) {
+    if (added) {
       refresh();
     }
   }
 
   /**
-   * Keeps {@code secret} masked for {@code graceMinutes} more minutes, then removes it: for a
-   * value replaced by rotation.
+   * Gives up one hold on {@code secret} — a value replaced by rotation, or no longer used — with
+   * the {@linkplain #DEFAULT_GRACE default grace}: once nothing holds it, it stays masked for
+   * the grace, then leaves.
    */
-  public static void retire(String secret, long graceMinutes) {
-    long at = System.nanoTime() + TimeUnit.MINUTES.toNanos(graceMinutes);
-    if (VALUES.computeIfPresent(secret, (k, v) -> v == Long.MAX_VALUE ? at : Math.min(v, at)) != null) {
-      synchronized (Redaction.class) {
-        if (at < nextExpiry) {
-          nextExpiry = at;
-        }
+  public void retire(String secret) {
+    retire(secret, DEFAULT_GRACE);
+  }
+
+  /** As {@link #retire(String)}, with the grace given. */
+  public void retire(String secret, Duration grace) {
+    long at = System.nanoTime() + Math.min(grace.toNanos(), Long.MAX_VALUE / 4);
+    synchronized (this) {
+      Entry e = values.get(secret);
+      if (e == null) {
+        return;
       }
+      if (e.holds > 0) {
+        e.holds--;
+      }
+      if (e.holds > 0) {
+        return;
+      }
+      e.leavesAt = Math.min(e.leavesAt, at);
+      at = e.leavesAt;
     }
+    soonest(at);
     purgeExpired();
   }
 
-  /** Removes the retired values whose grace period is over; cheap when none is. */
-  public static void purgeExpired() {
-    if (System.nanoTime() - nextExpiry < 0) {
-      return;
+  /** Removes a value at once, whatever holds it: for a value that can no longer appear. */
+  public void unregister(String secret) {
+    boolean removed;
+    synchronized (this) {
+      removed = values.remove(secret) != null;
     }
-    synchronized (Redaction.class) {
-      purgeExpiredLocked(System.nanoTime());
-    }
-  }
-
-  private static void purgeExpiredLocked(long now) {
-    boolean removed = false;
-    long next = Long.MAX_VALUE;
-    for (Map.Entry<String, Long> e : VALUES.entrySet()) {
-      long at = e.getValue();
-      if (at == Long.MAX_VALUE) {
-        continue;
-      }
-      if (now - at >= 0) {
-        removed |= VALUES.remove(e.getKey(), at);
-      } else if (at < next) {
-        next = at;
-      }
-    }
-    nextExpiry = next;
     if (removed) {
       refresh();
     }
   }
 
-  private static synchronized void refresh() {
-    snapshot = VALUES.keySet().toArray(new String[0]);
-    index = null; // built again at the next mask, once, however many values changed meanwhile
+  /**
+   * Retires every value with the default grace: the platform has stopped, lines it wrote may
+   * still be in flight. Once they have left, the registry is gone.
+   */
+  public void close() {
+    long at = System.nanoTime() + DEFAULT_GRACE.toNanos();
+    synchronized (this) {
+      for (Entry e : values.values()) {
+        e.holds = 0;
+        e.leavesAt = Math.min(e.leavesAt, at);
+      }
+      closed = true;
+      if (values.isEmpty()) {
+        LIVE.remove(this);
+        return;
+      }
+    }
+    soonest(at);
+    purgeExpired();
+  }
+
+  /** How many values this registry holds now (retired ones in their grace included). */
+  public synchronized int size() {
+    return values.size();
+  }
+
+  /** Values refused because this registry was full. */
+  public long overflowed() {
+    return overflowed.get();
+  }
+
+  private static void soonest(long at) {
+    synchronized (LIVE) {
+      if (at - nextExpiry < 0) {
+        nextExpiry = at;
+      }
+    }
+  }
+
+  /** Removes the retired values whose grace is over, in every registry; cheap when none is due. */
+  public static void purgeExpired() {
+    long now = System.nanoTime();
+    if (now - nextExpiry < 0) {
+      return;
+    }
+    boolean removed = false;
+    synchronized (LIVE) {
+      nextExpiry = Long.MAX_VALUE;
+      for (Redaction r : LIVE) {
+        synchronized (r) {
+          for (Iterator<Entry> it = r.values.values().iterator(); it.hasNext(); ) {
+            Entry e = it.next();
+            if (e.holds > 0 || e.leavesAt == Long.MAX_VALUE) {
+              continue;
+            }
+            if (now - e.leavesAt >= 0) {
+              it.remove();
+              removed = true;
+            } else if (e.leavesAt - nextExpiry < 0) {
+              nextExpiry = e.leavesAt;
+            }
+          }
+          if (r.closed && r.values.isEmpty()) {
+            LIVE.remove(r);
+          }
+        }
+      }
+    }
+    if (removed) {
+      refresh();
+    }
+  }
+
+  private static void refresh() {
+    synchronized (LIVE) {
+      Set<String> all = new LinkedHashSet<>();
+      for (Redaction r : LIVE) {
+        synchronized (r) {
+          all.addAll(r.values.keySet());
+        }
+      }
+      snapshot = all.toArray(new String[0]);
+      index = null; // built again at the next mask, once, however many values changed meanwhile
+    }
   }
 
   /** The index of the current values, built on first use after a change. */
@@ -264,13 +373,8 @@ public final class Redaction {
     return snapshot.length > 0;
   }
 
-  /** How many values are registered now. */
-  public static int size() {
+  /** How many distinct values all registries of the JVM hold now. */
+  public static int maskedValues() {
     return snapshot.length;
-  }
-
-  /** Values refused because the registry was full, since start. */
-  public static long overflowed() {
-    return OVERFLOWED.get();
   }
 }

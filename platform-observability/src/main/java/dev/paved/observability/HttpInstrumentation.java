@@ -50,6 +50,8 @@ final class HttpInstrumentation {
 
   /** Replaced whole when a listener is added; the request path reads one volatile field. */
   volatile ServerRequestListener[] serverListeners = new ServerRequestListener[0];
+  final dev.paved.core.internal.ListenerFailures listenerFailures =
+      new dev.paved.core.internal.ListenerFailures(org.slf4j.LoggerFactory.getLogger(HttpInstrumentation.class), "HTTP server requests");
   private final MeterRegistry registry;
   private final Map<String, AtomicInteger> active = new ConcurrentHashMap<>();
 

@@ -37,6 +37,8 @@ public final class Messaging {
   private final InFlight inFlight;
   /** Replaced whole when a listener is added; the processing path reads one volatile field. */
   private volatile MessageProcessListener[] listeners = new MessageProcessListener[0];
+  private final dev.paved.core.internal.ListenerFailures listenerFailures =
+      new dev.paved.core.internal.ListenerFailures(org.slf4j.LoggerFactory.getLogger(Messaging.class), "message processing");
 
   Messaging(ContextPropagators propagators, Tracer tracer, MeterRegistry registry, int maxSeries, InFlight inFlight) {
     this.propagators = propagators;
@@ -128,8 +130,8 @@ public final class Messaging {
         for (MessageProcessListener listener : listeners) {
           try {
             listener.onMessageProcessed(destination, !errorType.isEmpty(), nanos);
-          } catch (RuntimeException ignored) {
-            // A listener never changes the outcome of processing.
+          } catch (RuntimeException e) {
+            listenerFailures.failed(e); // never changes the outcome of processing
           }
         }
         span.end();

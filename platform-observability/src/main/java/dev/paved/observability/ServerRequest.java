@@ -152,7 +152,7 @@ final class ServerRequest implements AutoCloseable {
         try {
           listener.onServerRequest(r, status, nanos);
         } catch (RuntimeException e) {
-          // A consumer's bug must not fail the request; it is the consumer's to report.
+          http.listenerFailures.failed(e); // never fails the request
         }
       }
       span.end();

@@ -1,6 +1,5 @@
 package dev.paved.observability;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -41,7 +40,7 @@ public final class GoldenPathApp {
 
     HttpServer stock = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     stock.createContext("/api/stock/", ex -> {
-      LOG.info("checking stock {}", kv("sku", ex.getRequestURI().getPath().substring("/api/stock/".length())));
+      LOG.atInfo().addKeyValue("sku", ex.getRequestURI().getPath().substring("/api/stock/".length())).log("checking stock");
       respond(ex, 200, "{\"inStock\":true}");
     }).getFilters().add(obs.httpServerFilter(Routes.of("/api/stock/{sku}")));
     stock.start();
@@ -52,7 +51,7 @@ public final class GoldenPathApp {
     HttpServer orders = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     orders.createContext("/api/orders/", ex -> {
       String id = ex.getRequestURI().getPath().substring("/api/orders/".length());
-      LOG.info("order requested", kv("order.id", id));
+      LOG.atInfo().addKeyValue("order.id", id).log("order requested");
       try {
         pool.submit(() -> LOG.info("hop to another thread")).get();
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(stockUri).build(), HttpResponse.BodyHandlers.ofString());

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * field names, error fields, log-injection resistance and masking.
  */
 class JsonLogFormatTest {
+  private static final dev.paved.core.Redaction REDACTION = dev.paved.core.Redaction.create();
   private static final ObjectMapper JSON = new ObjectMapper();
   private LoggerContext context;
   private Logger logger;
@@ -121,7 +122,7 @@ class JsonLogFormatTest {
   @Test
   void registeredSecretsAreMaskedInEveryField() throws Exception {
     String secret = "s3cr3t-Token-Value";
-    dev.paved.core.Redaction.register(secret);
+    REDACTION.register(secret);
     try {
       JsonNode n = oneObject(encode("token " + secret + " arg {}", Map.of("auth", "Bearer " + secret), kv("key", secret)));
       assertThat(n.toString()).doesNotContain(secret);
@@ -133,7 +134,7 @@ class JsonLogFormatTest {
       assertThat(e.get("error.message").asText()).isEqualTo("login with ****** refused");
       assertThat(e.get("error.stack_trace").asText()).contains("login with ****** refused");
     } finally {
-      dev.paved.core.Redaction.unregister(secret);
+      REDACTION.unregister(secret);
     }
   }
 
@@ -142,19 +143,19 @@ class JsonLogFormatTest {
     // The encoder reuses its JSON generator: one made before any secret existed must still mask.
     oneObject(encode("before any secret {}", Map.of(), "x"));
     String secret = "late-registered-" + System.nanoTime();
-    dev.paved.core.Redaction.register(secret);
+    REDACTION.register(secret);
     try {
       JsonNode n = oneObject(encode("now {}", Map.of("k", secret), secret));
       assertThat(n.toString()).doesNotContain(secret);
       assertThat(n.get("message").asText()).isEqualTo("now ******");
     } finally {
-      dev.paved.core.Redaction.unregister(secret);
+      REDACTION.unregister(secret);
     }
   }
 
   @Test
   void maskingRefusesValuesTooShortToMaskSafely() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.paved.core.Redaction.register("abc"))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> REDACTION.register("abc"))
         .hasMessage("secret: 3 characters (expected: at least 4)");
   }
 

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 @Timeout(60)
 class OtlpSignalsIT {
+  private static final dev.paved.core.Redaction REDACTION = dev.paved.core.Redaction.create();
 
   @Test
   void tracesLogsAndMetricsReachTheCollector() throws Exception {
@@ -48,7 +49,7 @@ class OtlpSignalsIT {
     });
     collector.start();
     String secret = "otlp-secret-value-123";
-    dev.paved.core.Redaction.register(secret);
+    REDACTION.register(secret);
     try (Platform p = TestPlatforms.isolated()
         .property("platform.observability.otlp.endpoint", "http://127.0.0.1:" + collector.getAddress().getPort())
         .property("platform.observability.otlp.logs", "true")
@@ -83,7 +84,7 @@ class OtlpSignalsIT {
       Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> metrics.toString().contains("orders.placed"));
       assertThat(metrics.toString()).contains("http.server.request.duration").contains("service.name");
     } finally {
-      dev.paved.core.Redaction.unregister(secret);
+      REDACTION.unregister(secret);
       collector.stop(0);
     }
   }

@@ -85,8 +85,9 @@ public final class DependencyPolicy {
    */
   private final java.util.concurrent.atomic.AtomicReference<CircuitBreaker.State> reportedState =
       new java.util.concurrent.atomic.AtomicReference<>(CircuitBreaker.State.CLOSED);
-  private final dev.paved.core.internal.ThrottledLogger listenerLog =
+  private final dev.paved.core.internal.ThrottledLogger discardLog =
       new dev.paved.core.internal.ThrottledLogger(org.slf4j.LoggerFactory.getLogger(DependencyPolicy.class));
+  private final dev.paved.core.internal.ListenerFailures listenerFailures;
 
   /** One attempt, told how much time is left for it. */
   @FunctionalInterface
@@ -102,6 +103,9 @@ public final class DependencyPolicy {
 
   private DependencyPolicy(Builder b) {
     this.name = b.name;
+    this.listenerFailures =
+        new dev.paved.core.internal.ListenerFailures(
+            org.slf4j.LoggerFactory.getLogger(DependencyPolicy.class), "dependency '" + b.name + "' (the call is unaffected)");
     this.maxAttempts = b.maxAttempts;
     this.deadline = b.deadline;
     this.backoff = b.backoff;
@@ -369,7 +373,7 @@ public final class DependencyPolicy {
     try {
       outcome.discard(result);
     } catch (RuntimeException e) {
-      listenerLog.warn("Discarding a retried result of dependency '" + name + "' failed", e);
+      discardLog.warn("Discarding a retried result of dependency '" + name + "' failed", e);
     }
   }
 
@@ -461,7 +465,7 @@ public final class DependencyPolicy {
       try {
         event.accept(l);
       } catch (RuntimeException e) {
-        listenerLog.warn("A resilience listener failed; the call is unaffected", e);
+        listenerFailures.failed(e);
       }
     }
   }
@@ -663,7 +667,7 @@ public final class DependencyPolicy {
       try {
         l.onCall(name, outcome, attempts, nanos);
       } catch (RuntimeException e) {
-        listenerLog.warn("A resilience listener failed; the call is unaffected", e);
+        listenerFailures.failed(e);
       }
     }
   }

@@ -84,11 +84,11 @@ final class ResilienceTelemetry implements PolicyListener {
           .tag("dependency", dependency).tag("to", to).register(r).increment();
     }
     if (to.equals("open")) {
-      LOG.warn("Circuit breaker of dependency {} opened (from {}): calls fail fast until it half-opens", dependency, from,
-          net.logstash.logback.argument.StructuredArguments.kv("event.kind", "circuit_breaker"));
+      LOG.atWarn()
+          .addKeyValue("event.kind", "circuit_breaker")
+          .log("Circuit breaker of dependency {} opened (from {}): calls fail fast until it half-opens", dependency, from);
     } else {
-      LOG.info("Circuit breaker of dependency {}: {} to {}", dependency, from, to,
-          net.logstash.logback.argument.StructuredArguments.kv("event.kind", "circuit_breaker"));
+      LOG.atInfo().addKeyValue("event.kind", "circuit_breaker").log("Circuit breaker of dependency {}: {} to {}", dependency, from, to);
     }
   }
 

@@ -35,7 +35,7 @@ public final class SloModule implements PlatformModule {
   }
 
   private final java.time.Clock clock;
-  private java.util.concurrent.@org.jspecify.annotations.Nullable ScheduledExecutorService ticker;
+  private java.util.concurrent.@org.jspecify.annotations.Nullable Future<?> ticker;
 
   public SloModule() {
     this(java.time.Clock.systemUTC());
@@ -86,10 +86,7 @@ public final class SloModule implements PlatformModule {
     }
     publish(context, slos, obs.meterRegistry());
     if (!trackers.isEmpty()) {
-      java.util.concurrent.ScheduledExecutorService ticker =
-          java.util.concurrent.Executors.newSingleThreadScheduledExecutor(new dev.paved.core.internal.DaemonThreadFactory("paved-slo"));
-      ticker.scheduleAtFixedRate(() -> trackers.forEach(SloTracker::tick), 1, 1, java.util.concurrent.TimeUnit.SECONDS);
-      this.ticker = ticker;
+      this.ticker = context.every("slo", java.time.Duration.ofSeconds(1), () -> trackers.forEach(SloTracker::tick));
     }
     context.admin().addEndpoint(
         "/slo",
@@ -159,9 +156,9 @@ public final class SloModule implements PlatformModule {
     if (pt != null) {
       pt.interrupt();
     }
-    java.util.concurrent.ScheduledExecutorService t = ticker;
+    java.util.concurrent.Future<?> t = ticker;
     if (t != null) {
-      t.shutdownNow();
+      t.cancel(false);
     }
   }
 }

@@ -8,7 +8,6 @@ import dev.paved.core.HealthKind;
 import dev.paved.core.PlatformConfig;
 import dev.paved.core.Redaction;
 import dev.paved.core.ServiceDescriptor;
-import dev.paved.core.internal.DaemonThreadFactory;
 import dev.paved.core.spi.ModuleContext;
 import dev.paved.core.spi.PlatformModule;
 import io.getunleash.DefaultUnleash;
@@ -43,7 +42,7 @@ public final class FlagsModule implements PlatformModule {
 
   private @Nullable OpenFeatureAPI api;
   private @Nullable UnleashProvider provider;
-  private @Nullable Thread fileWatcher;
+  private java.util.concurrent.@Nullable Future<?> fileWatcher;
   private @Nullable Path clientBackup;
   private @Nullable String localText;
   private volatile boolean closed;
@@ -78,7 +77,7 @@ public final class FlagsModule implements PlatformModule {
       state = new FlagState(Clock.systemUTC(), backup, config.get(FlagsSettings.READY_REQUIRES_FRESH), "unleash");
       String bootstrapName = config.get(FlagsSettings.BOOTSTRAP);
       Optional<String> initial = state.initialState(read(bootstrapName), bootstrapName);
-      String token = dev.paved.core.internal.Credentials.fromFileOrEnvironment(config, FlagsSettings.TOKEN_FILE, "UNLEASH_API_TOKEN");
+      String token = dev.paved.core.internal.Credentials.fromFileOrEnvironment(config, context.redaction(), FlagsSettings.TOKEN_FILE, "UNLEASH_API_TOKEN");
       // The client's own backup is written in place (not atomically); Paved keeps its own and
       // points the client at an empty temporary file so that it starts from Paved's choice.
       Path internal = absentFile();
@@ -154,7 +153,7 @@ public final class FlagsModule implements PlatformModule {
           return m;
         });
     if (url.isEmpty()) {
-      config.find(FlagsSettings.FILE).filter(f -> !f.startsWith("classpath:")).ifPresent(f -> watch(Path.of(f), d, p, s, config.get(FlagsSettings.FILE_POLL)));
+      config.find(FlagsSettings.FILE).filter(f -> !f.startsWith("classpath:")).ifPresent(f -> watch(context, Path.of(f), d, p, s, config.get(FlagsSettings.FILE_POLL)));
     }
   }
 
@@ -218,39 +217,31 @@ public final class FlagsModule implements PlatformModule {
   }
 
   /** Polls the local file and swaps in a new client for each valid version; an invalid one is reported and skipped. */
-  private void watch(Path file, ServiceDescriptor d, UnleashProvider p, FlagState state, Duration interval) {
-    Thread t =
-        new DaemonThreadFactory("paved-flags-file")
-            .newThread(
-                () -> {
-                  String last = localText;
-                  while (!closed) {
-                    try {
-                      Thread.sleep(interval.toMillis());
-                    } catch (InterruptedException e) {
-                      return;
-                    }
-                    String now = read(file.toString());
-                    if (now == null || now.equals(last)) {
-                      continue;
-                    }
-                    last = now;
-                    try {
-                      Unleash next = offline(d, LocalFlags.toUnleashJson(now, file.toString().endsWith(".json")));
-                      p.swap(next).shutdown();
-                      state.problem(null);
-                      LOG.info("Flags reloaded from {}", file);
-                    } catch (IllegalArgumentException e) {
-                      state.problem("invalid flags file " + file + ": " + e.getMessage());
-                      LOG.warn("The flags file {} is invalid ({}); the previous flags stay", file, e.getMessage());
-                    } catch (RuntimeException e) {
-                      state.problem("flags file " + file + " not applied: " + e.getClass().getSimpleName());
-                      LOG.error("The flags file {} could not be applied; the previous flags stay", file, e);
-                    }
-                  }
-                });
-    this.fileWatcher = t;
-    t.start();
+  private void watch(ModuleContext context, Path file, ServiceDescriptor d, UnleashProvider p, FlagState state, Duration interval) {
+    String[] last = {localText};
+    this.fileWatcher =
+        context.every(
+            "flags-file",
+            interval,
+            () -> {
+              String now = read(file.toString());
+              if (closed || now == null || now.equals(last[0])) {
+                return;
+              }
+              last[0] = now;
+              try {
+                Unleash next = offline(d, LocalFlags.toUnleashJson(now, file.toString().endsWith(".json")));
+                p.swap(next).shutdown();
+                state.problem(null);
+                LOG.info("Flags reloaded from {}", file);
+              } catch (IllegalArgumentException e) {
+                state.problem("invalid flags file " + file + ": " + e.getMessage());
+                LOG.warn("The flags file {} is invalid ({}); the previous flags stay", file, e.getMessage());
+              } catch (RuntimeException e) {
+                state.problem("flags file " + file + " not applied: " + e.getClass().getSimpleName());
+                LOG.error("The flags file {} could not be applied; the previous flags stay", file, e);
+              }
+            });
   }
 
   private static @Nullable String read(String location) {
@@ -274,9 +265,9 @@ public final class FlagsModule implements PlatformModule {
   @Override
   public void stop() throws IOException {
     closed = true;
-    Thread t = fileWatcher;
+    java.util.concurrent.Future<?> t = fileWatcher;
     if (t != null) {
-      t.interrupt();
+      t.cancel(false);
     }
     OpenFeatureAPI a = api;
     if (a != null) {

@@ -3,7 +3,6 @@ package dev.paved.config.secrets;
 import dev.paved.core.HealthResult;
 import dev.paved.core.Platform;
 import dev.paved.core.Redaction;
-import dev.paved.core.internal.DaemonThreadFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,8 +41,9 @@ public final class Secrets implements AutoCloseable {
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   final AtomicLong refreshFailures = new AtomicLong();
   final AtomicLong rotations = new AtomicLong();
-  final AtomicLong listenerFailures = new AtomicLong();
-  private final @Nullable Thread ticker;
+  final dev.paved.core.internal.ListenerFailures listenerFailures =
+      new dev.paved.core.internal.ListenerFailures(LoggerFactory.getLogger(Secrets.class), "secret rotations");
+  private final Redaction redaction;
   private final Object startLock = new Object();
   private volatile boolean started;
   private volatile boolean closed;
@@ -71,18 +71,13 @@ public final class Secrets implements AutoCloseable {
     }
   }
 
-  Secrets(SecretBackend backend, Clock clock, Duration refreshInterval, Duration staleAfter, boolean background) {
+  /** Starts nothing: the module schedules {@link #tick()} on the platform's scheduler. */
+  Secrets(SecretBackend backend, Clock clock, Duration refreshInterval, Duration staleAfter, Redaction redaction) {
     this.backend = backend;
     this.clock = clock;
     this.refreshInterval = refreshInterval;
     this.staleAfter = staleAfter;
-    if (background) {
-      Thread t = new DaemonThreadFactory("paved-secrets").newThread(this::run);
-      this.ticker = t;
-      t.start();
-    } else {
-      this.ticker = null;
-    }
+    this.redaction = redaction;
   }
 
   /** The secrets of a running platform; requires platform-config on the classpath. */
@@ -206,25 +201,23 @@ public final class Secrets implements AutoCloseable {
     for (Map.Entry<String, String> e : f.data().entrySet()) {
       SecretReference ref = new SecretReference(st.path, e.getKey());
       String value = e.getValue();
-      if (value.length() >= Redaction.MIN_LENGTH) {
-        Redaction.register(value);
-      } else if (!value.isEmpty()) {
-        LOG.warn("Secret {} is shorter than {} characters and cannot be masked in logs", ref, Redaction.MIN_LENGTH);
-      }
       Secret previous = cache.get(ref.toString());
       if (previous != null && previous.reveal().equals(value) && previous.version() == st.version) {
         continue;
+      }
+      // One hold for each cached secret; the one it replaces gives its hold up below.
+      if (value.length() >= Redaction.MIN_LENGTH) {
+        redaction.register(value);
+      } else if (!value.isEmpty()) {
+        LOG.warn("Secret {} is shorter than {} characters and cannot be masked in logs", ref, Redaction.MIN_LENGTH);
       }
       Secret current = new Secret(ref, value, st.version);
       cache.put(ref.toString(), current);
       if (previous != null) {
         rotated.put(e.getKey(), new Secret[] {previous, current});
-        String old = previous.reveal();
-        if (!old.equals(value) && cache.values().stream().noneMatch(s -> s.reveal().equals(old))) {
-          // Rotated out, and no other secret holds the same value: still masked for a while (a
-          // line in flight may carry it), then it leaves.
-          Redaction.retire(old, Redaction.DEFAULT_GRACE_MINUTES);
-        }
+        // Rotated out: once nothing else holds the same value it stays masked for a while (a
+        // line in flight may carry it), then it leaves.
+        redaction.retire(previous.reveal());
       }
     }
     if (notify && !rotated.isEmpty()) {
@@ -236,11 +229,7 @@ public final class Secrets implements AutoCloseable {
             try {
               l.listener().onRotate(e.getValue()[0], e.getValue()[1]);
             } catch (Exception | LinkageError ex) {
-              if (ex instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-              }
-              listenerFailures.incrementAndGet();
-              LOG.error("A rotation listener of {} failed: {}", st.path, ex.getClass().getName());
+              listenerFailures.failed(ex);
             }
           }
         }
@@ -250,10 +239,13 @@ public final class Secrets implements AutoCloseable {
 
   /**
    * One round of background work at the clock's current time: token upkeep, due lease renewals,
-   * due re-reads. The background thread calls it every second; tests with a controllable clock
+   * due re-reads. The platform's scheduler calls it every second; tests with a controllable clock
    * call it directly.
    */
   void tick() {
+    if (closed) {
+      return;
+    }
     Instant now = clock.instant();
     if (!started) {
       try {
@@ -306,19 +298,6 @@ public final class Secrets implements AutoCloseable {
           st.nextCheck = next.isAfter(st.leaseExpiry) && now.isBefore(st.leaseExpiry) ? st.leaseExpiry.minusMillis(1) : next;
           LOG.warn("Refreshing secret {} failed ({}); serving the last value, retrying in {} ms", st.path, e.getMessage(), delay);
         }
-      }
-    }
-  }
-
-  private void run() {
-    while (!closed) {
-      try {
-        Thread.sleep(1000);
-        tick();
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        LOG.error("Secrets upkeep failed unexpectedly: {}", e.getClass().getName());
       }
     }
   }
@@ -392,14 +371,8 @@ public final class Secrets implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    Thread t = ticker;
-    if (t != null) {
-      t.interrupt();
-      try {
-        t.join(2_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    for (Secret s : cache.values()) {
+      redaction.retire(s.reveal());
     }
     backend.close();
   }

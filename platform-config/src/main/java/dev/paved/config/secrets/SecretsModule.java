@@ -37,6 +37,7 @@ public final class SecretsModule implements PlatformModule {
   private final Clock clock;
   private final boolean background;
   private @Nullable Secrets secrets;
+  private java.util.concurrent.@Nullable Future<?> upkeep;
 
   public SecretsModule() {
     this(Clock.systemUTC(), true);
@@ -66,10 +67,13 @@ public final class SecretsModule implements PlatformModule {
   @Override
   public void start(ModuleContext context) throws InterruptedException {
     PlatformConfig config = context.config();
-    SecretBackend backend = backend(config, context.descriptor().environment());
+    SecretBackend backend = backend(config, context.descriptor().environment(), context.redaction());
     Secrets s =
-        new Secrets(backend, clock, config.get(SecretsSettings.REFRESH_INTERVAL), config.get(SecretsSettings.STALE_AFTER), background);
+        new Secrets(backend, clock, config.get(SecretsSettings.REFRESH_INTERVAL), config.get(SecretsSettings.STALE_AFTER), context.redaction());
     readRequired(s, config);
+    if (background) {
+      this.upkeep = context.every("secrets", Duration.ofSeconds(1), s::tick);
+    }
     this.secrets = s;
     context.register(Secrets.class, s);
     context.health().register("secrets", HealthKind.READINESS, s::health);
@@ -89,12 +93,12 @@ public final class SecretsModule implements PlatformModule {
     FunctionCounter.builder("paved.secrets.rotations", s.rotations, java.util.concurrent.atomic.AtomicLong::get)
         .description("New secret values put in use (new KV version, new lease credentials)")
         .register(registry);
-    FunctionCounter.builder("paved.secrets.listener.failures", s.listenerFailures, java.util.concurrent.atomic.AtomicLong::get)
+    FunctionCounter.builder("paved.secrets.listener.failures", s.listenerFailures.counter(), java.util.concurrent.atomic.AtomicLong::get)
         .description("Rotation listeners that threw")
         .register(registry);
   }
 
-  private SecretBackend backend(PlatformConfig config, String environment) {
+  private SecretBackend backend(PlatformConfig config, String environment, dev.paved.core.Redaction redaction) {
     Optional<String> address =
         config.find(SecretsSettings.VAULT_ADDRESS).or(() -> config.environmentVariable("VAULT_ADDR")).map(String::strip).filter(a -> !a.isEmpty());
     if (address.isEmpty()) {
@@ -114,9 +118,9 @@ public final class SecretsModule implements PlatformModule {
     }
     VaultBackend.AuthMethod method = config.get(SecretsSettings.AUTH_METHOD);
     String mount = config.find(SecretsSettings.AUTH_MOUNT).orElse(method == VaultBackend.AuthMethod.KUBERNETES ? "kubernetes" : "approle");
-    String token = dev.paved.core.internal.Credentials.fromFileOrEnvironment(config, SecretsSettings.TOKEN_FILE, "VAULT_TOKEN");
+    String token = dev.paved.core.internal.Credentials.fromFileOrEnvironment(config, redaction, SecretsSettings.TOKEN_FILE, "VAULT_TOKEN");
     String secretId =
-        dev.paved.core.internal.Credentials.fromFileOrEnvironment(config, SecretsSettings.SECRET_ID_FILE, "VAULT_SECRET_ID");
+        dev.paved.core.internal.Credentials.fromFileOrEnvironment(config, redaction, SecretsSettings.SECRET_ID_FILE, "VAULT_SECRET_ID");
     VaultBackend.Settings settings =
         new VaultBackend.Settings(
             address.get(),
@@ -193,6 +197,10 @@ public final class SecretsModule implements PlatformModule {
 
   @Override
   public void stop() {
+    java.util.concurrent.Future<?> u = upkeep;
+    if (u != null) {
+      u.cancel(false);
+    }
     Secrets s = secrets;
     if (s != null) {
       s.close();

@@ -29,7 +29,8 @@ public final class Credentials {
    *
    * @throws ConfigException when the named file cannot be read
    */
-  public static @Nullable String fromFileOrEnvironment(PlatformConfig config, ConfigKey<String> fileKey, String variable) {
+  public static @Nullable String fromFileOrEnvironment(
+      PlatformConfig config, Redaction redaction, ConfigKey<String> fileKey, String variable) {
     String value;
     if (config.find(fileKey).isPresent()) {
       String file = config.get(fileKey);
@@ -52,7 +53,7 @@ public final class Credentials {
       return null;
     }
     if (value.length() >= Redaction.MIN_LENGTH) {
-      Redaction.register(value); // never in a log line, whatever logs it
+      redaction.register(value); // never in a log line, whatever logs it
     }
     return value;
   }

@@ -44,6 +44,19 @@ public interface ModuleContext {
 
   InFlight inFlight();
 
+  /** The platform's secret values, masked in every log line: register each secret a module reads. */
+  dev.paved.core.Redaction redaction();
+
+  /**
+   * Runs {@code action} every {@code period} (a fixed delay between runs; the first after one
+   * period) on the platform's one background scheduler, until the returned future is cancelled or
+   * the platform stops — the one way a module does periodic work, so that no module starts threads
+   * of its own. A run that throws is logged under {@code task} (the first five, then once a
+   * minute, with the count) and the schedule goes on. An action must not block for long: every
+   * module shares the scheduler's two threads.
+   */
+  java.util.concurrent.Future<?> every(String task, java.time.Duration period, Runnable action);
+
   /** The Paved version, as in {@code platform.sdk.version}. */
   String sdkVersion();
 

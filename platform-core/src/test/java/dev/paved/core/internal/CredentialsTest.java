@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The one way a credential is read: a named file, else a standard variable; masked at once. */
 class CredentialsTest {
+  private static final Redaction REDACTION = Redaction.create();
   private static final ConfigKey<String> FILE = ConfigKey.string("platform.test.token-file");
 
   @TempDir Path dir;
@@ -23,21 +24,21 @@ class CredentialsTest {
   void aNamedFileWinsIsStrippedAndMasked() throws Exception {
     Path file = Files.writeString(dir.resolve("token"), "  file-token-value-1\n");
     String token =
-        Credentials.fromFileOrEnvironment(PlatformConfig.of(Map.of(FILE.name(), file.toString())), FILE, "TEST_TOKEN");
+        Credentials.fromFileOrEnvironment(PlatformConfig.of(Map.of(FILE.name(), file.toString())), REDACTION, FILE, "TEST_TOKEN");
     assertThat(token).isEqualTo("file-token-value-1");
     assertThat(Redaction.mask("Bearer file-token-value-1")).isEqualTo("Bearer " + Redaction.MASK);
-    Redaction.unregister("file-token-value-1");
+    REDACTION.unregister("file-token-value-1");
   }
 
   @Test
   void withoutAFileNothingIsReadAndNothingThrows() {
-    assertThat(Credentials.fromFileOrEnvironment(PlatformConfig.of(Map.of()), FILE, "TEST_TOKEN_NOT_SET_ANYWHERE")).isNull();
+    assertThat(Credentials.fromFileOrEnvironment(PlatformConfig.of(Map.of()), REDACTION, FILE, "TEST_TOKEN_NOT_SET_ANYWHERE")).isNull();
   }
 
   @Test
   void aNamedFileThatCannotBeReadIsAConfigurationProblemWithoutItsContent() {
     Path missing = dir.resolve("absent");
-    assertThatThrownBy(() -> Credentials.fromFileOrEnvironment(PlatformConfig.of(Map.of(FILE.name(), missing.toString())), FILE, "TEST_TOKEN"))
+    assertThatThrownBy(() -> Credentials.fromFileOrEnvironment(PlatformConfig.of(Map.of(FILE.name(), missing.toString())), REDACTION, FILE, "TEST_TOKEN"))
         .isInstanceOfSatisfying(
             ConfigException.class,
             e -> {
