@@ -1,9 +1,9 @@
 package dev.paved.maven;
 
 import dev.paved.core.Platform;
-import dev.paved.slo.GrafanaDashboard;
-import dev.paved.slo.OpenSlo;
-import dev.paved.slo.PrometheusRules;
+import dev.paved.slo.internal.GrafanaDashboard;
+import dev.paved.slo.internal.OpenSlo;
+import dev.paved.slo.internal.PrometheusRules;
 import dev.paved.slo.Slo;
 import java.io.IOException;
 import java.net.URLClassLoader;

@@ -31,7 +31,7 @@ public final class Observability {
   private final OpenTelemetry openTelemetry;
   private final Tracer tracer;
   private final MeterRegistry registry;
-  private final @Nullable RecentSpans recentSpans;
+  private final dev.paved.observability.internal.@Nullable RecentSpans recentSpans;
   private final HttpInstrumentation http;
   private final InFlight inFlight;
   private final @Nullable CountingSpanExporter exporter;
@@ -63,13 +63,18 @@ public final class Observability {
           public void addMessageProcessListener(Observability o, MessageProcessListener listener) {
             o.messaging.addProcessListener(listener);
           }
+
+          @Override
+          public java.util.Optional<dev.paved.observability.internal.RecentSpans> recentSpans(Observability o) {
+            return o.recentSpans();
+          }
         });
   }
 
   Observability(
       OpenTelemetry openTelemetry,
       MeterRegistry registry,
-      @Nullable RecentSpans recentSpans,
+      dev.paved.observability.internal.@Nullable RecentSpans recentSpans,
       int maxSeries,
       InFlight inFlight,
       @Nullable CountingSpanExporter exporter,
@@ -134,7 +139,7 @@ public final class Observability {
   }
 
   /** The in-memory span buffer, present when no OTLP endpoint is configured. */
-  public java.util.Optional<RecentSpans> recentSpans() {
+  java.util.Optional<dev.paved.observability.internal.RecentSpans> recentSpans() {
     return java.util.Optional.ofNullable(recentSpans);
   }
 

@@ -96,7 +96,7 @@ public final class ObservabilityModule implements PlatformModule {
     shutdownTimeout = config.get(ObservabilityConfig.SHUTDOWN_TIMEOUT);
     Optional<URI> endpoint = config.find(ObservabilityConfig.OTLP_ENDPOINT);
     int bufferSize = config.get(ObservabilityConfig.TRACES_BUFFER);
-    @Nullable RecentSpans recent = endpoint.isPresent() ? null : new RecentSpans(bufferSize, config.get(ObservabilityConfig.TRACES_BUFFER_BYTES));
+    dev.paved.observability.internal.@Nullable RecentSpans recent = endpoint.isPresent() ? null : new dev.paved.observability.internal.RecentSpans(bufferSize, config.get(ObservabilityConfig.TRACES_BUFFER_BYTES));
 
     Map<String, String> defaults = new LinkedHashMap<>();
     defaults.put("otel.service.name", d.name());
@@ -137,7 +137,7 @@ public final class ObservabilityModule implements PlatformModule {
       LOG.error("Paved observability: the OpenTelemetry SDK could not be configured ({}); spans are kept in memory only", sdkProblem);
       Map<String, String> fallback = new LinkedHashMap<>(defaults);
       fallback.put("otel.traces.exporter", "none");
-      recent = recent != null ? recent : new RecentSpans(bufferSize, config.get(ObservabilityConfig.TRACES_BUFFER_BYTES));
+      recent = recent != null ? recent : new dev.paved.observability.internal.RecentSpans(bufferSize, config.get(ObservabilityConfig.TRACES_BUFFER_BYTES));
       exporterRef.set(null);
       openTelemetry = buildSdkIgnoringEnvironment(fallback, paved, recent, sdkTelemetry);
     }
@@ -176,9 +176,9 @@ public final class ObservabilityModule implements PlatformModule {
     FunctionCounter.builder("paved.logs.dropped", CountingAsyncAppender.class, c -> CountingAsyncAppender.dropped())
         .description("Log events dropped because the asynchronous log queue was full")
         .register(meters);
-    RecentSpans spansBuffer = recent;
+    dev.paved.observability.internal.RecentSpans spansBuffer = recent;
     if (spansBuffer != null) {
-      FunctionCounter.builder("paved.traces.buffer.dropped", spansBuffer, RecentSpans::dropped)
+      FunctionCounter.builder("paved.traces.buffer.dropped", spansBuffer, dev.paved.observability.internal.RecentSpans::dropped)
           .description("Spans pushed out of the in-memory trace buffer")
           .register(meters);
     }
@@ -242,7 +242,7 @@ public final class ObservabilityModule implements PlatformModule {
           });
     }
     String problem = sdkProblem;
-    RecentSpans buffer = recent;
+    dev.paved.observability.internal.RecentSpans buffer = recent;
     context.health().register(
         "telemetry",
         HealthKind.READINESS,
@@ -269,7 +269,7 @@ public final class ObservabilityModule implements PlatformModule {
   private static OpenTelemetrySdk buildSdk(
       Map<String, String> defaults,
       Resource paved,
-      @Nullable RecentSpans recent,
+      dev.paved.observability.internal.@Nullable RecentSpans recent,
       SdkTelemetry sdkTelemetry,
       java.util.concurrent.atomic.AtomicReference<@Nullable CountingSpanExporter> exporterRef) {
     return AutoConfiguredOpenTelemetrySdk.builder()
@@ -291,7 +291,7 @@ public final class ObservabilityModule implements PlatformModule {
 
   /** The fallback SDK: Paved's settings only, so that a bad OTEL_* variable cannot break it again. */
   private static OpenTelemetrySdk buildSdkIgnoringEnvironment(
-      Map<String, String> properties, Resource paved, RecentSpans recent, SdkTelemetry sdkTelemetry) {
+      Map<String, String> properties, Resource paved, dev.paved.observability.internal.RecentSpans recent, SdkTelemetry sdkTelemetry) {
     return AutoConfiguredOpenTelemetrySdk.builder()
         .disableShutdownHook()
         .addPropertiesCustomizer(config -> properties)

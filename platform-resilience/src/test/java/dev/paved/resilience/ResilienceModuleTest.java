@@ -75,10 +75,10 @@ class ResilienceModuleTest {
       var registry = obs.meterRegistry();
       assertThat(registry.get("paved.resilience.retries").tag("dependency", "inventory").counter().count()).isEqualTo(1);
       assertThat(registry.get("paved.resilience.calls").tag("dependency", "inventory").tag("outcome", "failure").functionCounter().count()).isEqualTo(1);
-      SpanData span = obs.recentSpans().orElseThrow().spans().stream().filter(d -> d.getName().equals("GET /api/orders/{id}")).findFirst().orElseThrow();
+      SpanData span = dev.paved.observability.internal.ObservabilityHooks.recentSpans(obs).orElseThrow().spans().stream().filter(d -> d.getName().equals("GET /api/orders/{id}")).findFirst().orElseThrow();
       assertThat(span.getEvents()).extracting(EventData::getName).containsExactly("retry");
       assertThat(span.getEvents().get(0).getAttributes().asMap().toString()).contains("paved.retry.attempt=2", "paved.dependency=inventory");
-      long clientSpans = obs.recentSpans().orElseThrow().spans().stream().filter(d -> d.getKind() == io.opentelemetry.api.trace.SpanKind.CLIENT).count();
+      long clientSpans = dev.paved.observability.internal.ObservabilityHooks.recentSpans(obs).orElseThrow().spans().stream().filter(d -> d.getKind() == io.opentelemetry.api.trace.SpanKind.CLIENT).count();
       assertThat(clientSpans).as("one CLIENT span per attempt").isEqualTo(2);
     }
   }

@@ -125,7 +125,7 @@ public final class SloModule implements PlatformModule {
     }
     RulesPublisher p =
         new RulesPublisher(
-            PrometheusRules.rulesFile(context.descriptor(), slos),
+            dev.paved.slo.internal.PrometheusRules.rulesFile(context.descriptor(), slos),
             java.nio.file.Path.of(dir.get()),
             context.descriptor().name(),
             context.config().find(SloSettings.RELOAD_URL).orElse(null),

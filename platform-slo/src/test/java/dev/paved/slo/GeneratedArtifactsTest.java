@@ -1,5 +1,8 @@
 package dev.paved.slo;
 
+import dev.paved.slo.internal.GrafanaDashboard;
+import dev.paved.slo.internal.OpenSlo;
+import dev.paved.slo.internal.PrometheusRules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package dev.paved.slo;
 
+import dev.paved.slo.internal.PrometheusRules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

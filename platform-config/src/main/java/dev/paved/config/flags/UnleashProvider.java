@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  * fields of the same name (environment and application name default to the service descriptor's,
  * the time to now); every other attribute is a property.
  */
-public final class UnleashProvider implements FeatureProvider {
+final class UnleashProvider implements FeatureProvider {
   /** The provider's name, as in {@code feature_flag.provider.name}. */
   public static final String NAME = "paved-unleash";
 

@@ -25,6 +25,8 @@ public final class ObservabilityHooks {
     void addServerRequestListener(Observability o, ServerRequestListener listener);
 
     void addMessageProcessListener(Observability o, MessageProcessListener listener);
+
+    java.util.Optional<RecentSpans> recentSpans(Observability o);
   }
 
   private static volatile @Nullable Access access;
@@ -62,6 +64,11 @@ public final class ObservabilityHooks {
   /** Tells {@code listener} of every HTTP server request measured from now on. */
   public static void addServerRequestListener(Observability o, ServerRequestListener listener) {
     access().addServerRequestListener(o, listener);
+  }
+
+  /** The in-memory span buffer behind {@code GET /traces}, present when no OTLP endpoint is configured. */
+  public static java.util.Optional<RecentSpans> recentSpans(Observability o) {
+    return access().recentSpans(o);
   }
 
   /** Tells {@code listener} of every message processed through {@code messaging()} (and Kafka) from now on. */

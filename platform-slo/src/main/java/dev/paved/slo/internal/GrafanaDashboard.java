@@ -1,4 +1,6 @@
-package dev.paved.slo;
+package dev.paved.slo.internal;
+
+import dev.paved.slo.Slo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -17,6 +19,8 @@ import java.util.List;
  * {@code paved.slo.burn_rate}). It queries only series the service itself exposes on {@code /metrics}
  * (not recording rules), is tagged with the service name — what the catalog's {@code
  * grafana/dashboard-selector} annotation looks for — and has a Prometheus data-source variable.
+ *
+ * <p>Internal: not for public use; the Maven plugin ({@code paved:slo}) writes these files.
  */
 public final class GrafanaDashboard {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -1,4 +1,6 @@
-package dev.paved.slo;
+package dev.paved.slo.internal;
+
+import dev.paved.slo.Slo;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -23,6 +25,8 @@ import java.util.Locale;
  * service_name}, {@code http_route} and {@code http_response_status_code} labels), {@code
  * messaging_process_duration_seconds_count} (with {@code messaging_destination_name} and {@code
  * error_type}) and {@code paved_job_last_success_timestamp_seconds} (with {@code job_name}).
+ *
+ * <p>Internal: not for public use; the Maven plugin ({@code paved:slo}) writes these files.
  */
 public final class PrometheusRules {
   /** The recording windows. */
@@ -133,7 +137,7 @@ public final class PrometheusRules {
   }
 
   /** The share of bad events over window {@code w}. */
-  static String errorRatio(ServiceDescriptor d, Slo slo, String w) {
+  public static String errorRatio(ServiceDescriptor d, Slo slo, String w) {
     if (slo.kind() == Slo.Kind.FRESHNESS) {
       // One sample a minute: 1 when the job's last success (on any instance) is older than the
       // max age. Averaged over the window, it is the share of stale minutes.
@@ -182,7 +186,7 @@ public final class PrometheusRules {
   }
 
   /** A bucket boundary as the Prometheus text format writes it ({@code Double.toString}: 0.25, 1.0). */
-  static String le(java.time.Duration threshold) {
+  public static String le(java.time.Duration threshold) {
     return Double.toString(threshold.toNanos() / 1e9);
   }
 

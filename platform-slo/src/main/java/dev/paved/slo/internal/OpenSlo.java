@@ -1,4 +1,6 @@
-package dev.paved.slo;
+package dev.paved.slo.internal;
+
+import dev.paved.slo.Slo;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +19,8 @@ import java.util.List;
  * {@code AlertPolicy} per alert of the multi-window multi-burn-rate table, each with a burn-rate
  * condition. OpenSLO's burn-rate condition has one lookback window: the long one; the short window
  * that the Prometheus rules add is named in the description.
+ *
+ * <p>Internal: not for public use; the Maven plugin ({@code paved:slo}) writes these files.
  */
 public final class OpenSlo {
   private static final YAMLMapper YAML =

@@ -1,4 +1,4 @@
-package dev.paved.observability;
+package dev.paved.observability.internal;
 
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
  * The embedded default for traces: the most recent finished spans in a buffer bounded in spans
  * and in bytes, shown by the admin server at {@code GET /traces}. When either bound is reached,
  * the oldest spans are dropped and counted; so the response of {@code /traces} is bounded too.
+ *
+ * <p>Internal: not for public use; it serves {@code GET /traces}.
  */
 public final class RecentSpans implements SpanProcessor {
   /** {@value} bytes: the default bound of the buffer's estimated size. */
@@ -30,11 +32,11 @@ public final class RecentSpans implements SpanProcessor {
   private long bytes;
   private final LongAdder dropped = new LongAdder();
 
-  RecentSpans(int capacity) {
+  public RecentSpans(int capacity) {
     this(capacity, DEFAULT_MAX_BYTES);
   }
 
-  RecentSpans(int capacity, long maxBytes) {
+  public RecentSpans(int capacity, long maxBytes) {
     this.capacity = capacity;
     this.maxBytes = maxBytes;
     this.spans = new ArrayDeque<>(Math.min(capacity, 1024));
@@ -118,7 +120,7 @@ public final class RecentSpans implements SpanProcessor {
   }
 
   /** The {@code limit} most recent traces, newest first, as maps for JSON. */
-  List<Map<String, Object>> recentTraces(int limit) {
+  public List<Map<String, Object>> recentTraces(int limit) {
     Map<String, List<SpanData>> byTrace = new LinkedHashMap<>();
     List<SpanData> all = spans();
     for (int i = all.size() - 1; i >= 0; i--) {
