@@ -13,7 +13,6 @@ import dev.paved.observability.internal.LogFields;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
@@ -48,7 +47,7 @@ public final class ObservabilityModule implements PlatformModule {
 
   private @Nullable OpenTelemetrySdk sdk;
   private @Nullable PrometheusMeterRegistry registry;
-  private @Nullable JvmGcMetrics gcMetrics;
+  private dev.paved.observability.internal.@Nullable JvmGcDuration gcMetrics;
   private Duration shutdownTimeout = Duration.ofSeconds(10);
   private volatile @Nullable CountingSpanExporter exporter;
   private io.micrometer.registry.otlp.@Nullable OtlpMeterRegistry otlpMeters;
@@ -162,10 +161,10 @@ public final class ObservabilityModule implements PlatformModule {
     }
     if (config.get(ObservabilityConfig.JVM_METRICS)) {
       // OpenTelemetry's JVM semantic conventions (jvm.memory.used, jvm.thread.count,
-      // jvm.class.loaded, jvm.cpu.time, jvm.cpu.count, ...), as Micrometer ships them.
+      // jvm.class.loaded, jvm.cpu.time, jvm.gc.duration, ...): Micrometer's where it ships them.
       io.micrometer.core.instrument.Tags none = io.micrometer.core.instrument.Tags.empty();
       new JvmMemoryMetrics(none, new io.micrometer.core.instrument.binder.jvm.convention.otel.OpenTelemetryJvmMemoryMeterConventions(none)).bindTo(meters);
-      JvmGcMetrics gc = new JvmGcMetrics();
+      dev.paved.observability.internal.JvmGcDuration gc = new dev.paved.observability.internal.JvmGcDuration();
       gc.bindTo(meters);
       this.gcMetrics = gc;
       new JvmThreadMetrics(none, new io.micrometer.core.instrument.binder.jvm.convention.otel.OpenTelemetryJvmThreadMeterConventions(none)).bindTo(meters);
@@ -418,7 +417,7 @@ public final class ObservabilityModule implements PlatformModule {
     if (otlp != null) {
       otlp.close(); // publishes the last step
     }
-    JvmGcMetrics gc = gcMetrics;
+    dev.paved.observability.internal.JvmGcDuration gc = gcMetrics;
     if (gc != null) {
       gc.close();
     }

@@ -37,6 +37,7 @@ public final class GoldenPathApp {
             .property("platform.shutdown.drain", "0s")
             .start();
     Observability obs = Observability.of(platform);
+    System.gc(); // one collection, so that jvm.gc.duration has a series for the test to check
 
     HttpServer stock = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     stock.createContext("/api/stock/", ex -> {

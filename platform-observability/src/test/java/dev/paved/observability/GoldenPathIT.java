@@ -207,6 +207,7 @@ class GoldenPathIT {
         .contains("le=\"0.005\"").contains("le=\"10.0\"")
         .contains("http_server_active_requests")
         .contains("jvm_memory_used_bytes")
+        .containsPattern("jvm_gc_duration_seconds_bucket\\{[^}]*jvm_gc_action=\"[^\"]+\"[^}]*jvm_gc_name=\"[^\"]+\"[^}]*le=\"0.01\"")
         .contains("process_uptime_seconds")
         .doesNotContain("/api/orders/8");
     assertThat(body).doesNotContain("/api/orders/8/items/3");

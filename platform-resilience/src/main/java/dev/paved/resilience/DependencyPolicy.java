@@ -110,7 +110,7 @@ public final class DependencyPolicy {
     this.deadline = b.deadline;
     this.backoff = b.backoff;
     this.budget = b.budget;
-    ReplayClock clock = new ReplayClock(b.breakerConfig.getClock());
+    HandoverClock clock = new HandoverClock(b.breakerConfig.getClock());
     this.breaker = CircuitBreaker.of(b.name, CircuitBreakerConfig.from(b.breakerConfig).clock(clock).build());
     this.outcomes = new SuccessStripes(breaker, clock);
     // Without waiting (Paved's configuration), the striped bulkhead: the same limit, no shared

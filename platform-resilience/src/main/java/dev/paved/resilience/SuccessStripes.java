@@ -54,14 +54,14 @@ final class SuccessStripes {
   /** The breaker's time window, or Long.MAX_VALUE for a count-based one. */
   private final long windowNanos;
 
-  private final @org.jspecify.annotations.Nullable ReplayClock clock;
+  private final @org.jspecify.annotations.Nullable HandoverClock clock;
 
   SuccessStripes(CircuitBreaker breaker) {
     this(breaker, null);
   }
 
   /** With {@code clock}, the breaker's clock: one reading per handover instead of one per success. */
-  SuccessStripes(CircuitBreaker breaker, @org.jspecify.annotations.Nullable ReplayClock clock) {
+  SuccessStripes(CircuitBreaker breaker, @org.jspecify.annotations.Nullable HandoverClock clock) {
     this.breaker = breaker;
     this.clock = clock;
     int n = ThreadStripe.count();
@@ -118,9 +118,9 @@ final class SuccessStripes {
 
   /** Hands every held success to the breaker; only with {@link #handover} held. */
   private void drainAll(long now) {
-    ReplayClock c = clock;
+    HandoverClock c = clock;
     if (c != null) {
-      c.begin();
+      c.freeze();
     }
     try {
       for (int i = 1; i <= stripes; i++) {
@@ -130,7 +130,7 @@ final class SuccessStripes {
       }
     } finally {
       if (c != null) {
-        c.end();
+        c.thaw();
       }
     }
   }
