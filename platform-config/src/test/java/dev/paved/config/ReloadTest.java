@@ -262,7 +262,7 @@ class ReloadTest {
       // Written in place in two parts; the first part alone is valid YAML with the old page size.
       int cut = full.indexOf("  name:");
       Files.writeString(f.file, full.substring(0, cut));
-      Thread.sleep(100);
+      Thread.sleep(100); // a slow writer, within the settle window: nothing waits on this
       Files.writeString(f.file, full);
 
       await().atMost(WAIT).until(() -> paging.get().pageSize() == 77);

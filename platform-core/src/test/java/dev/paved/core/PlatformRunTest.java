@@ -161,19 +161,24 @@ class PlatformRunTest {
       int port = Integer.parseInt(output.stream().filter(l -> l.startsWith("ADMIN_PORT ")).findFirst().orElseThrow().substring(11).strip());
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
       List<Integer> statuses = new CopyOnWriteArrayList<>();
-      while (process.isAlive()) {
-        try {
-          statuses.add(
-              client
-                  .send(
-                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).timeout(Duration.ofSeconds(1)).build(),
-                      HttpResponse.BodyHandlers.discarding())
-                  .statusCode());
-        } catch (IOException e) {
-          break; // the admin server has stopped
-        }
-        Thread.sleep(50);
-      }
+      // Probe readiness every 50 ms, as a kubelet would, until the admin server has stopped.
+      org.awaitility.Awaitility.await()
+          .pollInterval(Duration.ofMillis(50))
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () -> {
+                try {
+                  statuses.add(
+                      client
+                          .send(
+                              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).timeout(Duration.ofSeconds(1)).build(),
+                              HttpResponse.BodyHandlers.discarding())
+                          .statusCode());
+                  return !process.isAlive();
+                } catch (IOException e) {
+                  return true; // the admin server has stopped
+                }
+              });
       assertThat(process.waitFor(15, TimeUnit.SECONDS)).as("exits within the shutdown deadline; output: %s", output).isTrue();
       assertThat(process.exitValue()).isEqualTo(Platform.EXIT_START_FAILED);
       assertThat(statuses).as("readiness while the service was starting").isNotEmpty().doesNotContain(200);

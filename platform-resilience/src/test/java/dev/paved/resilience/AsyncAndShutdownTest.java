@@ -60,7 +60,9 @@ class AsyncAndShutdownTest {
         .closing(closing)
         .build();
     CountDownLatch attempted = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<Thread> caller = new java.util.concurrent.atomic.AtomicReference<>();
     CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+      caller.set(Thread.currentThread());
       try {
         p.call(() -> {
           attempted.countDown();
@@ -72,7 +74,8 @@ class AsyncAndShutdownTest {
       }
     });
     assertThat(attempted.await(5, TimeUnit.SECONDS)).isTrue();
-    Thread.sleep(100);
+    // In its 30 s backoff.
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> java.util.Objects.requireNonNull(caller.get()).getState() == Thread.State.TIMED_WAITING);
     long start = System.nanoTime();
     closing.countDown();
     assertThat(outcome.get(5, TimeUnit.SECONDS)).isInstanceOf(IOException.class).hasMessage("down");

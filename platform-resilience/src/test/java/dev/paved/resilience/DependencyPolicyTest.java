@@ -57,7 +57,8 @@ class DependencyPolicyTest {
     });
     caller.start();
     assertThat(attempted.await(5, TimeUnit.SECONDS)).isTrue();
-    Thread.sleep(100);
+    // In its backoff.
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> caller.getState() == Thread.State.TIMED_WAITING);
     long start = System.nanoTime();
     caller.interrupt();
     caller.join(5_000);

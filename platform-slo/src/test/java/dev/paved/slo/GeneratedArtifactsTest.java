@@ -1,8 +1,5 @@
 package dev.paved.slo;
 
-import dev.paved.slo.internal.GrafanaDashboard;
-import dev.paved.slo.internal.OpenSlo;
-import dev.paved.slo.internal.PrometheusRules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +9,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.paved.core.Platform;
 import dev.paved.observability.Observability;
+import dev.paved.slo.internal.GrafanaDashboard;
+import dev.paved.slo.internal.OpenSlo;
+import dev.paved.slo.internal.PrometheusRules;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -182,10 +182,7 @@ class GeneratedArtifactsTest {
             .property("platform.slo.publish.reload-url", "http://127.0.0.1:" + prometheus.getAddress().getPort() + "/-/reload")
             .start()) {
       Path file = rulesDir.resolve("orders-slo.rules.yml");
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (reloads.get() < 2 && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> reloads.get() >= 2);
       assertThat(reloads.get()).isEqualTo(2);
       assertThat(Files.readString(file)).isEqualTo(PrometheusRules.rulesFile(p.descriptor(), Slo.fromConfig(p.config())));
       assertThat(rulesDir.toFile().list()).containsExactly("orders-slo.rules.yml"); // no temporary file left
@@ -202,13 +199,10 @@ class GeneratedArtifactsTest {
   void anUnwritableRulesDirectoryNeitherBlocksNorFailsStartUp() throws Exception {
     Path notADirectory = Files.writeString(dir.resolve("file"), "x");
     try (Platform p = platform().property("platform.slo.publish.rules-directory", notADirectory.resolve("rules").toString()).start()) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      String metrics = "";
-      while (System.nanoTime() < deadline && !metrics.matches("(?s).*paved_slo_rules_publish_total\\{[^}]*outcome=\"failure\"[^}]*} [1-9].*")) {
-        metrics = get(p.admin().port(), "/metrics");
-        Thread.sleep(50);
-      }
-      assertThat(metrics).containsPattern("paved_slo_rules_publish_total\\{[^}]*outcome=\"failure\"[^}]*} [1-9]");
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> get(p.admin().port(), "/metrics").matches("(?s).*paved_slo_rules_publish_total\\{[^}]*outcome=\"failure\"[^}]*} [1-9].*"));
+      assertThat(get(p.admin().port(), "/metrics")).containsPattern("paved_slo_rules_publish_total\\{[^}]*outcome=\"failure\"[^}]*} [1-9]");
       assertThat(get(p.admin().port(), "/health/ready")).contains("UP");
     }
   }

@@ -1,12 +1,12 @@
 package dev.paved.slo;
 
-import dev.paved.slo.internal.PrometheusRules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.paved.core.ConfigException;
 import dev.paved.core.PlatformConfig;
 import dev.paved.core.ServiceDescriptor;
+import dev.paved.slo.internal.PrometheusRules;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;

@@ -1,6 +1,5 @@
 package dev.paved.slo;
 
-import dev.paved.slo.internal.PrometheusRules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.paved.core.Platform;
 import dev.paved.observability.Observability;
 import dev.paved.observability.ObservabilityModule;
+import dev.paved.slo.internal.PrometheusRules;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -329,7 +329,10 @@ class SecretsVaultTest {
               seen.add(Thread.currentThread().isInterrupted());
             });
     t.start();
-    Thread.sleep(300);
+    // Blocked on the slow Vault.
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING);
     t.interrupt();
     t.join(5_000);
     assertThat(t.isAlive()).isFalse();
