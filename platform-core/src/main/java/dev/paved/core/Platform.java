@@ -81,8 +81,8 @@ public final class Platform implements AutoCloseable {
     this.configFiles = loaded.files();
     this.health = health;
     this.admin = admin;
-    this.drain = config.get(CoreConfig.SHUTDOWN_DRAIN);
-    this.shutdownTimeout = config.get(CoreConfig.SHUTDOWN_TIMEOUT);
+    this.drain = config.get(CoreSettings.SHUTDOWN_DRAIN);
+    this.shutdownTimeout = config.get(CoreSettings.SHUTDOWN_TIMEOUT);
   }
 
   /** What {@link #run} exits with when the platform or the service cannot start: {@value}. */
@@ -605,7 +605,7 @@ public final class Platform implements AutoCloseable {
     /** Sets {@code platform.service.name}. */
     public Builder serviceName(String name) {
       ServiceDescriptor.requireName("serviceName", name);
-      return property(CoreConfig.SERVICE_NAME.name(), name);
+      return property(CoreSettings.SERVICE_NAME.name(), name);
     }
 
     /** Sets every {@code platform.service.*} key from a descriptor. */
@@ -642,12 +642,12 @@ public final class Platform implements AutoCloseable {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("adminPort: " + port + " (expected: 0 to 65535)");
       }
-      return property(CoreConfig.ADMIN_PORT.name(), String.valueOf(port));
+      return property(CoreSettings.ADMIN_PORT.name(), String.valueOf(port));
     }
 
     /** Sets {@code platform.shutdown.hook}: whether a JVM shutdown hook runs graceful shutdown. */
     public Builder shutdownHook(boolean enabled) {
-      return property(CoreConfig.SHUTDOWN_HOOK.name(), String.valueOf(enabled));
+      return property(CoreSettings.SHUTDOWN_HOOK.name(), String.valueOf(enabled));
     }
 
     /** Sets {@code platform.shutdown.drain}. */
@@ -661,7 +661,7 @@ public final class Platform implements AutoCloseable {
       if (drain.isNegative()) {
         throw new IllegalArgumentException("drain: " + drain + " (expected: >= 0)");
       }
-      return property(CoreConfig.SHUTDOWN_DRAIN.name(), drain.toMillis() + "ms");
+      return property(CoreSettings.SHUTDOWN_DRAIN.name(), drain.toMillis() + "ms");
     }
 
     /**
@@ -734,7 +734,7 @@ public final class Platform implements AutoCloseable {
       }
       List<PlatformModule> ordered = ModuleOrder.sort(all);
 
-      List<ConfigKey<?>> keys = new ArrayList<>(CoreConfig.keys());
+      List<ConfigKey<?>> keys = new ArrayList<>(CoreSettings.keys());
       for (PlatformModule m : ordered) {
         keys.addAll(m.configKeys());
       }
@@ -775,17 +775,17 @@ public final class Platform implements AutoCloseable {
       ServiceDescriptor descriptor = l.descriptor();
       PlatformConfig config = loaded.config();
 
-      HealthRegistry health = new HealthRegistry(config.get(CoreConfig.HEALTH_TIMEOUT), config.get(CoreConfig.HEALTH_THREADS));
+      HealthRegistry health = new HealthRegistry(config.get(CoreSettings.HEALTH_TIMEOUT), config.get(CoreSettings.HEALTH_THREADS));
       AdminServer admin;
-      if (config.get(CoreConfig.ADMIN_ENABLED)) {
-        ConfigValue port = config.value(CoreConfig.ADMIN_PORT.name()).orElseThrow();
+      if (config.get(CoreSettings.ADMIN_ENABLED)) {
+        ConfigValue port = config.value(CoreSettings.ADMIN_PORT.name()).orElseThrow();
         try {
           admin =
               AdminServer.start(
-                  config.get(CoreConfig.ADMIN_BIND_ADDRESS),
-                  config.get(CoreConfig.ADMIN_PORT),
-                  config.get(CoreConfig.ADMIN_THREADS),
-                  config.get(CoreConfig.ADMIN_QUEUE));
+                  config.get(CoreSettings.ADMIN_BIND_ADDRESS),
+                  config.get(CoreSettings.ADMIN_PORT),
+                  config.get(CoreSettings.ADMIN_THREADS),
+                  config.get(CoreSettings.ADMIN_QUEUE));
         } catch (BindException e) {
           health.close();
           throw new ConfigException(
@@ -793,7 +793,7 @@ public final class Platform implements AutoCloseable {
                   new ConfigProblem(
                       port.key(),
                       port.source(),
-                      "cannot listen on " + config.get(CoreConfig.ADMIN_BIND_ADDRESS) + ":" + port.value() + " (" + e.getMessage() + ")",
+                      "cannot listen on " + config.get(CoreSettings.ADMIN_BIND_ADDRESS) + ":" + port.value() + " (" + e.getMessage() + ")",
                       "choose a free port with PLATFORM_ADMIN_PORT, or 0 for any free port")));
         } catch (IOException | RuntimeException e) {
           health.close();
@@ -835,7 +835,7 @@ public final class Platform implements AutoCloseable {
         health.awaitService();
       }
       health.markReady();
-      if (config.get(CoreConfig.SHUTDOWN_HOOK)) {
+      if (config.get(CoreSettings.SHUTDOWN_HOOK)) {
         Thread hook = new Thread(platform::close, "paved-shutdown");
         platform.shutdownHook = hook;
         Runtime.getRuntime().addShutdownHook(hook);

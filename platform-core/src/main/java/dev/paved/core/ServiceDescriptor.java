@@ -147,20 +147,20 @@ public final class ServiceDescriptor {
   /** Reads the descriptor from {@code platform.service.*}, adding any problem to {@code problems}. */
   static @Nullable ServiceDescriptor fromConfig(PlatformConfig config, List<ConfigProblem> problems) {
     int before = problems.size();
-    Optional<ConfigValue> nameValue = config.value(CoreConfig.SERVICE_NAME.name());
+    Optional<ConfigValue> nameValue = config.value(CoreSettings.SERVICE_NAME.name());
     if (nameValue.isEmpty()) {
       problems.add(
           new ConfigProblem(
-              CoreConfig.SERVICE_NAME.name(),
+              CoreSettings.SERVICE_NAME.name(),
               "not set",
               "the service has no name",
               "set platform.service.name in platform.yaml, or the environment variable OTEL_SERVICE_NAME"
                   + " (or PLATFORM_SERVICE_NAME)"));
     }
     checkNameValue(nameValue.orElse(null), problems);
-    checkNameValue(config.value(CoreConfig.SERVICE_ENVIRONMENT.name()).orElse(null), problems);
-    checkNameValue(config.value(CoreConfig.SERVICE_OWNER.name()).orElse(null), problems);
-    checkNameValue(config.value(CoreConfig.SERVICE_SYSTEM.name()).orElse(null), problems);
+    checkNameValue(config.value(CoreSettings.SERVICE_ENVIRONMENT.name()).orElse(null), problems);
+    checkNameValue(config.value(CoreSettings.SERVICE_OWNER.name()).orElse(null), problems);
+    checkNameValue(config.value(CoreSettings.SERVICE_SYSTEM.name()).orElse(null), problems);
     Set<String> dependencyNames = config.childNames("platform.service.dependencies");
     for (String dep : dependencyNames) {
       String problem = checkName(dep);
@@ -183,13 +183,13 @@ public final class ServiceDescriptor {
     }
     try {
       Builder b = builder(nameValue.orElseThrow().value().strip());
-      b.version(config.get(CoreConfig.SERVICE_VERSION));
-      b.environment(config.get(CoreConfig.SERVICE_ENVIRONMENT).strip());
-      config.find(CoreConfig.SERVICE_OWNER).ifPresent(o -> b.owner(o.strip()));
-      config.find(CoreConfig.SERVICE_SYSTEM).ifPresent(s -> b.system(s.strip()));
-      b.tier(config.get(CoreConfig.SERVICE_TIER));
-      b.lifecycle(config.get(CoreConfig.SERVICE_LIFECYCLE));
-      config.find(CoreConfig.SERVICE_COST_CENTRE).ifPresent(b::costCentre);
+      b.version(config.get(CoreSettings.SERVICE_VERSION));
+      b.environment(config.get(CoreSettings.SERVICE_ENVIRONMENT).strip());
+      config.find(CoreSettings.SERVICE_OWNER).ifPresent(o -> b.owner(o.strip()));
+      config.find(CoreSettings.SERVICE_SYSTEM).ifPresent(s -> b.system(s.strip()));
+      b.tier(config.get(CoreSettings.SERVICE_TIER));
+      b.lifecycle(config.get(CoreSettings.SERVICE_LIFECYCLE));
+      config.find(CoreSettings.SERVICE_COST_CENTRE).ifPresent(b::costCentre);
       for (String link : config.childNames("platform.service.links")) {
         config.value("platform.service.links." + link)
             .ifPresent(v -> b.link(link, ConfigKey.uri("x").parse(v.value())));

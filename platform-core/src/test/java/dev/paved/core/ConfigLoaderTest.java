@@ -33,7 +33,7 @@ class ConfigLoaderTest {
   }
 
   private ConfigLoader.Result load() throws IOException {
-    return ConfigLoader.load(new ConfigLoader.Inputs(env, props, overrides, classpath()), CoreConfig.keys());
+    return ConfigLoader.load(new ConfigLoader.Inputs(env, props, overrides, classpath()), CoreSettings.keys());
   }
 
   private PlatformConfig config() throws IOException {
@@ -354,7 +354,7 @@ class ConfigLoaderTest {
     ConfigLoader.Result r =
         ConfigLoader.load(
             new ConfigLoader.Inputs(env, props, overrides, classpath()),
-            List.of(CoreConfig.SERVICE_NAME, secretKey, passwordKey));
+            List.of(CoreSettings.SERVICE_NAME, secretKey, passwordKey));
     assertThat(r.problems()).hasSize(1);
     assertThat(r.problems().get(0).toString()).contains("platform.test.password").doesNotContain("s3cr3t");
     assertThat(new ConfigException(r.problems()).getMessage()).doesNotContain("s3cr3t");

@@ -60,7 +60,7 @@ public final class ObservabilityModule implements PlatformModule {
 
   @Override
   public List<ConfigKey<?>> configKeys() {
-    return ObservabilityConfig.keys();
+    return ObservabilitySettings.keys();
   }
 
   /**
@@ -92,34 +92,34 @@ public final class ObservabilityModule implements PlatformModule {
     }
     PlatformConfig config = context.config();
     ServiceDescriptor d = context.descriptor();
-    shutdownTimeout = config.get(ObservabilityConfig.SHUTDOWN_TIMEOUT);
-    Optional<URI> endpoint = config.find(ObservabilityConfig.OTLP_ENDPOINT);
-    int bufferSize = config.get(ObservabilityConfig.TRACES_BUFFER);
-    dev.paved.observability.internal.@Nullable RecentSpans recent = endpoint.isPresent() ? null : new dev.paved.observability.internal.RecentSpans(bufferSize, config.get(ObservabilityConfig.TRACES_BUFFER_BYTES));
+    shutdownTimeout = config.get(ObservabilitySettings.SHUTDOWN_TIMEOUT);
+    Optional<URI> endpoint = config.find(ObservabilitySettings.OTLP_ENDPOINT);
+    int bufferSize = config.get(ObservabilitySettings.TRACES_BUFFER);
+    dev.paved.observability.internal.@Nullable RecentSpans recent = endpoint.isPresent() ? null : new dev.paved.observability.internal.RecentSpans(bufferSize, config.get(ObservabilitySettings.TRACES_BUFFER_BYTES));
 
     Map<String, String> defaults = new LinkedHashMap<>();
     defaults.put("otel.service.name", d.name());
     defaults.put("otel.traces.sampler", "parentbased_traceidratio");
-    defaults.put("otel.traces.sampler.arg", String.valueOf(config.get(ObservabilityConfig.SAMPLER_RATIO)));
-    defaults.put("otel.propagators", String.join(",", config.get(ObservabilityConfig.PROPAGATORS)));
-    defaults.put("otel.attribute.value.length.limit", String.valueOf(config.get(ObservabilityConfig.ATTRIBUTE_VALUE_LENGTH_LIMIT)));
+    defaults.put("otel.traces.sampler.arg", String.valueOf(config.get(ObservabilitySettings.SAMPLER_RATIO)));
+    defaults.put("otel.propagators", String.join(",", config.get(ObservabilitySettings.PROPAGATORS)));
+    defaults.put("otel.attribute.value.length.limit", String.valueOf(config.get(ObservabilitySettings.ATTRIBUTE_VALUE_LENGTH_LIMIT)));
     defaults.put("otel.metrics.exporter", "none");
     defaults.put("otel.logs.exporter", "none");
-    boolean otlpLogs = endpoint.isPresent() && config.get(ObservabilityConfig.OTLP_LOGS);
+    boolean otlpLogs = endpoint.isPresent() && config.get(ObservabilitySettings.OTLP_LOGS);
     if (otlpLogs) {
       defaults.put("otel.logs.exporter", "otlp");
     }
     if (endpoint.isPresent()) {
       defaults.put("otel.traces.exporter", "otlp");
       defaults.put("otel.exporter.otlp.endpoint", endpoint.get().toString());
-      defaults.put("otel.exporter.otlp.protocol", config.get(ObservabilityConfig.OTLP_PROTOCOL).id());
+      defaults.put("otel.exporter.otlp.protocol", config.get(ObservabilitySettings.OTLP_PROTOCOL).id());
     } else {
       defaults.put("otel.traces.exporter", "none");
     }
-    defaults.put("otel.exporter.otlp.timeout", String.valueOf(config.get(ObservabilityConfig.OTLP_TIMEOUT).toMillis()));
+    defaults.put("otel.exporter.otlp.timeout", String.valueOf(config.get(ObservabilitySettings.OTLP_TIMEOUT).toMillis()));
     config.entries().forEach((key, value) -> {
-      if (key.startsWith(ObservabilityConfig.OTEL_PREFIX)) {
-        defaults.put("otel." + key.substring(ObservabilityConfig.OTEL_PREFIX.length()), value.value());
+      if (key.startsWith(ObservabilitySettings.OTEL_PREFIX)) {
+        defaults.put("otel." + key.substring(ObservabilitySettings.OTEL_PREFIX.length()), value.value());
       }
     });
     Resource paved = Resource.create(resourceAttributes(d, context.sdkVersion()));
@@ -136,7 +136,7 @@ public final class ObservabilityModule implements PlatformModule {
       LOG.error("Paved observability: the OpenTelemetry SDK could not be configured ({}); spans are kept in memory only", sdkProblem);
       Map<String, String> fallback = new LinkedHashMap<>(defaults);
       fallback.put("otel.traces.exporter", "none");
-      recent = recent != null ? recent : new dev.paved.observability.internal.RecentSpans(bufferSize, config.get(ObservabilityConfig.TRACES_BUFFER_BYTES));
+      recent = recent != null ? recent : new dev.paved.observability.internal.RecentSpans(bufferSize, config.get(ObservabilitySettings.TRACES_BUFFER_BYTES));
       exporterRef.set(null);
       openTelemetry = buildSdkIgnoringEnvironment(fallback, paved, recent, sdkTelemetry);
     }
@@ -150,8 +150,8 @@ public final class ObservabilityModule implements PlatformModule {
     this.registry = prometheus;
     prometheus.config().commonTags("service.name", d.name());
     io.micrometer.core.instrument.MeterRegistry meters = prometheus;
-    if (endpoint.isPresent() && config.get(ObservabilityConfig.OTLP_METRICS)) {
-      io.micrometer.registry.otlp.OtlpMeterRegistry otlp = otlpMeterRegistry(endpoint.get(), config.get(ObservabilityConfig.OTLP_METRICS_STEP), paved);
+    if (endpoint.isPresent() && config.get(ObservabilitySettings.OTLP_METRICS)) {
+      io.micrometer.registry.otlp.OtlpMeterRegistry otlp = otlpMeterRegistry(endpoint.get(), config.get(ObservabilitySettings.OTLP_METRICS_STEP), paved);
       otlp.config().commonTags("service.name", d.name());
       io.micrometer.core.instrument.composite.CompositeMeterRegistry composite = new io.micrometer.core.instrument.composite.CompositeMeterRegistry();
       composite.add(prometheus);
@@ -159,7 +159,7 @@ public final class ObservabilityModule implements PlatformModule {
       this.otlpMeters = otlp;
       meters = composite;
     }
-    if (config.get(ObservabilityConfig.JVM_METRICS)) {
+    if (config.get(ObservabilitySettings.JVM_METRICS)) {
       // OpenTelemetry's JVM semantic conventions (jvm.memory.used, jvm.thread.count,
       // jvm.class.loaded, jvm.cpu.time, jvm.gc.duration, ...): Micrometer's where it ships them.
       io.micrometer.core.instrument.Tags none = io.micrometer.core.instrument.Tags.empty();
@@ -205,16 +205,16 @@ public final class ObservabilityModule implements PlatformModule {
 
     Observability observability =
         new Observability(
-            openTelemetry, meters, spansBuffer, config.get(ObservabilityConfig.MAX_SERIES), context.inFlight(), counting, sdkTelemetry);
-    observability.deadlines(config.get(ObservabilityConfig.DEADLINE_HEADERS), config.get(ObservabilityConfig.DEADLINE_MINIMUM));
-    observability.maxHeaderBytes(config.get(ObservabilityConfig.HTTP_MAX_HEADER_BYTES));
-    List<String> routes = config.getList(ObservabilityConfig.HTTP_ROUTES.name());
+            openTelemetry, meters, spansBuffer, config.get(ObservabilitySettings.MAX_SERIES), context.inFlight(), counting, sdkTelemetry);
+    observability.deadlines(config.get(ObservabilitySettings.DEADLINE_HEADERS), config.get(ObservabilitySettings.DEADLINE_MINIMUM));
+    observability.maxHeaderBytes(config.get(ObservabilitySettings.HTTP_MAX_HEADER_BYTES));
+    List<String> routes = config.getList(ObservabilitySettings.HTTP_ROUTES.name());
     if (!routes.isEmpty()) {
       try {
         observability.routes = Routes.of(routes.toArray(new String[0]));
       } catch (IllegalArgumentException e) {
         throw new dev.paved.core.ConfigException(
-            List.of(new dev.paved.core.ConfigProblem(ObservabilityConfig.HTTP_ROUTES.name(), "configuration", String.valueOf(e.getMessage()), "write each route as a path template such as /api/orders/{id}")));
+            List.of(new dev.paved.core.ConfigProblem(ObservabilitySettings.HTTP_ROUTES.name(), "configuration", String.valueOf(e.getMessage()), "write each route as a path template such as /api/orders/{id}")));
       }
     }
     context.register(Observability.class, observability);
@@ -261,8 +261,8 @@ public final class ObservabilityModule implements PlatformModule {
     LOG.info(
         "Paved observability started: traces {}, sampler ratio {}, propagators {}",
         endpoint.map(e -> "to " + e).orElse("kept in memory (GET /traces)"),
-        config.get(ObservabilityConfig.SAMPLER_RATIO),
-        config.get(ObservabilityConfig.PROPAGATORS));
+        config.get(ObservabilitySettings.SAMPLER_RATIO),
+        config.get(ObservabilitySettings.PROPAGATORS));
   }
 
   private static OpenTelemetrySdk buildSdk(

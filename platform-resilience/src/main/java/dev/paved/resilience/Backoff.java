@@ -20,15 +20,15 @@ import org.jspecify.annotations.Nullable;
  * then at least what the server asked, never more than the cap.
  */
 public final class Backoff {
-  // The declared defaults of the platform.resilience.defaults.backoff.* keys (ResilienceConfig).
+  // The declared defaults of the platform.resilience.defaults.backoff.* keys (ResilienceSettings).
   /** Ceiling of the first backoff ({@code backoff.initial-delay}). */
-  public static final Duration DEFAULT_INITIAL_DELAY = ResilienceConfig.BACKOFF_INITIAL.defaultValue();
+  public static final Duration DEFAULT_INITIAL_DELAY = ResilienceSettings.BACKOFF_INITIAL.defaultValue();
   /** Growth of the ceiling per retry ({@code backoff.multiplier}). */
-  public static final double DEFAULT_MULTIPLIER = ResilienceConfig.BACKOFF_MULTIPLIER.defaultValue();
+  public static final double DEFAULT_MULTIPLIER = ResilienceSettings.BACKOFF_MULTIPLIER.defaultValue();
   /** Largest ceiling ({@code backoff.max-delay}). */
-  public static final Duration DEFAULT_MAX_DELAY = ResilienceConfig.BACKOFF_MAX.defaultValue();
+  public static final Duration DEFAULT_MAX_DELAY = ResilienceSettings.BACKOFF_MAX.defaultValue();
   /** Longest Retry-After honoured ({@code backoff.retry-after-cap}). */
-  public static final Duration DEFAULT_RETRY_AFTER_CAP = ResilienceConfig.RETRY_AFTER_CAP.defaultValue();
+  public static final Duration DEFAULT_RETRY_AFTER_CAP = ResilienceSettings.RETRY_AFTER_CAP.defaultValue();
 
   private final long initialNanos;
   private final double multiplier;

@@ -24,11 +24,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DependencyPolicy {
   // Every default below is the declared default of its platform.resilience.defaults.* key:
-  // declared once, in ResilienceConfig, and documented from there.
+  // declared once, in ResilienceSettings, and documented from there.
   /** Attempts per call, the first included ({@code platform.resilience.defaults.max-attempts}). */
-  public static final int DEFAULT_MAX_ATTEMPTS = ResilienceConfig.MAX_ATTEMPTS.defaultValue();
+  public static final int DEFAULT_MAX_ATTEMPTS = ResilienceSettings.MAX_ATTEMPTS.defaultValue();
   /** Total time a call may take ({@code platform.resilience.defaults.deadline}). */
-  public static final Duration DEFAULT_DEADLINE = ResilienceConfig.DEADLINE.defaultValue();
+  public static final Duration DEFAULT_DEADLINE = ResilienceSettings.DEADLINE.defaultValue();
 
   /** How one attempt ended, as the retry loop sees it. */
   public interface Outcome<T> {
@@ -691,19 +691,19 @@ public final class DependencyPolicy {
     private CircuitBreakerConfig breakerConfig =
         CircuitBreakerConfig.custom()
             .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
-            .slidingWindowSize((int) ResilienceConfig.CB_WINDOW.defaultValue().toSeconds())
-            .minimumNumberOfCalls(ResilienceConfig.CB_MINIMUM_CALLS.defaultValue())
-            .failureRateThreshold(ResilienceConfig.CB_FAILURE_RATE.defaultValue().floatValue())
-            .slowCallRateThreshold(ResilienceConfig.CB_SLOW_RATE.defaultValue().floatValue())
-            .slowCallDurationThreshold(ResilienceConfig.CB_SLOW_DURATION.defaultValue())
-            .waitDurationInOpenState(ResilienceConfig.CB_WAIT_OPEN.defaultValue())
-            .permittedNumberOfCallsInHalfOpenState(ResilienceConfig.CB_HALF_OPEN_CALLS.defaultValue())
-            .maxWaitDurationInHalfOpenState(ResilienceConfig.CB_MAX_WAIT_HALF_OPEN.defaultValue())
+            .slidingWindowSize((int) ResilienceSettings.CB_WINDOW.defaultValue().toSeconds())
+            .minimumNumberOfCalls(ResilienceSettings.CB_MINIMUM_CALLS.defaultValue())
+            .failureRateThreshold(ResilienceSettings.CB_FAILURE_RATE.defaultValue().floatValue())
+            .slowCallRateThreshold(ResilienceSettings.CB_SLOW_RATE.defaultValue().floatValue())
+            .slowCallDurationThreshold(ResilienceSettings.CB_SLOW_DURATION.defaultValue())
+            .waitDurationInOpenState(ResilienceSettings.CB_WAIT_OPEN.defaultValue())
+            .permittedNumberOfCallsInHalfOpenState(ResilienceSettings.CB_HALF_OPEN_CALLS.defaultValue())
+            .maxWaitDurationInHalfOpenState(ResilienceSettings.CB_MAX_WAIT_HALF_OPEN.defaultValue())
             .automaticTransitionFromOpenToHalfOpenEnabled(false)
             .build();
     private BulkheadConfig bulkheadConfig =
         BulkheadConfig.custom()
-            .maxConcurrentCalls(ResilienceConfig.BULKHEAD_MAX.defaultValue())
+            .maxConcurrentCalls(ResilienceSettings.BULKHEAD_MAX.defaultValue())
             .maxWaitDuration(Duration.ZERO)
             .fairCallHandlingStrategyEnabled(false)
             .build();

@@ -109,9 +109,9 @@ public final class Resilience {
   public ResilientHttpClient httpClient(String dependency) {
     return clients.computeIfAbsent(dependency, d -> {
       DependencyPolicy p = policy(d);
-      HttpClient http = HttpClient.newBuilder().connectTimeout(ResilienceConfig.ATTEMPT_TIMEOUT.resolve(config, d)).build();
+      HttpClient http = HttpClient.newBuilder().connectTimeout(ResilienceSettings.ATTEMPT_TIMEOUT.resolve(config, d)).build();
       ResilientHttpClient.Sender sender = observability.httpClient(http)::send;
-      return ResilientHttpClient.create(p, sender, ResilienceConfig.ATTEMPT_TIMEOUT.resolve(config, d));
+      return ResilientHttpClient.create(p, sender, ResilienceSettings.ATTEMPT_TIMEOUT.resolve(config, d));
     });
   }
 
@@ -156,33 +156,33 @@ public final class Resilience {
     CircuitBreakerConfig breaker =
         CircuitBreakerConfig.custom()
             .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
-            .slidingWindowSize((int) Math.max(1, ResilienceConfig.CB_WINDOW.resolve(config, d).toSeconds()))
-            .minimumNumberOfCalls(ResilienceConfig.CB_MINIMUM_CALLS.resolve(config, d))
-            .failureRateThreshold(ResilienceConfig.CB_FAILURE_RATE.resolve(config, d).floatValue())
-            .slowCallRateThreshold(ResilienceConfig.CB_SLOW_RATE.resolve(config, d).floatValue())
-            .slowCallDurationThreshold(ResilienceConfig.CB_SLOW_DURATION.resolve(config, d))
-            .waitDurationInOpenState(ResilienceConfig.CB_WAIT_OPEN.resolve(config, d))
-            .permittedNumberOfCallsInHalfOpenState(ResilienceConfig.CB_HALF_OPEN_CALLS.resolve(config, d))
-            .maxWaitDurationInHalfOpenState(positive(ResilienceConfig.CB_MAX_WAIT_HALF_OPEN.resolve(config, d)))
+            .slidingWindowSize((int) Math.max(1, ResilienceSettings.CB_WINDOW.resolve(config, d).toSeconds()))
+            .minimumNumberOfCalls(ResilienceSettings.CB_MINIMUM_CALLS.resolve(config, d))
+            .failureRateThreshold(ResilienceSettings.CB_FAILURE_RATE.resolve(config, d).floatValue())
+            .slowCallRateThreshold(ResilienceSettings.CB_SLOW_RATE.resolve(config, d).floatValue())
+            .slowCallDurationThreshold(ResilienceSettings.CB_SLOW_DURATION.resolve(config, d))
+            .waitDurationInOpenState(ResilienceSettings.CB_WAIT_OPEN.resolve(config, d))
+            .permittedNumberOfCallsInHalfOpenState(ResilienceSettings.CB_HALF_OPEN_CALLS.resolve(config, d))
+            .maxWaitDurationInHalfOpenState(positive(ResilienceSettings.CB_MAX_WAIT_HALF_OPEN.resolve(config, d)))
             .build();
     DependencyPolicy.Builder builder = DependencyPolicy.builder(d);
-    if (ResilienceConfig.BULKHEAD_ADAPTIVE.resolve(config, d)) {
-      builder.adaptiveConcurrency(ResilienceConfig.BULKHEAD_MAX.resolve(config, d));
+    if (ResilienceSettings.BULKHEAD_ADAPTIVE.resolve(config, d)) {
+      builder.adaptiveConcurrency(ResilienceSettings.BULKHEAD_MAX.resolve(config, d));
     }
     DependencyPolicy policy = builder
-        .maxAttempts(ResilienceConfig.MAX_ATTEMPTS.resolve(config, d))
-        .deadline(positive(ResilienceConfig.DEADLINE.resolve(config, d)))
+        .maxAttempts(ResilienceSettings.MAX_ATTEMPTS.resolve(config, d))
+        .deadline(positive(ResilienceSettings.DEADLINE.resolve(config, d)))
         .backoff(Backoff.create(
-            ResilienceConfig.BACKOFF_INITIAL.resolve(config, d),
-            ResilienceConfig.BACKOFF_MULTIPLIER.resolve(config, d),
-            ResilienceConfig.BACKOFF_MAX.resolve(config, d),
-            ResilienceConfig.RETRY_AFTER_CAP.resolve(config, d)))
+            ResilienceSettings.BACKOFF_INITIAL.resolve(config, d),
+            ResilienceSettings.BACKOFF_MULTIPLIER.resolve(config, d),
+            ResilienceSettings.BACKOFF_MAX.resolve(config, d),
+            ResilienceSettings.RETRY_AFTER_CAP.resolve(config, d)))
         .budget(RetryBudget.create(
-            ResilienceConfig.BUDGET_PERCENT.resolve(config, d),
-            ResilienceConfig.BUDGET_MIN.resolve(config, d),
-            ResilienceConfig.BUDGET_WINDOW.resolve(config, d)))
+            ResilienceSettings.BUDGET_PERCENT.resolve(config, d),
+            ResilienceSettings.BUDGET_MIN.resolve(config, d),
+            ResilienceSettings.BUDGET_WINDOW.resolve(config, d)))
         .circuitBreaker(breaker)
-        .bulkhead(BulkheadConfig.custom().maxConcurrentCalls(ResilienceConfig.BULKHEAD_MAX.resolve(config, d)).maxWaitDuration(Duration.ZERO).fairCallHandlingStrategyEnabled(false).build())
+        .bulkhead(BulkheadConfig.custom().maxConcurrentCalls(ResilienceSettings.BULKHEAD_MAX.resolve(config, d)).maxWaitDuration(Duration.ZERO).fairCallHandlingStrategyEnabled(false).build())
         .listener(telemetry)
         .closing(closing)
         .build();

@@ -31,7 +31,7 @@ public final class ResilienceModule implements PlatformModule {
 
   @Override
   public List<ConfigKey<?>> configKeys() {
-    return ResilienceConfig.keys();
+    return ResilienceSettings.keys();
   }
 
   private volatile @org.jspecify.annotations.Nullable Resilience resilience;

@@ -27,7 +27,7 @@ public final class ResilientHttpClient {
   }
 
   /** Time limit of one attempt: the declared default of {@code platform.resilience.defaults.attempt-timeout}. */
-  public static final Duration DEFAULT_ATTEMPT_TIMEOUT = ResilienceConfig.ATTEMPT_TIMEOUT.defaultValue();
+  public static final Duration DEFAULT_ATTEMPT_TIMEOUT = ResilienceSettings.ATTEMPT_TIMEOUT.defaultValue();
 
   private final DependencyPolicy policy;
   private final Sender sender;

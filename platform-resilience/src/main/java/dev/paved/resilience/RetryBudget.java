@@ -16,15 +16,15 @@ import java.util.function.LongSupplier;
  * holds exactly under contention.
  */
 public final class RetryBudget {
-  // The declared defaults of the platform.resilience.defaults.budget.* keys (ResilienceConfig).
+  // The declared defaults of the platform.resilience.defaults.budget.* keys (ResilienceSettings).
   /** The share of requests that may be retried ({@code budget.percent}). */
-  public static final double DEFAULT_PERCENT = ResilienceConfig.BUDGET_PERCENT.defaultValue();
+  public static final double DEFAULT_PERCENT = ResilienceSettings.BUDGET_PERCENT.defaultValue();
 
   /** Retries allowed per second whatever the traffic ({@code budget.min-per-second}). */
-  public static final int DEFAULT_MIN_PER_SECOND = ResilienceConfig.BUDGET_MIN.defaultValue();
+  public static final int DEFAULT_MIN_PER_SECOND = ResilienceSettings.BUDGET_MIN.defaultValue();
 
   /** The sliding window ({@code budget.window}). */
-  public static final Duration DEFAULT_WINDOW = ResilienceConfig.BUDGET_WINDOW.defaultValue();
+  public static final Duration DEFAULT_WINDOW = ResilienceSettings.BUDGET_WINDOW.defaultValue();
 
   private static final long SECOND = 1_000_000_000L;
 

@@ -105,7 +105,7 @@ public record Slo(
   }
 
   /** The key under which the routes are declared. */
-  static final String ROUTES_KEY = dev.paved.observability.ObservabilityConfig.HTTP_ROUTES.name();
+  private static final dev.paved.core.ConfigKey<List<String>> ROUTES = dev.paved.observability.ObservabilitySettings.HTTP_ROUTES;
 
   /**
    * The SLOs declared under {@code platform.slo.objectives.<name>}.
@@ -248,20 +248,20 @@ public record Slo(
       return null;
     }
     String route = r.get().value().strip();
-    List<String> declared = config.getList(ROUTES_KEY);
+    List<String> declared = config.get(ROUTES);
     if (declared.isEmpty()) {
       problems.add(
           new ConfigProblem(
               p + "route",
               r.get().source(),
               "SLO '" + name + "' covers route '" + route + "', but the service declares no routes, so it cannot be checked",
-              "list the service's route templates in " + ROUTES_KEY + " (and use Observability.httpServerFilter() without arguments)"));
+              "list the service's route templates in " + ROUTES.name() + " (and use Observability.httpServerFilter() without arguments)"));
       return null;
     }
     if (!declared.contains(route)) {
       problems.add(
           new ConfigProblem(
-              p + "route", r.get().source(), "SLO '" + name + "': unknown route '" + route + "'", "use one of the routes declared in " + ROUTES_KEY + ": " + String.join(", ", declared)));
+              p + "route", r.get().source(), "SLO '" + name + "': unknown route '" + route + "'", "use one of the routes declared in " + ROUTES.name() + ": " + String.join(", ", declared)));
       return null;
     }
     return route;

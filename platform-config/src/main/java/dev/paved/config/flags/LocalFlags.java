@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.io.IOException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paved.core.internal.YamlReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +28,7 @@ import java.util.Map;
  * </pre>
  */
 final class LocalFlags {
-  private static final YAMLMapper YAML = new YAMLMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private LocalFlags() {}
 
@@ -46,9 +46,10 @@ final class LocalFlags {
     }
     JsonNode root;
     try {
-      root = YAML.readTree(text);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("malformed YAML (" + e.getClass().getSimpleName() + ")");
+      // Core's YAML reader, as for platform.yaml: the same dialect, limits and messages.
+      root = JSON.valueToTree(YamlReader.readTree(text));
+    } catch (YamlReader.YamlException e) {
+      throw new IllegalArgumentException("malformed YAML at line " + e.line() + ", column " + e.column() + ": " + e.getMessage());
     }
     ArrayNode features = JsonNodeFactory.instance.arrayNode();
     if (root != null && !root.isNull() && !root.isMissingNode()) {

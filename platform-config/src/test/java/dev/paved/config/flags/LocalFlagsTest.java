@@ -254,6 +254,41 @@ class LocalFlagsTest {
   }
 
   @Test
+  void theFlagsFileIsReadByCoresYamlReaderWithAnchorsMergeKeysAndBlockScalars() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("flags.yaml"),
+            """
+            base: &on
+              enabled: true
+              users: [alice]
+            beta:
+              <<: *on
+            banner:
+              variants:
+                - name: long
+                  payload: >-
+                    a folded
+                    text
+            """);
+    try (Platform p = start(file, Map.of())) {
+      Flags flags = Flags.of(p);
+      assertThat(flags.isEnabled("beta", "alice")).isTrue();
+      assertThat(flags.isEnabled("beta", "bob")).isFalse();
+      assertThat(flags.getString("banner", "none")).isEqualTo("a folded text");
+    }
+  }
+
+  @Test
+  void aDuplicateFlagIsRefusedWithItsLineAsInPlatformYaml() throws Exception {
+    Path file = Files.writeString(dir.resolve("flags.yaml"), "beta:\n  enabled: true\nbeta:\n  enabled: false\n");
+    assertThatThrownBy(() -> start(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("malformed YAML at line 3")
+        .hasMessageContaining("duplicate key beta");
+  }
+
+  @Test
   void aBadFileFailsStartUpWithTheFlagAndTheProblem() throws Exception {
     Path file = Files.writeString(dir.resolve("flags.yaml"), "beta:\n  rollout: 140\n");
     assertThatThrownBy(() -> start(file, Map.of()))

@@ -77,15 +77,42 @@ public final class YamlReader {
 
   private YamlReader() {}
 
+  /** The one set of loader settings: YAML 1.2 core schema, duplicate keys refused, aliases bounded. */
+  private static LoadSettings settings() {
+    return LoadSettings.builder()
+        .setMaxAliasesForCollections(MAX_ALIASES)
+        .setAllowRecursiveKeys(false)
+        .setAllowDuplicateKeys(false)
+        .setLabel("yaml")
+        .setSchema(new CoreSchema())
+        .build();
+  }
+
+  /**
+   * Reads a YAML document that is data rather than configuration (a flags file) into plain Java
+   * values: maps (ordered), lists, strings, numbers, booleans and nulls, by the same rules as
+   * {@link #read} — one document, duplicate keys refused, aliases bounded, no tags that make
+   * objects — and with the same messages; null for an empty document.
+   */
+  public static @org.jspecify.annotations.Nullable Object readTree(String text) throws YamlException {
+    try {
+      java.util.Iterator<Object> documents = new org.snakeyaml.engine.v2.api.Load(settings()).loadAllFromString(text).iterator();
+      Object root = documents.hasNext() ? documents.next() : null;
+      if (documents.hasNext()) {
+        throw new YamlException("only one YAML document is supported per file", 1, 1);
+      }
+      return root;
+    } catch (MarkedYamlEngineException e) {
+      Optional<Mark> mark = e.getProblemMark().or(e::getContextMark);
+      throw new YamlException(describe(e), mark.map(m -> m.getLine() + 1).orElse(1), mark.map(m -> m.getColumn() + 1).orElse(1));
+    } catch (YamlEngineException e) {
+      throw new YamlException(plainer(String.valueOf(e.getMessage())), 1, 1);
+    }
+  }
+
   /** Reads {@code text} into a flat, ordered map of key path to scalar. */
   public static Map<String, Scalar> read(String text) throws YamlException {
-    LoadSettings settings =
-        LoadSettings.builder()
-            .setMaxAliasesForCollections(MAX_ALIASES)
-            .setAllowRecursiveKeys(false)
-            .setLabel("yaml")
-            .setSchema(new CoreSchema())
-            .build();
+    LoadSettings settings = settings();
     Iterator<Node> documents;
     Node root = null;
     try {

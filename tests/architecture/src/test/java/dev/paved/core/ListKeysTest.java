@@ -32,7 +32,7 @@ class ListKeysTest {
   @TempDir Path dir;
 
   private static List<ConfigKey<?>> declaredKeys() {
-    List<ConfigKey<?>> keys = new ArrayList<>(CoreConfig.keys());
+    List<ConfigKey<?>> keys = new ArrayList<>(CoreSettings.keys());
     for (dev.paved.core.spi.PlatformModule m : ServiceLoader.load(dev.paved.core.spi.PlatformModule.class)) {
       keys.addAll(m.configKeys());
     }
@@ -133,7 +133,7 @@ class ListKeysTest {
         StandardCharsets.UTF_8);
     PlatformConfig config =
         load(Map.of("PLATFORM_CONFIG", file.toString(), "PLATFORM_OBSERVABILITY_TRACES_PROPAGATORS", "tracecontext"));
-    assertThat(config.get(dev.paved.observability.ObservabilityConfig.PROPAGATORS)).containsExactly("tracecontext");
+    assertThat(config.get(dev.paved.observability.ObservabilitySettings.PROPAGATORS)).containsExactly("tracecontext");
   }
 
   @Test

@@ -3,7 +3,7 @@ package dev.paved.tests.architecture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paved.core.ConfigKey;
-import dev.paved.core.CoreConfig;
+import dev.paved.core.CoreSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,7 +83,7 @@ class DocumentationTest {
     String reference = Files.readString(ROOT.resolve("docs/configuration.md"), StandardCharsets.UTF_8);
     // Every key the code can read: core's and those of every module on the classpath, found the
     // way the platform finds them, so a new module's keys are checked without editing this test.
-    List<ConfigKey<?>> keys = new ArrayList<>(CoreConfig.keys());
+    List<ConfigKey<?>> keys = new ArrayList<>(CoreSettings.keys());
     List<String> modules = new ArrayList<>();
     for (dev.paved.core.spi.PlatformModule m : java.util.ServiceLoader.load(dev.paved.core.spi.PlatformModule.class)) {
       modules.add(m.name());

@@ -10,8 +10,8 @@ import java.util.Locale;
  * The keys platform-observability reads. The standard {@code OTEL_*} variables keep their meaning
  * and win over these (they are read by OpenTelemetry's autoconfigure).
  */
-public final class ObservabilityConfig {
-  private ObservabilityConfig() {}
+public final class ObservabilitySettings {
+  private ObservabilitySettings() {}
 
   /** How OTLP is sent. */
   public enum OtlpProtocol {

@@ -12,8 +12,8 @@ import java.util.function.Function;
  * platform.resilience.defaults.<setting>} (with the built-in default) for every dependency, and
  * {@code platform.resilience.dependencies.<name>.<setting>} to override it for one.
  */
-public final class ResilienceConfig {
-  private ResilienceConfig() {}
+public final class ResilienceSettings {
+  private ResilienceSettings() {}
 
   static final String DEFAULTS = "platform.resilience.defaults.";
   static final String DEPENDENCIES = "platform.resilience.dependencies.";

@@ -6,8 +6,8 @@ import java.util.List;
  * The configuration keys that {@code platform-core} reads, with their defaults. The reference
  * for all of them is {@code docs/configuration.md}.
  */
-public final class CoreConfig {
-  private CoreConfig() {}
+public final class CoreSettings {
+  private CoreSettings() {}
 
   public static final ConfigKey<String> SERVICE_NAME =
       ConfigKey.string("platform.service.name").withDescription("The service's name (required).");
