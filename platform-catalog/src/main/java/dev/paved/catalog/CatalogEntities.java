@@ -4,13 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.paved.core.PlatformConfig;
 import dev.paved.core.ServiceDescriptor;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,8 +31,7 @@ public final class CatalogEntities {
   static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][-A-Za-z0-9_.]*[A-Za-z0-9]$|^[A-Za-z0-9]$");
   /** A namespace is a DNS label. */
   static final Pattern NAMESPACE = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
-  private static final YAMLMapper YAML =
-      new YAMLMapper(YAMLFactory.builder().disable(YAMLGenerator.Feature.SPLIT_LINES).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build());
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private CatalogEntities() {}
 
@@ -231,12 +226,8 @@ public final class CatalogEntities {
   /** The entities as {@code catalog-info.yaml}: one YAML document each. */
   public static String toYaml(List<ObjectNode> entities) {
     StringBuilder sb = new StringBuilder();
-    try {
-      for (JsonNode e : entities) {
-        sb.append(YAML.writeValueAsString(e));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (JsonNode e : entities) {
+      sb.append(dev.paved.core.internal.YamlWriter.write(JSON.convertValue(e, Object.class)));
     }
     return sb.toString();
   }

@@ -248,7 +248,7 @@ public record Slo(
       return null;
     }
     String route = r.get().value().strip();
-    List<String> declared = config.get(ROUTES);
+    List<String> declared = config.find(ROUTES).orElse(List.of());
     if (declared.isEmpty()) {
       problems.add(
           new ConfigProblem(

@@ -4,12 +4,7 @@ import dev.paved.slo.Slo;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.paved.core.ServiceDescriptor;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -23,8 +18,7 @@ import java.util.List;
  * <p>Internal: not for public use; the Maven plugin ({@code paved:slo}) writes these files.
  */
 public final class OpenSlo {
-  private static final YAMLMapper YAML =
-      new YAMLMapper(YAMLFactory.builder().disable(YAMLGenerator.Feature.SPLIT_LINES).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build());
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private OpenSlo() {}
 
@@ -129,10 +123,6 @@ public final class OpenSlo {
   }
 
   private static void append(StringBuilder out, ObjectNode doc) {
-    try {
-      out.append(YAML.writeValueAsString(doc));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    out.append(dev.paved.core.internal.YamlWriter.write(JSON.convertValue(doc, Object.class)));
   }
 }

@@ -5,12 +5,7 @@ import dev.paved.slo.Slo;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.paved.core.ServiceDescriptor;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -47,8 +42,7 @@ public final class PrometheusRules {
           new Pair("ticket", "1d", "2h", 0.10, 24, "1h"),
           new Pair("ticket", "3d", "6h", 0.10, 72, "3h"));
 
-  private static final YAMLMapper YAML =
-      new YAMLMapper(YAMLFactory.builder().disable(YAMLGenerator.Feature.SPLIT_LINES).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build());
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private PrometheusRules() {}
 
@@ -78,11 +72,7 @@ public final class PrometheusRules {
   }
 
   private static String yaml(ObjectNode root) {
-    try {
-      return YAML.writeValueAsString(root);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return dev.paved.core.internal.YamlWriter.write(JSON.convertValue(root, Object.class));
   }
 
   private static ArrayNode groups(ServiceDescriptor d, List<Slo> slos) {
