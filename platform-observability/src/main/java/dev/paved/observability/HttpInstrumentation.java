@@ -41,6 +41,14 @@ final class HttpInstrumentation {
   volatile List<String> deadlineHeaders = Deadlines.ALL_HEADERS;
   /** The shortest incoming deadline honoured ({@code platform.observability.deadlines.minimum}). */
   volatile java.time.Duration deadlineMinimum = java.time.Duration.ZERO;
+  /** The longest request-derived attribute value recorded (url.path, user_agent.original, ...). */
+  volatile int maxValueLength = 2048;
+
+  /** {@code value}, cut to {@link #maxValueLength}: a client chooses these, the span keeps them. */
+  String bounded(String value) {
+    int max = maxValueLength;
+    return value.length() <= max ? value : value.substring(0, max);
+  }
   /** The largest request header section accepted ({@code platform.observability.http.max-header-bytes}). */
   volatile long maxHeaderBytes = 64 * 1024;
   /** Failures inside Paved's server instrumentation: the request went on uninstrumented. */

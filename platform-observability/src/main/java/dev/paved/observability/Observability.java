@@ -110,6 +110,10 @@ public final class Observability {
     http.maxHeaderBytes = bytes;
   }
 
+  void maxValueLength(int characters) {
+    http.maxValueLength = characters;
+  }
+
   void deadlines(List<String> trustedHeaders, java.time.Duration minimum) {
     http.deadlineHeaders = List.copyOf(trustedHeaders);
     http.deadlineMinimum = minimum;

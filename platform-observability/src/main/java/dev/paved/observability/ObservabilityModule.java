@@ -102,7 +102,6 @@ public final class ObservabilityModule implements PlatformModule {
     defaults.put("otel.traces.sampler", "parentbased_traceidratio");
     defaults.put("otel.traces.sampler.arg", String.valueOf(config.get(ObservabilitySettings.SAMPLER_RATIO)));
     defaults.put("otel.propagators", String.join(",", config.get(ObservabilitySettings.PROPAGATORS)));
-    defaults.put("otel.attribute.value.length.limit", String.valueOf(config.get(ObservabilitySettings.ATTRIBUTE_VALUE_LENGTH_LIMIT)));
     defaults.put("otel.metrics.exporter", "none");
     defaults.put("otel.logs.exporter", "none");
     boolean otlpLogs = endpoint.isPresent() && config.get(ObservabilitySettings.OTLP_LOGS);
@@ -207,6 +206,7 @@ public final class ObservabilityModule implements PlatformModule {
         new Observability(
             openTelemetry, meters, spansBuffer, config.get(ObservabilitySettings.MAX_SERIES), context.inFlight(), counting, sdkTelemetry);
     observability.deadlines(config.get(ObservabilitySettings.DEADLINE_HEADERS), config.get(ObservabilitySettings.DEADLINE_MINIMUM));
+    observability.maxValueLength(config.get(ObservabilitySettings.ATTRIBUTE_VALUE_LENGTH_LIMIT));
     observability.maxHeaderBytes(config.get(ObservabilitySettings.HTTP_MAX_HEADER_BYTES));
     List<String> routes = config.getList(ObservabilitySettings.HTTP_ROUTES.name());
     if (!routes.isEmpty()) {

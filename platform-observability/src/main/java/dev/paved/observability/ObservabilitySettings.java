@@ -108,7 +108,9 @@ public final class ObservabilitySettings {
       ConfigKey.integer("platform.observability.attribute-value-length-limit", 16, 1_000_000)
           .withDefault("2048")
           .withDescription(
-              "Longest span, event and log attribute value, in characters (otel.attribute.value.length.limit); longer ones are truncated.");
+              "Longest value Paved's instrumentation records from a request (url.path, user_agent.original, client.address,"
+                  + " http.request.method_original), in characters; longer ones are cut. The SDK's limit for every attribute is"
+                  + " otel.attribute.value.length.limit, unset by default as in OpenTelemetry.");
   public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT =
       ConfigKey.duration("platform.observability.shutdown-timeout")
           .withDefault("10s")

@@ -57,19 +57,19 @@ final class ServerRequest implements AutoCloseable {
             .setSpanKind(SpanKind.SERVER)
             .setAttribute(HttpInstrumentation.METHOD, method)
             .setAttribute(HttpInstrumentation.SCHEME, scheme)
-            .setAttribute(HttpInstrumentation.PATH, path)
+            .setAttribute(HttpInstrumentation.PATH, http.bounded(path))
             .setAttribute(HttpInstrumentation.SERVER_PORT, (long) serverPort);
     if (!method.equals(rawMethod)) {
-      builder.setAttribute(HttpInstrumentation.METHOD_ORIGINAL, rawMethod);
+      builder.setAttribute(HttpInstrumentation.METHOD_ORIGINAL, http.bounded(rawMethod));
     }
     if (route != null) {
       builder.setAttribute(HttpInstrumentation.ROUTE, route);
     }
     if (clientAddress != null) {
-      builder.setAttribute(HttpInstrumentation.CLIENT_ADDRESS, clientAddress);
+      builder.setAttribute(HttpInstrumentation.CLIENT_ADDRESS, http.bounded(clientAddress));
     }
     if (userAgent != null) {
-      builder.setAttribute(HttpInstrumentation.USER_AGENT, userAgent);
+      builder.setAttribute(HttpInstrumentation.USER_AGENT, http.bounded(userAgent));
     }
     this.span = builder.startSpan();
     this.active = http.active(method, scheme);
