@@ -31,8 +31,30 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 2, jvmArgsAppend = {"-Xms256m", "-Xmx256m"})
 public class PlatformStartBenchmark {
 
+  /** Core alone (the modules on this classpath are not discovered): like for like with the hand-wired server. */
   @Benchmark
   public int pavedStartAndClose() {
+    Platform platform =
+        Platform.builder()
+            .discoverModules(false)
+            .serviceName("bench")
+            .adminPort(0)
+            .property("platform.admin.bind-address", "127.0.0.1")
+            .shutdownHook(false)
+            .property("platform.shutdown.drain", "0s")
+            .start();
+    int port = platform.admin().port();
+    platform.close();
+    return port;
+  }
+
+  /**
+   * Every module on the benchmarks' classpath, as a service with the whole SDK starts: observability
+   * (OpenTelemetry SDK, Prometheus registry, JVM metrics), configuration, flags, secrets,
+   * resilience, SLOs and the catalog.
+   */
+  @Benchmark
+  public int pavedAllModulesStartAndClose() {
     Platform platform =
         Platform.builder()
             .serviceName("bench")

@@ -140,6 +140,12 @@ public final class AdminServer {
     return rejected.get();
   }
 
+  /**
+   * The largest request header section the admin server answers (16 KB): probes, scrapes and
+   * operators send far less; above it the answer is 431 and no endpoint runs.
+   */
+  public static final int MAX_HEADER_BYTES = 16 * 1024;
+
   private void dispatch(HttpExchange exchange) throws IOException {
     ThreadPoolExecutor offload = endpointExecutor;
     if (offload == null || isProbe(exchange.getRequestURI().getPath())) {
@@ -169,7 +175,9 @@ public final class AdminServer {
       String method = exchange.getRequestMethod();
       AdminEndpoint endpoint = endpoints.get(path);
       AdminResponse response;
-      if (endpoint == null) {
+      if (dev.paved.core.internal.JdkHttpServerDefaults.headerBytes(exchange) > MAX_HEADER_BYTES) {
+        response = AdminResponse.json(431, Map.of("error", "request headers too large", "limitBytes", MAX_HEADER_BYTES));
+      } else if (endpoint == null) {
         response = AdminResponse.json(404, Map.of("error", "not found", "paths", paths()));
       } else if (!method.equals("GET") && !method.equals("HEAD")) {
         exchange.getResponseHeaders().set("Allow", "GET, HEAD");

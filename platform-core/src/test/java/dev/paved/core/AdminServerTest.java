@@ -42,6 +42,22 @@ class AdminServerTest {
   }
 
   @Test
+  void requestHeadersAboveTheBudgetAre431AndNoEndpointRuns() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    platform.admin().addEndpoint("/counted", r -> {
+      calls.incrementAndGet();
+      return AdminResponse.json(200, java.util.Map.of());
+    });
+    HttpResponse<String> big = send(HttpRequest.newBuilder(uri("/counted")).header("x-big", "b".repeat(AdminServer.MAX_HEADER_BYTES)).build());
+    assertThat(big.statusCode()).isEqualTo(431);
+    assertThat(big.body()).contains("request headers too large");
+    assertThat(calls.get()).isZero();
+    assertThat(send(HttpRequest.newBuilder(uri("/counted")).header("x-small", "b".repeat(1024)).build()).statusCode()).isEqualTo(200);
+    assertThat(calls.get()).isEqualTo(1);
+    assertThat(get("/health/live").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void livenessAnswers200WithJson() throws Exception {
     HttpResponse<String> r = get("/health/live");
     assertThat(r.statusCode()).isEqualTo(200);

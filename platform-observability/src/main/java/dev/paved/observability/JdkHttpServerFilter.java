@@ -41,17 +41,6 @@ final class JdkHttpServerFilter extends Filter {
     this.inFlight = inFlight;
   }
 
-  /** The size of the request's header section, as sent: names, values and separators. */
-  static long headerBytes(HttpExchange exchange) {
-    long bytes = 0;
-    for (java.util.Map.Entry<String, java.util.List<String>> e : exchange.getRequestHeaders().entrySet()) {
-      for (String value : e.getValue()) {
-        bytes += e.getKey().length() + value.length() + 4;
-      }
-    }
-    return bytes;
-  }
-
   @Override
   public String description() {
     return "Paved observability: SERVER span, RED metrics, log correlation";
@@ -81,7 +70,7 @@ final class JdkHttpServerFilter extends Filter {
       return;
     }
     try (request) {
-      if (headerBytes(exchange) > http.maxHeaderBytes) {
+      if (dev.paved.core.internal.JdkHttpServerDefaults.headerBytes(exchange) > http.maxHeaderBytes) {
         // RFC 6585: answered here, before the service sees it, within a bounded header budget.
         exchange.getResponseHeaders().set("Connection", "close");
         exchange.sendResponseHeaders(431, -1);

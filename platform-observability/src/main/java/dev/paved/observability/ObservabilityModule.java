@@ -275,6 +275,7 @@ public final class ObservabilityModule implements PlatformModule {
         .disableShutdownHook()
         .addPropertiesSupplier(() -> defaults)
         .addResourceCustomizer((resource, props) -> resource.merge(withoutInstanceIdIfPresent(paved, resource)))
+        .addPropagatorCustomizer(ObservabilityModule::currentTraceContext)
         .addTracerProviderCustomizer((builder, props) -> recent == null ? builder : builder.addSpanProcessor(recent))
         .addSpanExporterCustomizer(
             (exporter, props) -> {
@@ -295,6 +296,7 @@ public final class ObservabilityModule implements PlatformModule {
         .disableShutdownHook()
         .addPropertiesCustomizer(config -> properties)
         .addResourceCustomizer((resource, props) -> resource.merge(withoutInstanceIdIfPresent(paved, resource)))
+        .addPropagatorCustomizer(ObservabilityModule::currentTraceContext)
         .addTracerProviderCustomizer((builder, props) -> builder.addSpanProcessor(recent))
         .addMeterProviderCustomizer((builder, props) -> builder.registerMetricReader(sdkTelemetry))
         .build()
@@ -435,4 +437,10 @@ public final class ObservabilityModule implements PlatformModule {
   }
 
 
+
+  /** W3C Trace Context by the current specification's tracestate grammar ({@link TraceContextPropagator}). */
+  private static io.opentelemetry.context.propagation.TextMapPropagator currentTraceContext(
+      io.opentelemetry.context.propagation.TextMapPropagator configured, io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties props) {
+    return configured == io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator.getInstance() ? TraceContextPropagator.INSTANCE : configured;
+  }
 }

@@ -32,6 +32,20 @@ public final class JdkHttpServerDefaults {
 
   private JdkHttpServerDefaults() {}
 
+  /**
+   * The size of a request's header section as sent — names, values and separators: what the
+   * header budgets of the admin server and of the server filters count.
+   */
+  public static long headerBytes(com.sun.net.httpserver.HttpExchange exchange) {
+    long bytes = 0;
+    for (Map.Entry<String, java.util.List<String>> e : exchange.getRequestHeaders().entrySet()) {
+      for (String value : e.getValue()) {
+        bytes += e.getKey().length() + value.length() + 4;
+      }
+    }
+    return bytes;
+  }
+
   /** Sets each default that is not set yet. */
   public static void apply() {
     DEFAULTS.forEach(
