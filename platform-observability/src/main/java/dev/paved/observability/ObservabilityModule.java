@@ -315,10 +315,12 @@ public final class ObservabilityModule implements PlatformModule {
     appender.setCaptureArguments(false);
     appender.setCaptureLogstashStructuredArguments(true);
     appender.setCaptureKeyValuePairAttributes(true);
+    // This platform's SDK for this platform's appender. (The static install() would hand the
+    // newest SDK to every attached appender, another platform's too, and leave it on a closed SDK
+    // when that platform stops.)
+    appender.setOpenTelemetry(openTelemetry);
     appender.start();
     logback.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
-    // install() hands the SDK to the OpenTelemetry appenders attached at that moment.
-    io.opentelemetry.instrumentation.logback.appender.v1_0.OpenTelemetryAppender.install(openTelemetry);
     this.otlpLogAppender = appender;
   }
 

@@ -88,4 +88,49 @@ class OtlpSignalsIT {
       collector.stop(0);
     }
   }
+
+  /**
+   * Two platforms exporting logs in one JVM: closing the one started last must not leave the
+   * first one's log appender on the closed SDK (OpenTelemetry's static install() re-pointed every
+   * attached appender to the newest SDK, so the first platform's lines were lost after that).
+   */
+  @Test
+  void closingAnotherPlatformDoesNotStopThisOnesLogExport() throws Exception {
+    List<ExportLogsServiceRequest> logsA = new CopyOnWriteArrayList<>();
+    HttpServer collectorA = collector(logsA);
+    HttpServer collectorB = collector(new CopyOnWriteArrayList<>());
+    try (Platform a = otlpLogs(TestPlatforms.isolated(), collectorA)) {
+      otlpLogs(TestPlatforms.isolated().serviceName("payments"), collectorB).close();
+      LoggerFactory.getLogger("orders").info("logged after the other platform closed");
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> logsA.stream().anyMatch(r -> r.toString().contains("logged after the other platform closed")));
+    } finally {
+      collectorA.stop(0);
+      collectorB.stop(0);
+    }
+  }
+
+  private static Platform otlpLogs(Platform.Builder builder, HttpServer collector) {
+    return builder
+        .property("platform.observability.otlp.endpoint", "http://127.0.0.1:" + collector.getAddress().getPort())
+        .property("platform.observability.otlp.logs", "true")
+        .property("platform.observability.otel.blrp.schedule.delay", "100")
+        .start();
+  }
+
+  private static HttpServer collector(List<ExportLogsServiceRequest> logs) throws java.io.IOException {
+    HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    collector.createContext("/", ex -> {
+      try (ex; InputStream in = ex.getRequestBody()) {
+        byte[] body = in.readAllBytes();
+        if (ex.getRequestURI().getPath().equals("/v1/logs")) {
+          logs.add(ExportLogsServiceRequest.parseFrom(body));
+        }
+        ex.sendResponseHeaders(200, -1);
+      }
+    });
+    collector.start();
+    return collector;
+  }
 }
