@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.paved.core.Platform;
+import dev.paved.test.TestPlatforms;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -157,20 +158,14 @@ class CatalogRegistrationTest {
   void atStartUpRegistrationRunsInTheBackgroundAndConformanceIsPublished() throws Exception {
     locationsStatus.set(503);
     try (Platform p =
-        Platform.builder()
+        TestPlatforms.builder()
             .environment(Map.of("BACKSTAGE_TOKEN", TOKEN))
-            .systemProperties(Map.of())
-            .discoverModules(false)
             .serviceName("orders")
             .property("platform.service.owner", "team-checkout")
             .property("platform.service.links.runbook", "https://runbooks.acme.dev/orders")
             .property("platform.catalog.register.on-start", "true")
             .property("platform.catalog.register.url", "http://127.0.0.1:" + server.getAddress().getPort())
             .property("platform.catalog.register.target", TARGET)
-            .adminPort(0)
-            .property("platform.admin.bind-address", "127.0.0.1")
-            .shutdownHook(false)
-            .drain(Duration.ZERO)
             .module(new CatalogModule())
             .start()) {
       // Start-up did not wait for Backstage, which is failing: retried in the background.

@@ -1,6 +1,7 @@
 package dev.paved.config;
 
 import dev.paved.core.Platform;
+import dev.paved.test.TestPlatforms;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,15 +31,10 @@ final class ConfigFixture {
   }
 
   Platform.Builder builder() {
-    return Platform.builder()
+    return TestPlatforms.builder()
         .environment(environment)
-        .systemProperties(Map.of())
-        .discoverModules(false)
-        .adminPort(0)
-        .property("platform.admin.bind-address", "127.0.0.1")
         .property("platform.config.reload.poll-interval", "100ms")
         .property("platform.config.reload.settle", "50ms")
-        .shutdownHook(false)
         .drain(Duration.ZERO);
   }
 

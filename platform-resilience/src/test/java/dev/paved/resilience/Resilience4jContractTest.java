@@ -2,16 +2,13 @@ package dev.paved.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paved.test.TestClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,37 +20,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(10)
 class Resilience4jContractTest {
-  private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
-
-  /** A clock the test moves, counting the reads of the thread that set it up. */
-  private static final class MovingClock extends Clock {
-    private volatile Instant now = T0;
-    final AtomicInteger readsByOwner = new AtomicInteger();
-    final Thread owner = Thread.currentThread();
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      if (Thread.currentThread() == owner) {
-        readsByOwner.incrementAndGet();
-      }
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
-
   private static CircuitBreaker timeWindowed(Clock clock) {
     return CircuitBreaker.of(
         "contract",
@@ -67,18 +33,18 @@ class Resilience4jContractTest {
 
   @Test
   void onSuccessReadsTheConfiguredClockOnTheCallingThreadDuringTheCall() {
-    MovingClock clock = new MovingClock();
+    TestClock clock = TestClock.at("2026-12-01T10:00:00Z");
     CircuitBreaker breaker = timeWindowed(clock);
-    int before = clock.readsByOwner.get();
+    long before = clock.readsOnThisThread();
     breaker.onSuccess(1, TimeUnit.MILLISECONDS);
-    assertThat(clock.readsByOwner.get())
+    assertThat(clock.readsOnThisThread())
         .as("HandoverClock freezes the instant per thread: the breaker must read its clock on the recording thread")
         .isGreaterThan(before);
   }
 
   @Test
   void theTimeWindowAgesCallsByTheConfiguredClock() {
-    MovingClock clock = new MovingClock();
+    TestClock clock = TestClock.at("2026-12-01T10:00:00Z");
     CircuitBreaker breaker = timeWindowed(clock);
     breaker.onSuccess(1, TimeUnit.MILLISECONDS);
     assertThat(breaker.getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(1);
@@ -90,17 +56,17 @@ class Resilience4jContractTest {
 
   @Test
   void successesHandedOverUnderAFrozenInstantCountAtThatInstantAndAgeWithIt() {
-    MovingClock moving = new MovingClock();
+    TestClock moving = TestClock.at("2026-12-01T10:00:00Z");
     HandoverClock clock = new HandoverClock(moving);
     CircuitBreaker breaker = timeWindowed(clock);
-    clock.freeze(); // at T0
+    clock.freeze(); // at 10:00:00
     moving.advance(Duration.ofSeconds(5));
     for (int i = 0; i < 100; i++) {
       breaker.onSuccess(1, TimeUnit.MILLISECONDS);
     }
     clock.thaw();
     assertThat(breaker.getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(100);
-    // 10.5 s after T0 (5.5 s after the handover) the window of 10 s has dropped them: they were counted at T0.
+    // 10.5 s after 10:00:00 (5.5 s after the handover) the 10 s window has dropped them: they were counted at 10:00:00.
     moving.advance(Duration.ofMillis(5_500));
     breaker.onError(1, TimeUnit.MILLISECONDS, new RuntimeException("fails"));
     assertThat(breaker.getMetrics().getNumberOfSuccessfulCalls()).isZero();

@@ -10,6 +10,7 @@ import dev.paved.core.Platform;
 import dev.paved.observability.Deadlines;
 import dev.paved.observability.Observability;
 import dev.paved.observability.Routes;
+import dev.paved.test.TestPlatforms;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
@@ -45,15 +46,9 @@ class ResilienceModuleTest {
   }
 
   private static Platform.Builder platform() {
-    return Platform.builder()
-        .environment(Map.of())
-        .systemProperties(Map.of())
+    return TestPlatforms.withDiscovery()
         .serviceName("orders")
         .property("platform.service.dependencies.inventory.kind", "http")
-        .adminPort(0)
-        .property("platform.admin.bind-address", "127.0.0.1")
-        .shutdownHook(false)
-        .property("platform.shutdown.drain", "0s")
         .property("platform.resilience.defaults.backoff.initial-delay", "1ms")
         .property("platform.resilience.defaults.backoff.max-delay", "2ms");
   }

@@ -9,6 +9,8 @@ import dev.paved.core.Platform;
 import dev.paved.observability.Observability;
 import dev.paved.observability.ObservabilityModule;
 import dev.paved.slo.internal.PrometheusRules;
+import dev.paved.test.TestClock;
+import dev.paved.test.TestPlatforms;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,33 +19,11 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Budgets tracked in process from real requests through the HTTP server instrumentation. */
 class SloTrackingTest {
-  /** A clock the test moves. */
-  static final class MovingClock extends Clock {
-    volatile Instant now = Instant.parse("2026-11-27T10:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /** The body of GET {@code path} on a loopback port. */
@@ -53,7 +33,7 @@ class SloTrackingTest {
 
   @Test
   void budgetsAndBurnRatesFollowTheRequestsAndAQuietServiceIsNeitherNanNorAnAlarm() throws Exception {
-    MovingClock clock = new MovingClock();
+    TestClock clock = TestClock.at("2026-11-27T10:00:00Z");
     try (Platform p =
         base(clock)
             .property("platform.observability.http.routes", "/api/orders/{id},/api/never-called")
@@ -93,7 +73,7 @@ class SloTrackingTest {
         assertThat(quiet.path("burnRates").path("1h").asDouble()).isEqualTo(0.0);
 
         // Ten minutes later the 5-minute window is empty again; the hour still holds them.
-        clock.now = clock.now.plus(Duration.ofMinutes(10));
+        clock.advance(Duration.ofMinutes(10));
         slo = new ObjectMapper().readTree(get(p.admin().port(), "/slo"));
         assertThat(slo.path("availability").path("burnRates").path("5m").asDouble()).isEqualTo(0.0);
         assertThat(slo.path("availability").path("burnRates").path("1h").asDouble()).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-9));
@@ -111,15 +91,8 @@ class SloTrackingTest {
 
   /** A platform with observability and the SLO module on {@code clock}; admin port on loopback. */
   static Platform.Builder base(Clock clock) {
-    return Platform.builder()
-        .environment(Map.of())
-        .systemProperties(Map.of())
-        .discoverModules(false)
+    return TestPlatforms.builder()
         .serviceName("orders")
-        .adminPort(0)
-        .property("platform.admin.bind-address", "127.0.0.1")
-        .shutdownHook(false)
-        .drain(Duration.ZERO)
         .module(new ObservabilityModule())
         .module(new SloModule(clock));
   }
@@ -162,8 +135,8 @@ class SloTrackingTest {
 
   @Test
   void messagingSlosCountProcessedMessagesAndFreshnessSlosSampleTheJobEveryMinute() throws Exception {
-    MovingClock clock = new MovingClock();
-    clock.now = Instant.now(); // jobs record their success with the wall clock
+    TestClock clock = TestClock.at("2026-11-27T10:00:00Z");
+    clock.set(Instant.now()); // jobs record their success with the wall clock
     try (Platform p =
         base(clock)
             .property("platform.slo.objectives.events.kind", "messaging")
@@ -201,7 +174,7 @@ class SloTrackingTest {
       // Ten minutes pass, sampled once a minute: fresh for 2 of them, stale for 8 (the job does not run again).
       long start = clock.millis();
       for (int minute = 1; minute <= 10; minute++) {
-        clock.now = Instant.ofEpochMilli(start + minute * 60_000L);
+        clock.set(Instant.ofEpochMilli(start + minute * 60_000L));
         get(p.admin().port(), "/slo"); // every read ticks
       }
       JsonNode nightly = new ObjectMapper().readTree(get(p.admin().port(), "/slo")).path("nightly");

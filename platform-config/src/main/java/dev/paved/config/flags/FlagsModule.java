@@ -216,19 +216,30 @@ public final class FlagsModule implements PlatformModule {
     }
   }
 
-  /** Polls the local file and swaps in a new client for each valid version; an invalid one is reported and skipped. */
+  /**
+   * Polls the local file and swaps in a new client for each valid version, once two polls in a row
+   * read it the same; an invalid one is reported and skipped.
+   */
   private void watch(ModuleContext context, Path file, ServiceDescriptor d, UnleashProvider p, FlagState state, Duration interval) {
-    String[] last = {localText};
+    // [0]: the text applied; [1]: a changed text seen once. A change is applied when two polls in
+    // a row read the same text, so a file caught mid-write (empty, or half of it) is never applied.
+    String[] seen = {localText, null};
     this.fileWatcher =
         context.every(
             "flags-file",
             interval,
             () -> {
               String now = read(file.toString());
-              if (closed || now == null || now.equals(last[0])) {
+              if (closed || now == null || now.equals(seen[0])) {
+                seen[1] = null;
                 return;
               }
-              last[0] = now;
+              if (!now.equals(seen[1])) {
+                seen[1] = now;
+                return;
+              }
+              seen[0] = now;
+              seen[1] = null;
               try {
                 Unleash next = offline(d, LocalFlags.toUnleashJson(now, file.toString().endsWith(".json")));
                 p.swap(next).shutdown();

@@ -12,6 +12,7 @@ import dev.paved.core.ConfigException;
 import dev.paved.core.HealthStatus;
 import dev.paved.core.Platform;
 import dev.paved.observability.ObservabilityModule;
+import dev.paved.test.TestPlatforms;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
@@ -64,15 +65,8 @@ class LocalFlagsTest {
 
   private Platform start(Path file, Map<String, String> properties) {
     Platform.Builder b =
-        Platform.builder()
-            .environment(Map.of())
-            .systemProperties(Map.of())
-            .discoverModules(false)
+        TestPlatforms.builder()
             .serviceName("orders")
-            .adminPort(0)
-            .property("platform.admin.bind-address", "127.0.0.1")
-            .shutdownHook(false)
-            .drain(Duration.ZERO)
             .property("platform.flags.file", file.toString())
             .property("platform.flags.file-poll-interval", "100ms")
             .module(new ObservabilityModule())

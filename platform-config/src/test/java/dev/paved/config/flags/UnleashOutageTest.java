@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.paved.core.HealthReport;
 import dev.paved.core.HealthStatus;
 import dev.paved.core.Platform;
+import dev.paved.test.TestPlatforms;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,15 +83,9 @@ class UnleashOutageTest {
 
   private Platform platform(Map<String, String> properties) {
     Platform.Builder b =
-        Platform.builder()
+        TestPlatforms.builder()
             .environment(Map.of("UNLEASH_URL", "http://127.0.0.1:" + server.getAddress().getPort() + "/api", "UNLEASH_API_TOKEN", TOKEN))
-            .systemProperties(Map.of())
-            .discoverModules(false)
             .serviceName("orders")
-            .adminPort(0)
-            .property("platform.admin.bind-address", "127.0.0.1")
-            .shutdownHook(false)
-            .drain(Duration.ZERO)
             .property("platform.flags.unleash.refresh-interval", "1s")
             .property("platform.flags.unleash.startup-fetch-timeout", "5s")
             .property("platform.flags.backup-dir", dir.resolve("backup").toString())

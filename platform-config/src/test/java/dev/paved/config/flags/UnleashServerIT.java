@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.openfeature.sdk.MutableContext;
 import dev.paved.core.HealthStatus;
 import dev.paved.core.Platform;
+import dev.paved.test.TestPlatforms;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -137,15 +138,9 @@ class UnleashServerIT {
 
     Path backupDir = Files.createTempDirectory("paved-flags-it");
     try (Platform platform =
-        Platform.builder()
+        TestPlatforms.builder()
             .environment(Map.of("UNLEASH_URL", base() + "/api", "UNLEASH_API_TOKEN", CLIENT))
-            .systemProperties(Map.of())
-            .discoverModules(false)
             .serviceName("orders")
-            .adminPort(0)
-            .property("platform.admin.bind-address", "127.0.0.1")
-            .shutdownHook(false)
-            .drain(Duration.ZERO)
             .property("platform.flags.unleash.refresh-interval", "1s")
             .property("platform.flags.unleash.startup-fetch-timeout", "10s")
             .property("platform.flags.backup-dir", backupDir.toString())

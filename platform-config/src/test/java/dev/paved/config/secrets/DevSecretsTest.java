@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.paved.core.ConfigException;
 import dev.paved.core.Platform;
+import dev.paved.test.TestPlatforms;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,15 +21,9 @@ class DevSecretsTest {
 
   private static Platform start(Map<String, String> env, Map<String, String> properties) {
     Platform.Builder b =
-        Platform.builder()
+        TestPlatforms.builder()
             .environment(env)
-            .systemProperties(Map.of())
-            .discoverModules(false)
             .serviceName("orders")
-            .adminPort(0)
-            .property("platform.admin.bind-address", "127.0.0.1")
-            .shutdownHook(false)
-            .drain(Duration.ZERO)
             .module(new SecretsModule(Clock.systemUTC(), false));
     properties.forEach(b::property);
     return b.start();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.paved.test.TestClock;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -37,7 +38,7 @@ final class FakeVault implements AutoCloseable {
 
   record Lease(String id, Instant issued, Duration ttl, Duration maxTtl, Instant expiry) {}
 
-  private final MutableClock clock;
+  private final TestClock clock;
   private final HttpServer server;
   final Map<String, Token> tokens = new ConcurrentHashMap<>();
   final Map<String, Map<String, String>> kv = new ConcurrentHashMap<>();
@@ -60,7 +61,7 @@ final class FakeVault implements AutoCloseable {
   volatile String jwt = "jwt-header.jwt-payload.jwt-signature";
   private final CountDownLatch released = new CountDownLatch(1);
 
-  FakeVault(MutableClock clock) throws IOException {
+  FakeVault(TestClock clock) throws IOException {
     this.clock = clock;
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());

@@ -11,6 +11,8 @@ import dev.paved.core.ConfigException;
 import dev.paved.core.HealthStatus;
 import dev.paved.core.Platform;
 import dev.paved.core.Redaction;
+import dev.paved.test.TestPlatforms;
+import dev.paved.test.TestClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 class SecretsVaultTest {
   @TempDir Path dir;
-  private final MutableClock clock = new MutableClock();
+  private final TestClock clock = TestClock.at("2026-11-27T10:00:00Z");
   private FakeVault vault;
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   private final List<Platform> platforms = new ArrayList<>();
@@ -57,15 +59,9 @@ class SecretsVaultTest {
 
   private Platform start(Map<String, String> env, Map<String, String> properties) {
     Platform.Builder b =
-        Platform.builder()
+        TestPlatforms.builder()
             .environment(env)
-            .systemProperties(Map.of())
-            .discoverModules(false)
             .serviceName("orders")
-            .adminPort(0)
-            .property("platform.admin.bind-address", "127.0.0.1")
-            .shutdownHook(false)
-            .drain(Duration.ZERO)
             .property("platform.secrets.vault.read-timeout", "1s")
             .property("platform.secrets.startup-timeout", "1s")
             .module(new SecretsModule(clock, false));
