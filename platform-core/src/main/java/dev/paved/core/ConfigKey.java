@@ -142,6 +142,20 @@ public final class ConfigKey<T> {
     return of(name, "a duration such as 250ms, 5s, 1m, 2h or PT5S", ConfigKey::parseDuration);
   }
 
+  /** A duration greater than zero: a period or an interval, where 0 would mean "all the time". */
+  public static ConfigKey<Duration> positiveDuration(String name) {
+    return of(
+        name,
+        "a duration greater than 0 such as 250ms, 5s or 1m",
+        s -> {
+          Duration d = parseDuration(s);
+          if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException("not greater than 0");
+          }
+          return d;
+        });
+  }
+
   /** A size in bytes such as {@code 512}, {@code 64KB} or {@code 10MiB} (K/M/G are 1024-based). */
   public static ConfigKey<Long> size(String name) {
     return of(name, "a size such as 512B, 64KB or 10MB", ConfigKey::parseSize);

@@ -362,8 +362,9 @@ public final class Platform implements AutoCloseable {
       phase(
           "modules",
           () -> {
+            // Periodic work first, and waited for: no task runs against a module that has stopped.
+            stopScheduler();
             stopModules();
-            scheduler.shutdownNow();
           });
       phase(
           "admin",
@@ -415,6 +416,18 @@ public final class Platform implements AutoCloseable {
       } catch (Exception | LinkageError e) {
         LOG.warn("Paved module '{}' failed to stop", m.name(), e);
       }
+    }
+  }
+
+  /** Stops the periodic work and waits (up to 2 s) for a run in progress to end. */
+  private void stopScheduler() {
+    scheduler.shutdownNow();
+    try {
+      if (!scheduler.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS)) {
+        LOG.warn("Paved shutdown: a background task was still running after 2 s; stopping the modules anyway");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -546,7 +559,9 @@ public final class Platform implements AutoCloseable {
           () -> {
             try {
               action.run();
-            } catch (RuntimeException | LinkageError e) {
+            } catch (VirtualMachineError e) {
+              throw e;
+            } catch (Throwable e) { // anything else would cancel the schedule silently
               failures.warn("Paved background task '" + task + "' failed; it runs again in " + period.toMillis() + " ms", e);
             }
           },
@@ -806,6 +821,8 @@ public final class Platform implements AutoCloseable {
       Platform platform = new Platform(descriptor, loaded, inputs, keys, health, admin);
       platform.registerCoreEndpoints();
       Context context = platform.new Context();
+      // Retired secret values leave once their grace is over, also when nothing registers again.
+      context.every("redaction-purge", Duration.ofMinutes(1), Redaction::purgeExpired);
       for (PlatformModule m : ordered) {
         long moduleStart = System.nanoTime();
         try {
@@ -816,8 +833,8 @@ public final class Platform implements AutoCloseable {
           }
           LOG.error("Paved module '{}' failed to start; stopping the modules already started", m.name());
           platform.closed = true;
+          platform.stopScheduler();
           platform.stopModules();
-          platform.scheduler.shutdownNow();
           admin.stop();
           health.close();
           platform.redaction.close();

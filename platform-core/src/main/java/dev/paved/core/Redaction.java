@@ -92,6 +92,7 @@ public final class Redaction {
     }
     purgeExpired();
     boolean added;
+    long leaves = Long.MAX_VALUE;
     synchronized (this) {
       Entry e = values.get(secret);
       if (e == null && values.size() >= MAX_VALUES) {
@@ -107,16 +108,35 @@ public final class Redaction {
         e = new Entry();
         values.put(secret, e);
       }
-      e.holds++;
-      e.leavesAt = Long.MAX_VALUE;
       if (closed) {
-        closed = false;
-        LIVE.addIfAbsent(this);
+        // A late registration by a module of a stopped platform: masked through the grace like
+        // the rest, never reopening the registry.
+        e.holds = 0;
+        e.leavesAt = Math.min(e.leavesAt, System.nanoTime() + DEFAULT_GRACE.toNanos());
+        leaves = e.leavesAt;
+        LIVE.addIfAbsent(this); // it may have left already, empty
+      } else {
+        e.holds++;
+        e.leavesAt = Long.MAX_VALUE;
       }
     }
-    if (added) {
+    if (leaves != Long.MAX_VALUE) {
+      soonest(leaves);
+    }
+    // Published before returning, also when another thread added the entry and has not yet
+    // refreshed: a caller never logs a value it registered unmasked.
+    if (added || !published(secret)) {
       refresh();
     }
+  }
+
+  private static boolean published(String secret) {
+    for (String v : snapshot) {
+      if (v.equals(secret)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -154,6 +174,9 @@ public final class Redaction {
     boolean removed;
     synchronized (this) {
       removed = values.remove(secret) != null;
+      if (closed && values.isEmpty()) {
+        LIVE.remove(this);
+      }
     }
     if (removed) {
       refresh();
@@ -165,7 +188,12 @@ public final class Redaction {
    * still be in flight. Once they have left, the registry is gone.
    */
   public void close() {
-    long at = System.nanoTime() + DEFAULT_GRACE.toNanos();
+    close(DEFAULT_GRACE);
+  }
+
+  /** As {@link #close()}, with the grace given (tests). */
+  void close(Duration grace) {
+    long at = System.nanoTime() + Math.min(grace.toNanos(), Long.MAX_VALUE / 4);
     synchronized (this) {
       for (Entry e : values.values()) {
         e.holds = 0;
@@ -179,6 +207,11 @@ public final class Redaction {
     }
     soonest(at);
     purgeExpired();
+  }
+
+  /** How many registries hold values now (those of live platforms, and closed ones in their grace). */
+  static int registries() {
+    return LIVE.size();
   }
 
   /** How many values this registry holds now (retired ones in their grace included). */

@@ -9,6 +9,11 @@ import org.junit.jupiter.api.Test;
 
 class PlatformConfigHashTest {
   private static final dev.paved.core.Redaction REDACTION = dev.paved.core.Redaction.create();
+
+  @org.junit.jupiter.api.AfterAll
+  static void closeRedaction() {
+    REDACTION.close();
+  }
   @Test
   void equalContentHasAnEqualHashWhateverTheOrderAndVersion() {
     Map<String, String> a = new LinkedHashMap<>();

@@ -20,6 +20,7 @@ class RedactionTest {
   @AfterEach
   void unregister() {
     registered.forEach(redaction::unregister);
+    redaction.close();
   }
 
   @Test
@@ -125,10 +126,24 @@ class RedactionTest {
     Platform p = isolated("service-c");
     p.redaction().register("closed-platform-value");
     p.close();
-    // Lines in flight may still carry it: masked through the grace, then gone.
+    // Lines in flight may still carry it: masked through the grace.
     assertThat(Redaction.mask("closed-platform-value")).isEqualTo(Redaction.MASK);
     assertThat(p.redaction().size()).isEqualTo(1);
-    p.redaction().unregister("closed-platform-value");
+    // A module of the stopped platform registering late does not reopen its registry.
+    p.redaction().register("late-registered-value");
+    assertThat(Redaction.mask("late-registered-value")).isEqualTo(Redaction.MASK);
+  }
+
+  @Test
+  void afterTheGraceAClosedRegistrysValuesAndTheRegistryLeave() {
+    Redaction r = Redaction.create();
+    r.register("closed-registry-value");
+    int before = Redaction.registries();
+    r.close(java.time.Duration.ZERO);
+    Redaction.purgeExpired();
+    assertThat(Redaction.mask("closed-registry-value")).isEqualTo("closed-registry-value");
+    assertThat(r.size()).isZero();
+    assertThat(Redaction.registries()).isEqualTo(before - 1);
   }
 
   private static Platform isolated(String name) {

@@ -47,7 +47,11 @@ final class HttpInstrumentation {
   /** {@code value}, cut to {@link #maxValueLength}: a client chooses these, the span keeps them. */
   String bounded(String value) {
     int max = maxValueLength;
-    return value.length() <= max ? value : value.substring(0, max);
+    if (value.length() <= max) {
+      return value;
+    }
+    // Never half a surrogate pair: an invalid string breaks some exporters' UTF-8 encoding.
+    return value.substring(0, Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max);
   }
   /** The largest request header section accepted ({@code platform.observability.http.max-header-bytes}). */
   volatile long maxHeaderBytes = 64 * 1024;

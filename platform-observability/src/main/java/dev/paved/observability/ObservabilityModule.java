@@ -330,6 +330,12 @@ public final class ObservabilityModule implements PlatformModule {
     resource.getAttributes().forEach((k, v) -> attributes.put(k.getKey(), String.valueOf(v)));
     io.micrometer.registry.otlp.OtlpConfig otlpConfig =
         new io.micrometer.registry.otlp.OtlpConfig() {
+          /** Seconds, as OpenTelemetry's semantic conventions measure durations (Micrometer's OTLP default is ms). */
+          @Override
+          public java.util.concurrent.TimeUnit baseTimeUnit() {
+            return java.util.concurrent.TimeUnit.SECONDS;
+          }
+
           @Override
           public @Nullable String get(String key) {
             return null;

@@ -40,7 +40,7 @@ public final class FlagsSettings {
       ConfigKey.string("platform.flags.file")
           .withDescription("Without Unleash: a flags file, YAML or Unleash JSON (file path, or classpath:name); reloaded when it changes.");
   static final ConfigKey<Duration> FILE_POLL =
-      ConfigKey.duration("platform.flags.file-poll-interval").withDefault("2s").withDescription("How often the local flags file is checked.");
+      ConfigKey.positiveDuration("platform.flags.file-poll-interval").withDefault("2s").withDescription("How often the local flags file is checked.");
   static final ConfigKey<Boolean> FILE_IN_PRODUCTION =
       ConfigKey.bool("platform.flags.file.allow-in-production")
           .withDefault("false")

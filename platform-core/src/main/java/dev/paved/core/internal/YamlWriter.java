@@ -21,6 +21,9 @@ public final class YamlWriter {
           .setIndent(2)
           .setIndicatorIndent(2)
           .setIndentWithIndicator(true)
+          // The reader's schema (YAML 1.2 core): a string such as 0042, 0x1F, TRUE, ~ or .inf is
+          // quoted, so it is read back as the string it was, by Paved, Backstage or Prometheus.
+          .setSchema(new org.snakeyaml.engine.v2.schema.CoreSchema())
           .build();
 
   private YamlWriter() {}

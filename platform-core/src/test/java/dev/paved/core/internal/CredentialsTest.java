@@ -16,6 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** The one way a credential is read: a named file, else a standard variable; masked at once. */
 class CredentialsTest {
   private static final Redaction REDACTION = Redaction.create();
+
+  @org.junit.jupiter.api.AfterAll
+  static void closeRedaction() {
+    REDACTION.close();
+  }
   private static final ConfigKey<String> FILE = ConfigKey.string("platform.test.token-file");
 
   @TempDir Path dir;
