@@ -34,18 +34,7 @@ public class PlatformStartBenchmark {
   /** Core alone (the modules on this classpath are not discovered): like for like with the hand-wired server. */
   @Benchmark
   public int pavedStartAndClose() {
-    Platform platform =
-        Platform.builder()
-            .discoverModules(false)
-            .serviceName("bench")
-            .adminPort(0)
-            .property("platform.admin.bind-address", "127.0.0.1")
-            .shutdownHook(false)
-            .property("platform.shutdown.drain", "0s")
-            .start();
-    int port = platform.admin().port();
-    platform.close();
-    return port;
+    return startAndClose(false);
   }
 
   /**
@@ -55,8 +44,13 @@ public class PlatformStartBenchmark {
    */
   @Benchmark
   public int pavedAllModulesStartAndClose() {
+    return startAndClose(true);
+  }
+
+  private static int startAndClose(boolean discoverModules) {
     Platform platform =
         Platform.builder()
+            .discoverModules(discoverModules)
             .serviceName("bench")
             .adminPort(0)
             .property("platform.admin.bind-address", "127.0.0.1")
