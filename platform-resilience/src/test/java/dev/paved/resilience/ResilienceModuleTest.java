@@ -11,6 +11,7 @@ import dev.paved.observability.Deadlines;
 import dev.paved.observability.Observability;
 import dev.paved.observability.Routes;
 import dev.paved.test.TestPlatforms;
+import dev.paved.test.TestTelemetry;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
@@ -67,13 +68,13 @@ class ResilienceModuleTest {
       }
       request.end();
       assertThat(inventory.hits()).isEqualTo(2);
-      var registry = obs.meterRegistry();
-      assertThat(registry.get("paved.resilience.retries").tag("dependency", "inventory").counter().count()).isEqualTo(1);
-      assertThat(registry.get("paved.resilience.calls").tag("dependency", "inventory").tag("outcome", "failure").functionCounter().count()).isEqualTo(1);
-      SpanData span = dev.paved.observability.internal.ObservabilityHooks.recentSpans(obs).orElseThrow().spans().stream().filter(d -> d.getName().equals("GET /api/orders/{id}")).findFirst().orElseThrow();
+      TestTelemetry telemetry = TestTelemetry.of(p);
+      assertThat(telemetry.count("paved.resilience.retries", "dependency", "inventory")).isEqualTo(1);
+      assertThat(telemetry.count("paved.resilience.calls", "dependency", "inventory", "outcome", "failure")).isEqualTo(1);
+      SpanData span = telemetry.awaitSpan("GET /api/orders/{id}");
       assertThat(span.getEvents()).extracting(EventData::getName).containsExactly("retry");
       assertThat(span.getEvents().get(0).getAttributes().asMap().toString()).contains("paved.retry.attempt=2", "paved.dependency=inventory");
-      long clientSpans = dev.paved.observability.internal.ObservabilityHooks.recentSpans(obs).orElseThrow().spans().stream().filter(d -> d.getKind() == io.opentelemetry.api.trace.SpanKind.CLIENT).count();
+      long clientSpans = telemetry.spans().stream().filter(d -> d.getKind() == io.opentelemetry.api.trace.SpanKind.CLIENT).count();
       assertThat(clientSpans).as("one CLIENT span per attempt").isEqualTo(2);
     }
   }
