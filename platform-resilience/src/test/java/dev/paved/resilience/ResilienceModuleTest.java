@@ -10,6 +10,7 @@ import dev.paved.core.Platform;
 import dev.paved.observability.Deadlines;
 import dev.paved.observability.Observability;
 import dev.paved.observability.Routes;
+import dev.paved.test.HttpStub;
 import dev.paved.test.TestPlatforms;
 import dev.paved.test.TestTelemetry;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -34,11 +35,11 @@ import org.junit.jupiter.api.Timeout;
 /** The module on a real platform: configuration, telemetry, health and deadline propagation. */
 @Timeout(60)
 class ResilienceModuleTest {
-  private FakeDependency inventory;
+  private HttpStub inventory;
 
   @BeforeEach
   void start() throws Exception {
-    inventory = new FakeDependency();
+    inventory = HttpStub.start();
   }
 
   @AfterEach
@@ -102,7 +103,7 @@ class ResilienceModuleTest {
 
   @Test
   void theIncomingDeadlineBoundsAndPropagatesToOutgoingCalls() throws Exception {
-    inventory.delay(1_000);
+    inventory.delay(java.time.Duration.ofMillis(1_000));
     try (Platform p = platform().start()) {
       Observability obs = Observability.of(p);
       Resilience resilience = Resilience.of(p);

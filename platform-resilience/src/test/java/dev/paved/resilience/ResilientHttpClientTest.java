@@ -3,6 +3,7 @@ package dev.paved.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.paved.test.HttpStub;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -23,13 +24,13 @@ import org.junit.jupiter.api.Timeout;
 /** The policy against a real HTTP dependency on loopback (the JDK's HTTP server). */
 @Timeout(60)
 class ResilientHttpClientTest {
-  private FakeDependency dependency;
+  private HttpStub dependency;
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
 
   @BeforeEach
   void start() throws Exception {
-    dependency = new FakeDependency();
+    dependency = HttpStub.start();
   }
 
   @AfterEach
@@ -130,7 +131,7 @@ class ResilientHttpClientTest {
 
   @Test
   void aSlowDependencyTimesOutPerAttemptWithinTheDeadline() {
-    dependency.delay(2_000);
+    dependency.delay(java.time.Duration.ofMillis(2_000));
     DependencyPolicy p = DependencyPolicy.builder("slow").maxAttempts(5).deadline(Duration.ofMillis(900))
         .backoff(Backoff.create(Duration.ofMillis(10), 1, Duration.ofMillis(10), Duration.ZERO)).build();
     ResilientHttpClient client = ResilientHttpClient.create(p, http::send, Duration.ofMillis(200));
