@@ -33,7 +33,16 @@ public final class TestPlatforms {
    * main} would: for a service's tests of its whole platform.
    */
   public static Platform.Builder withDiscovery() {
-    return Platform.builder()
+    return testDefaults(Platform.builder());
+  }
+
+  /**
+   * {@code builder} — for example the one the service's {@code main} builds — with the test
+   * defaults set over it: no JVM environment or system properties, admin on an ephemeral loopback
+   * port, no shutdown hook, no drain.
+   */
+  public static Platform.Builder testDefaults(Platform.Builder builder) {
+    return builder
         .environment(Map.of())
         .systemProperties(Map.of())
         .adminPort(0)
