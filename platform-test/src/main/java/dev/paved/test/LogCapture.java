@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The log events written during each test, as Logback records them (level, logger, formatted
- * message, key-value pairs, throwable). A JUnit 5 extension: register it in a field, and it
- * captures from the root logger (or the logger named) from before each test until after it.
+ * message, key-value pairs, throwable), each with the trace and span that were current when it
+ * was logged ({@link #lines()}): the ids the JSON log line carries. A JUnit 5 extension: register
+ * it in a field, and it captures from the root logger (or the logger named) from before each test
+ * until after it.
  *
  * <pre>{@code
  * @RegisterExtension final LogCapture logs = LogCapture.root();
@@ -25,8 +27,32 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class LogCapture implements BeforeEachCallback, AfterEachCallback, AutoCloseable {
+  /**
+   * One captured event with the trace context it was logged in; {@code traceId} and {@code
+   * spanId} are null outside a span.
+   */
+  public record Line(ILoggingEvent event, @org.jspecify.annotations.Nullable String traceId, @org.jspecify.annotations.Nullable String spanId) {
+    public String message() {
+      return event.getFormattedMessage();
+    }
+
+    public Level level() {
+      return event.getLevel();
+    }
+  }
+
   private final String loggerName;
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  private final List<Line> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final ListAppender<ILoggingEvent> appender =
+      new ListAppender<>() {
+        @Override
+        protected void append(ILoggingEvent e) {
+          super.append(e);
+          // Appended on the logging thread: the span current now is the line's.
+          io.opentelemetry.api.trace.SpanContext span = io.opentelemetry.api.trace.Span.current().getSpanContext();
+          lines.add(new Line(e, span.isValid() ? span.getTraceId() : null, span.isValid() ? span.getSpanId() : null));
+        }
+      };
 
   private LogCapture(String loggerName) {
     this.loggerName = loggerName;
@@ -49,9 +75,7 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback, 
 
   /** Starts capturing outside JUnit's lifecycle (close it when done). */
   public LogCapture start() {
-    synchronized (appender.list) {
-      appender.list.clear();
-    }
+    clear();
     appender.start();
     logger().addAppender(appender);
     return this;
@@ -80,6 +104,11 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback, 
     }
   }
 
+  /** Every event so far with its trace context, in order. */
+  public List<Line> lines() {
+    return List.copyOf(lines);
+  }
+
   /** Every message so far, formatted, in order. */
   public List<String> messages() {
     return events().stream().map(ILoggingEvent::getFormattedMessage).toList();
@@ -95,6 +124,7 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback, 
     synchronized (appender.list) {
       appender.list.clear();
     }
+    lines.clear();
   }
 
   private Logger logger() {

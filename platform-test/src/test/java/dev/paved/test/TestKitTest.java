@@ -59,6 +59,23 @@ class TestKitTest {
   }
 
   @Test
+  void eachLineKeepsTheTraceItWasLoggedIn() {
+    try (Platform platform = TestPlatforms.builder().serviceName("orders").module(new dev.paved.observability.ObservabilityModule()).start()) {
+      io.opentelemetry.api.trace.Span span = dev.paved.observability.Observability.of(platform).tracer().spanBuilder("checkout").startSpan();
+      try (io.opentelemetry.context.Scope s = span.makeCurrent()) {
+        LoggerFactory.getLogger("kit-test").info("inside the span");
+      } finally {
+        span.end();
+      }
+      LoggerFactory.getLogger("kit-test").info("outside");
+      assertThat(logs.lines()).extracting(LogCapture.Line::message).containsExactly("inside the span", "outside");
+      assertThat(logs.lines().get(0).traceId()).isEqualTo(span.getSpanContext().getTraceId());
+      assertThat(logs.lines().get(0).spanId()).isEqualTo(span.getSpanContext().getSpanId());
+      assertThat(logs.lines().get(1).traceId()).isNull();
+    }
+  }
+
+  @Test
   void aTestPlatformIgnoresTheJvmsEnvironmentAndListensOnAnEphemeralLoopbackPort() {
     try (Platform platform = TestPlatforms.builder().serviceName("orders").start()) {
       assertThat(platform.admin().port()).isPositive();
