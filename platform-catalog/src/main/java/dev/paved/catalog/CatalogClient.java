@@ -35,8 +35,8 @@ public final class CatalogClient {
     this.token = token;
     this.timeout = timeout;
     this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
-    if (token != null && token.length() >= Redaction.MIN_LENGTH) {
-      redaction.register(token);
+    if (token != null) {
+      redaction.tryRegister(token);
     }
   }
 

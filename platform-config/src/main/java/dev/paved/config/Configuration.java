@@ -358,7 +358,7 @@ public final class Configuration {
       }
       context.publishConfig(versioned);
       registerSecretValues(versioned);
-      retireReplacedSecretValues(current.config());
+      releaseSecretValues(current.config());
       lastRejected = null;
       ConfigChange change =
           new ConfigChange(applied.appliedAt(), Outcome.APPLIED, trigger, versioned.version(), versioned.hash(), changes, List.of());
@@ -388,7 +388,7 @@ public final class Configuration {
    * nothing holds any more stays masked for the grace period, then leaves, so rotating a
    * configuration secret does not fill the masking registry.
    */
-  private void retireReplacedSecretValues(PlatformConfig before) {
+  private void releaseSecretValues(PlatformConfig before) {
     for (ConfigValue v : before.entries().values()) {
       if (PlatformConfig.isSecretKey(v.key())) {
         context.redaction().retire(v.value());
@@ -402,8 +402,8 @@ public final class Configuration {
    */
   private void registerSecretValues(PlatformConfig config) {
     for (ConfigValue v : config.entries().values()) {
-      if (PlatformConfig.isSecretKey(v.key()) && v.value().length() >= dev.paved.core.Redaction.MIN_LENGTH) {
-        context.redaction().register(v.value());
+      if (PlatformConfig.isSecretKey(v.key())) {
+        context.redaction().tryRegister(v.value());
       }
     }
   }

@@ -140,6 +140,20 @@ public final class Redaction {
   }
 
   /**
+   * Registers {@code secret} when it is long enough to be masked ({@value #MIN_LENGTH} characters
+   * or more) — the call for a value read from outside, which may be short.
+   *
+   * @return whether it was registered
+   */
+  public boolean tryRegister(String secret) {
+    if (secret.length() < MIN_LENGTH) {
+      return false;
+    }
+    register(secret);
+    return true;
+  }
+
+  /**
    * Gives up one hold on {@code secret} — a value replaced by rotation, or no longer used — with
    * the {@linkplain #DEFAULT_GRACE default grace}: once nothing holds it, it stays masked for
    * the grace, then leaves.

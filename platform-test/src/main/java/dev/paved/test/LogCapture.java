@@ -3,7 +3,7 @@ package dev.paved.test;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import ch.qos.logback.core.AppenderBase;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -43,11 +43,10 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback, 
 
   private final String loggerName;
   private final List<Line> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final ListAppender<ILoggingEvent> appender =
-      new ListAppender<>() {
+  private final AppenderBase<ILoggingEvent> appender =
+      new AppenderBase<>() {
         @Override
         protected void append(ILoggingEvent e) {
-          super.append(e);
           // Appended on the logging thread: the span current now is the line's.
           io.opentelemetry.api.trace.SpanContext span = io.opentelemetry.api.trace.Span.current().getSpanContext();
           lines.add(new Line(e, span.isValid() ? span.getTraceId() : null, span.isValid() ? span.getSpanId() : null));
@@ -75,7 +74,7 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback, 
 
   /** Starts capturing outside JUnit's lifecycle (close it when done). */
   public LogCapture start() {
-    clear();
+    lines.clear();
     appender.start();
     logger().addAppender(appender);
     return this;
@@ -99,9 +98,7 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback, 
 
   /** Every event so far, in order. */
   public List<ILoggingEvent> events() {
-    synchronized (appender.list) {
-      return List.copyOf(appender.list);
-    }
+    return lines.stream().map(Line::event).toList();
   }
 
   /** Every event so far with its trace context, in order. */
@@ -121,9 +118,6 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback, 
 
   /** Forgets what was captured so far. */
   public void clear() {
-    synchronized (appender.list) {
-      appender.list.clear();
-    }
     lines.clear();
   }
 

@@ -206,9 +206,7 @@ public final class Secrets implements AutoCloseable {
         continue;
       }
       // One hold for each cached secret; the one it replaces gives its hold up below.
-      if (value.length() >= Redaction.MIN_LENGTH) {
-        redaction.register(value);
-      } else if (!value.isEmpty()) {
+      if (!redaction.tryRegister(value) && !value.isEmpty()) {
         LOG.warn("Secret {} is shorter than {} characters and cannot be masked in logs", ref, Redaction.MIN_LENGTH);
       }
       Secret current = new Secret(ref, value, st.version);

@@ -52,9 +52,7 @@ public final class Credentials {
     if (value == null || value.isEmpty()) {
       return null;
     }
-    if (value.length() >= Redaction.MIN_LENGTH) {
-      redaction.register(value); // never in a log line, whatever logs it
-    }
+    redaction.tryRegister(value); // never in a log line, whatever logs it
     return value;
   }
 }
