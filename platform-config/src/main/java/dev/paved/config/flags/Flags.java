@@ -6,6 +6,8 @@ import dev.openfeature.sdk.FlagEvaluationDetails;
 import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.paved.core.Platform;
+import dev.paved.core.ServiceDescriptor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The service's feature flags: {@code Flags.of(platform).isEnabled("new-checkout")}. A short form
@@ -20,10 +22,25 @@ import dev.paved.core.Platform;
 public final class Flags {
   private final OpenFeatureAPI api;
   private final Client client;
+  private final UnleashProvider provider;
+  private final ServiceDescriptor descriptor;
+  private @Nullable TestFlags testFlags;
 
-  Flags(OpenFeatureAPI api, Client client) {
+  Flags(OpenFeatureAPI api, Client client, UnleashProvider provider, ServiceDescriptor descriptor) {
     this.api = api;
     this.client = client;
+    this.provider = provider;
+    this.descriptor = descriptor;
+  }
+
+  /** The one {@link TestFlags} of this platform. */
+  synchronized TestFlags testFlags() {
+    TestFlags t = testFlags;
+    if (t == null) {
+      t = new TestFlags(provider, descriptor);
+      testFlags = t;
+    }
+    return t;
   }
 
   /** The flags of a running platform; requires platform-config on the classpath. */

@@ -140,7 +140,7 @@ public final class FlagsModule implements PlatformModule {
     if (config.get(FlagsSettings.REGISTER_GLOBAL)) {
       OpenFeatureAPI.getInstance().setProvider(p);
     }
-    context.register(Flags.class, new Flags(isolated, isolated.getClient(d.name())));
+    context.register(Flags.class, new Flags(isolated, isolated.getClient(d.name()), p, d));
     context.health().register("flags", HealthKind.READINESS, state::health);
     FlagState s = state;
     context.info(
@@ -184,7 +184,8 @@ public final class FlagsModule implements PlatformModule {
     return n == 1 ? base : base + "-" + n;
   }
 
-  private static Unleash offline(ServiceDescriptor d, String json) {
+  /** A client that evaluates {@code json} (Unleash's format) and never calls a server. */
+  static Unleash offline(ServiceDescriptor d, String json) {
     UnleashConfig c =
         UnleashConfig.builder()
             .appName(d.name())

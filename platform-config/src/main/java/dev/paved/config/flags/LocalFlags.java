@@ -44,6 +44,11 @@ final class LocalFlags {
       }
       return text;
     }
+    return toUnleashJson(specs(text));
+  }
+
+  /** The flags {@code text} declares (the file's YAML format), each as its spec. */
+  static Map<String, JsonNode> specs(String text) {
     JsonNode root;
     try {
       // Core's YAML reader, as for platform.yaml: the same dialect, limits and messages.
@@ -51,14 +56,24 @@ final class LocalFlags {
     } catch (YamlReader.YamlException e) {
       throw new IllegalArgumentException("malformed YAML at line " + e.line() + ", column " + e.column() + ": " + e.getMessage());
     }
+    Map<String, JsonNode> specs = new java.util.LinkedHashMap<>();
+    if (root == null || root.isNull() || root.isMissingNode()) {
+      return specs;
+    }
+    if (!root.isObject()) {
+      throw new IllegalArgumentException("expected a map of flag names to flags");
+    }
+    for (Map.Entry<String, JsonNode> e : iterable(root)) {
+      specs.put(e.getKey(), e.getValue());
+    }
+    return specs;
+  }
+
+  /** Unleash JSON for flags given as specs of the YAML format (name to enabled, rollout, users, variants). */
+  static String toUnleashJson(Map<String, JsonNode> specs) {
     ArrayNode features = JsonNodeFactory.instance.arrayNode();
-    if (root != null && !root.isNull() && !root.isMissingNode()) {
-      if (!root.isObject()) {
-        throw new IllegalArgumentException("expected a map of flag names to flags");
-      }
-      for (Map.Entry<String, JsonNode> e : iterable(root)) {
-        features.add(feature(e.getKey(), e.getValue()));
-      }
+    for (Map.Entry<String, JsonNode> e : specs.entrySet()) {
+      features.add(feature(e.getKey(), e.getValue()));
     }
     ObjectNode state = JsonNodeFactory.instance.objectNode();
     state.put("version", 2);

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiPredicate;
 import org.jspecify.annotations.Nullable;
 
@@ -57,8 +58,32 @@ final class UnleashProvider implements FeatureProvider {
 
   private volatile Unleash unleash;
 
+  /** A test's flags ({@link TestFlags}), evaluated instead of the source's for the keys they name. */
+  private record Overrides(Set<String> keys, @Nullable Unleash client) {}
+
+  private static final Overrides NONE = new Overrides(Set.of(), null);
+
+  private volatile Overrides overrides = NONE;
+
   UnleashProvider(Unleash unleash) {
     this.unleash = unleash;
+  }
+
+  /** The client that evaluates {@code key}: a test's override, else the source's. */
+  private Unleash clientFor(String key) {
+    Overrides o = overrides;
+    Unleash test = o.client;
+    return test == null || !o.keys.contains(key) ? unleash : test;
+  }
+
+  /**
+   * Puts a test's flags in front of the source's: {@code keys} are evaluated by {@code client}
+   * (with Unleash's rules, like every flag); returns the client it replaces, or null.
+   */
+  @Nullable Unleash override(Set<String> keys, @Nullable Unleash client) {
+    Overrides before = overrides;
+    overrides = client == null || keys.isEmpty() ? NONE : new Overrides(Set.copyOf(keys), client);
+    return before.client;
   }
 
   /** Swaps the client (the local file provider builds a new one for each version of the file). */
@@ -81,7 +106,7 @@ final class UnleashProvider implements FeatureProvider {
   public ProviderEvaluation<Boolean> getBooleanEvaluation(String key, Boolean defaultValue, EvaluationContext ctx) {
     boolean[] missing = MISSING.get();
     missing[0] = false;
-    boolean enabled = unleash.isEnabled(key, context(ctx), defaultValue ? MISSING_TRUE : MISSING_FALSE);
+    boolean enabled = clientFor(key).isEnabled(key, context(ctx), defaultValue ? MISSING_TRUE : MISSING_FALSE);
     if (missing[0]) {
       return ProviderEvaluation.<Boolean>builder()
           .value(defaultValue)
@@ -123,6 +148,7 @@ final class UnleashProvider implements FeatureProvider {
   }
 
   private <T> ProviderEvaluation<T> variant(String key, T defaultValue, EvaluationContext ctx, Parser<T> parser) {
+    Unleash unleash = clientFor(key);
     Variant v = unleash.getVariant(key, context(ctx));
     if (!v.isFeatureEnabled()) {
       boolean exists = unleash.more().getFeatureToggleDefinition(key).isPresent();
@@ -235,6 +261,10 @@ final class UnleashProvider implements FeatureProvider {
 
   @Override
   public void shutdown() {
+    Unleash o = override(Set.of(), null);
+    if (o != null) {
+      o.shutdown();
+    }
     unleash.shutdown();
   }
 }

@@ -202,7 +202,12 @@ public final class Secrets implements AutoCloseable {
       SecretReference ref = new SecretReference(st.path, e.getKey());
       String value = e.getValue();
       Secret previous = cache.get(ref.toString());
-      if (previous != null && previous.reveal().equals(value) && previous.version() == st.version) {
+      if (previous != null && previous.reveal().equals(value)) {
+        if (previous.version() != st.version) {
+          // A new version of the path that left this key as it was: no rotation of this key (its
+          // listeners are not called), the same hold on the value.
+          cache.put(ref.toString(), new Secret(ref, value, st.version));
+        }
         continue;
       }
       // One hold for each cached secret; the one it replaces gives its hold up below.
@@ -297,6 +302,20 @@ public final class Secrets implements AutoCloseable {
           LOG.warn("Refreshing secret {} failed ({}); serving the last value, retrying in {} ms", st.path, e.getMessage(), delay);
         }
       }
+    }
+  }
+
+  /**
+   * Reads {@code path} again now, as a due refresh would, and puts a change into effect (rotation
+   * listeners called on this thread); nothing when the path was never read.
+   */
+  void refresh(String path) {
+    PathState st = paths.get(path);
+    if (st == null || closed) {
+      return;
+    }
+    synchronized (st) {
+      apply(st, fetch(st), clock.instant(), true);
     }
   }
 

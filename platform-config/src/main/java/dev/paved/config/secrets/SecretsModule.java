@@ -36,7 +36,9 @@ public final class SecretsModule implements PlatformModule {
 
   private final Clock clock;
   private final boolean background;
-  private @Nullable Secrets secrets;
+  /** A source given by the test ({@link TestSecrets}) instead of Vault or the development one. */
+  private final @Nullable SecretBackend given;
+  private volatile @Nullable Secrets secrets;
   private java.util.concurrent.@Nullable Future<?> upkeep;
 
   public SecretsModule() {
@@ -45,8 +47,18 @@ public final class SecretsModule implements PlatformModule {
 
   /** For tests: a controllable clock, and no background thread (they call {@code tick()}). */
   SecretsModule(Clock clock, boolean background) {
+    this(clock, background, null);
+  }
+
+  SecretsModule(Clock clock, boolean background, @Nullable SecretBackend given) {
     this.clock = clock;
     this.background = background;
+    this.given = given;
+  }
+
+  /** The secrets this module started; null before it started. */
+  @Nullable Secrets secrets() {
+    return secrets;
   }
 
   @Override
@@ -67,7 +79,11 @@ public final class SecretsModule implements PlatformModule {
   @Override
   public void start(ModuleContext context) throws InterruptedException {
     PlatformConfig config = context.config();
-    SecretBackend backend = backend(config, context.descriptor().environment(), context.redaction());
+    SecretBackend test = given;
+    if (test != null && context.descriptor().isProduction()) {
+      throw new IllegalStateException("TestSecrets are for tests; this platform runs in the production environment '" + context.descriptor().environment() + "'");
+    }
+    SecretBackend backend = test != null ? test : backend(config, context.descriptor().environment(), context.redaction());
     Secrets s =
         new Secrets(backend, clock, config.get(SecretsSettings.REFRESH_INTERVAL), config.get(SecretsSettings.STALE_AFTER), context.redaction());
     readRequired(s, config);
