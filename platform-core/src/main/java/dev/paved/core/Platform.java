@@ -396,7 +396,10 @@ public final class Platform implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("Paved shutdown phase '{}' failed", name, e);
     }
-    LOG.info("Paved shutdown phase '{}' finished in {} ms", name, millisSince(start));
+    LOG.atInfo()
+        .addKeyValue("event.kind", "shutdown_phase")
+        .addKeyValue("paved.shutdown.phase", name)
+        .log("Paved shutdown phase '{}' finished in {} ms", name, millisSince(start));
   }
 
   private void stopModules() {
@@ -857,17 +860,20 @@ public final class Platform implements AutoCloseable {
         platform.shutdownHook = hook;
         Runtime.getRuntime().addShutdownHook(hook);
       }
-      LOG.info(
-          "Paved {} started {} {} in environment {} in {} ms (admin port {}, modules {}, config version {} hash {})",
-          SDK_VERSION,
-          descriptor.name(),
-          descriptor.version(),
-          descriptor.environment(),
-          millisSince(begin),
-          admin.port(),
-          platform.modules(),
-          platform.config.version(),
-          platform.config.hash());
+      LOG.atInfo()
+          .addKeyValue("event.kind", "started")
+          .addKeyValue("paved.admin.port", admin.port())
+          .log(
+              "Paved {} started {} {} in environment {} in {} ms (admin port {}, modules {}, config version {} hash {})",
+              SDK_VERSION,
+              descriptor.name(),
+              descriptor.version(),
+              descriptor.environment(),
+              millisSince(begin),
+              admin.port(),
+              platform.modules(),
+              platform.config.version(),
+              platform.config.hash());
       return platform;
     }
 

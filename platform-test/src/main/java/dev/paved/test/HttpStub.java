@@ -85,6 +85,11 @@ public final class HttpStub implements AutoCloseable {
     return answer(status, "", Map.of());
   }
 
+  /** From now on, every request is answered {@code status} and {@code body} (UTF-8). */
+  public HttpStub answer(int status, String body) {
+    return answer(status, body, Map.of());
+  }
+
   /** From now on, every request is answered {@code status} with {@code headers}. */
   public HttpStub answer(int status, Map<String, String> headers) {
     return answer(status, "", headers);

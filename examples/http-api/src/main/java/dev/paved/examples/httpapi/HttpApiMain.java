@@ -17,10 +17,18 @@ public final class HttpApiMain {
 
   private HttpApiMain() {}
 
+  /**
+   * The service's platform, as {@code main} builds it; its tests start the same one ({@code
+   * PavedExtension.of(HttpApiMain::platform)}). The config module validates the orders section
+   * before the platform starts the service.
+   */
+  static Platform.Builder platform() {
+    return Platform.builder().module(ConfigModule.builder().bind("orders", OrdersSettings.class).build());
+  }
+
   public static void main(String[] args) {
-    // The config module validates the orders section before the platform starts the service.
     Platform.run(
-        Platform.builder().module(ConfigModule.builder().bind("orders", OrdersSettings.class).build()),
+        platform(),
         platform -> {
           OrdersApi api = OrdersApi.start(platform, parsePort(System.getenv().getOrDefault("HTTP_PORT", "8080")));
           LOG.atInfo()

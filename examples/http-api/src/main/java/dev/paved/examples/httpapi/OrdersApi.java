@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * {@code orders} section) over the JDK's HTTP server. Paved's filter makes the SERVER span,
  * the RED metrics, the log correlation and the in-flight count.
  */
-final class OrdersApi {
+final class OrdersApi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OrdersApi.class);
   /** Every response is written by Jackson: an upstream's text never becomes part of our JSON unparsed. */
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -86,6 +86,15 @@ final class OrdersApi {
 
   int port() {
     return server.getAddress().getPort();
+  }
+
+  /** Stops the server and its threads (tests; a process that exits needs nothing). */
+  @Override
+  public void close() {
+    server.stop(0);
+    if (server.getExecutor() instanceof ExecutorService e) {
+      e.shutdownNow();
+    }
   }
 
   private void handle(HttpExchange exchange) throws IOException {

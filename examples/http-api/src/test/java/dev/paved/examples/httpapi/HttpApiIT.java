@@ -2,9 +2,7 @@ package dev.paved.examples.httpapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.paved.test.HttpStub;
+import dev.paved.test.ServiceProcess;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,40 +33,30 @@ class HttpApiIT {
   private static final Pattern LISTENING = Pattern.compile("http-api listening on port (\\d+), admin on port (\\d+)");
 
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final List<String> output = Collections.synchronizedList(new ArrayList<>());
-  private @Nullable Process process;
+  private @Nullable ServiceProcess process;
 
   @AfterEach
   void kill() {
-    Process p = process;
+    ServiceProcess p = process;
     if (p != null) {
-      p.destroyForcibly();
+      p.close();
     }
   }
 
-  private Process launch(Map<String, String> env) throws IOException {
-    assertThat(JAR).exists();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-jar", JAR.toString()).redirectErrorStream(true);
-    pb.environment().keySet().removeIf(k -> k.startsWith("PLATFORM_") || k.startsWith("OTEL_"));
-    pb.environment().putAll(env);
-    Process started = pb.start();
+  /** The jar as the README runs it, through the test kit's process helper. */
+  private ServiceProcess launch(Map<String, String> env) {
+    ServiceProcess.Builder b = ServiceProcess.jar(JAR);
+    env.forEach(b::env);
+    ServiceProcess started = b.start();
     process = started;
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r = new BufferedReader(new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  output.add(line);
-                }
-              } catch (IOException e) {
-                output.add("reader failed: " + e);
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
     return started;
+  }
+
+  /** The example's own line with both ports (its admin port is also the platform's start-up event). */
+  private static Matcher listening(ServiceProcess app) {
+    Matcher m = LISTENING.matcher(app.awaitLine(l -> LISTENING.matcher(l).find(), "the example's listening line"));
+    assertThat(m.find()).isTrue();
+    return m;
   }
 
   /** The 1-based line of {@code text} in {@code yaml}. */
@@ -80,9 +70,8 @@ class HttpApiIT {
 
   @Test
   void answersOnBothPortsAndShutsDownGracefullyOnSigterm() throws Exception {
-    Process app = launch(Map.of("HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "0", "SHUTDOWN_DRAIN", "100ms"));
-    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> output.stream().anyMatch(l -> LISTENING.matcher(l).find()));
-    Matcher m = output.stream().map(LISTENING::matcher).filter(Matcher::find).findFirst().orElseThrow();
+    ServiceProcess app = launch(Map.of("HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "0", "SHUTDOWN_DRAIN", "100ms"));
+    Matcher m = listening(app);
     int appPort = Integer.parseInt(m.group(1));
     int adminPort = Integer.parseInt(m.group(2));
 
@@ -105,8 +94,7 @@ class HttpApiIT {
     Matcher span = Pattern.compile("\\{\"traceId\":\"([0-9a-f]{32})\",\"spans\":\\[\\{\"name\":\"GET /api/orders/\\{id}\"").matcher(traces.body());
     assertThat(span.find()).as("a SERVER span named after the route in %s", traces.body()).isTrue();
     String traceId = span.group(1);
-    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> output.stream().anyMatch(l -> l.contains("\"trace_id\":\"" + traceId + "\"")));
-    String logLine = output.stream().filter(l -> l.contains("\"trace_id\":\"" + traceId + "\"")).findFirst().orElseThrow();
+    String logLine = app.awaitLine(l -> l.contains("\"trace_id\":\"" + traceId + "\""), "a log line of trace " + traceId);
     assertThat(logLine).startsWith("{").contains("\"message\":\"order looked up\"").contains("\"service.name\":\"http-api\"");
     String metrics = get(adminPort, "/metrics").body();
     assertThat(metrics).contains("http_server_request_duration_seconds_bucket{error_type=\"\",http_request_method=\"GET\",http_response_status_code=\"200\",http_route=\"/api/orders/{id}\"");
@@ -121,12 +109,10 @@ class HttpApiIT {
     HttpResponse<String> info = get(adminPort, "/info");
     assertThat(info.body()).contains("\"name\":\"http-api\"").contains("\"owner\":\"team-examples\"").contains("\"sdkVersion\":\"0.1.0-SNAPSHOT\"");
 
-    // SIGTERM through the handle: Process.destroy() would also close our end of its output.
-    assertThat(app.toHandle().destroy()).isTrue();
-    assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    Awaitility.await("graceful shutdown logged; output so far: " + output).atMost(Duration.ofSeconds(5))
-        .until(() -> output.stream().anyMatch(l -> l.contains("Paved shutdown of http-api finished")));
-    assertThat(output).anyMatch(l -> l.contains("Paved shutdown phase 'drain' finished"));
+    app.sigterm();
+    assertThat(app.awaitExit()).as("the JVM's exit on SIGTERM").isEqualTo(143);
+    assertThat(app.shutdownPhases()).containsExactly("readiness-down", "drain", "in-flight", "modules", "admin");
+    assertThat(app.lines()).anyMatch(l -> l.contains("Paved shutdown of http-api finished"));
   }
 
   @Test
@@ -135,9 +121,8 @@ class HttpApiIT {
     Path file = dir.resolve("platform.yaml");
     String yaml = Files.readString(Path.of("src", "main", "resources", "platform.yaml"));
     Files.writeString(file, yaml);
-    launch(Map.of("HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "0", "PLATFORM_CONFIG", file.toString()));
-    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> output.stream().anyMatch(l -> LISTENING.matcher(l).find()));
-    Matcher m = output.stream().map(LISTENING::matcher).filter(Matcher::find).findFirst().orElseThrow();
+    ServiceProcess app = launch(Map.of("HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "0", "PLATFORM_CONFIG", file.toString()));
+    Matcher m = listening(app);
     int appPort = Integer.parseInt(m.group(1));
     int adminPort = Integer.parseInt(m.group(2));
     assertThat(get(appPort, "/api/orders").body()).startsWith("{\"pageSize\":50,");
@@ -153,17 +138,16 @@ class HttpApiIT {
     HttpResponse<String> ready = get(adminPort, "/health/ready");
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.body()).contains("lastRejected").contains("orders.page-size");
-    assertThat(output)
+    assertThat(app.lines())
         .anyMatch(l -> l.contains("\"event.kind\":\"config_change\"") && l.contains("\"config.outcome\":\"rejected\""))
         .anyMatch(l -> l.contains("orders settings changed: page size 50 -> 2"));
   }
 
   @Test
   void badConfigurationStopsItWithAClearMessage() throws Exception {
-    Process app = launch(Map.of("HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "eighty", "PLATFORM_ADMN_THREADS", "2"));
-    assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(app.exitValue()).isEqualTo(2);
-    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> output.stream().anyMatch(l -> l.contains("2 problems")));
+    ServiceProcess app = launch(Map.of("HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "eighty", "PLATFORM_ADMN_THREADS", "2"));
+    assertThat(app.awaitExit()).isEqualTo(2);
+    List<String> output = app.lines();
     String all = String.join("\n", output);
     assertThat(all)
         .contains("Invalid Paved configuration: 2 problems")
@@ -177,38 +161,28 @@ class HttpApiIT {
 
   @Test
   void aFailingInventoryIsRetriedWithinTheBudgetAndTheOrderIsStillServed() throws Exception {
-    java.util.concurrent.atomic.AtomicInteger inventoryHits = new java.util.concurrent.atomic.AtomicInteger();
-    com.sun.net.httpserver.HttpServer inventory = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-    List<String> keys = Collections.synchronizedList(new ArrayList<>());
-    inventory.createContext("/", ex -> {
-      inventoryHits.incrementAndGet();
-      keys.add(String.valueOf(ex.getRequestHeaders().getFirst("X-Api-Key")));
-      ex.sendResponseHeaders(503, -1);
-      ex.close();
-    });
-    inventory.start();
-    try {
-      launch(Map.of("HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "0", "SHUTDOWN_DRAIN", "0s",
-          "INVENTORY_URL", "http://127.0.0.1:" + inventory.getAddress().getPort(), "INVENTORY_API_KEY", "dev-inventory-key-1"));
-      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> output.stream().anyMatch(l -> LISTENING.matcher(l).find()));
-      Matcher m = output.stream().map(LISTENING::matcher).filter(Matcher::find).findFirst().orElseThrow();
+    try (HttpStub inventory = HttpStub.start().answer(503, "")) {
+      ServiceProcess app = launch(Map.of("HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "0", "SHUTDOWN_DRAIN", "0s",
+          "INVENTORY_URL", inventory.uri("").toString(), "INVENTORY_API_KEY", "dev-inventory-key-1"));
+      Matcher m = listening(app);
       HttpResponse<String> order = get(Integer.parseInt(m.group(1)), "/api/orders/2");
       assertThat(order.statusCode()).isEqualTo(200);
       assertThat(order.body()).contains("\"stock\":\"unknown\"");
-      assertThat(inventoryHits.get()).as("3 attempts by default").isEqualTo(3);
-      assertThat(keys).as("the API key from the development secrets source, on every attempt").containsOnly("dev-inventory-key-1");
+      assertThat(inventory.hits()).as("3 attempts by default").isEqualTo(3);
+      assertThat(inventory.requests())
+          .as("the API key from the development secrets source, on every attempt")
+          .extracting(r -> r.header("x-api-key"))
+          .containsOnly("dev-inventory-key-1");
       String metrics = get(Integer.parseInt(m.group(2)), "/metrics").body();
       assertThat(metrics).contains("paved_resilience_retries_total{dependency=\"inventory\"").contains("paved_resilience_calls_total{dependency=\"inventory\",outcome=\"failure\"");
-    } finally {
-      inventory.stop(0);
     }
   }
 
   @Test
   void withTheInventoryConfiguredButNoApiKeyItStopsNamingTheSecret() throws Exception {
-    Process app = launch(Map.of("HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "0", "INVENTORY_URL", "http://127.0.0.1:9"));
-    assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(app.exitValue()).isEqualTo(2);
+    ServiceProcess app = launch(Map.of("HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "0", "INVENTORY_URL", "http://127.0.0.1:9"));
+    assertThat(app.awaitExit()).isEqualTo(2);
+    List<String> output = app.lines();
     // One fatal JSON event names the secret; every line on stdout is JSON.
     assertThat(output)
         .anyMatch(l -> l.contains("\"event.kind\":\"fatal\"") && l.contains("kv/inventory#api-key") && l.contains("\"exit.code\":2"));
@@ -249,11 +223,10 @@ class HttpApiIT {
     });
     inventory.start();
     try {
-      Process app = launch(Map.of(
+      ServiceProcess app = launch(Map.of(
           "HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "0", "SHUTDOWN_DRAIN", "0s", "PLATFORM_CONFIG", file.toString(),
           "INVENTORY_URL", "http://127.0.0.1:" + inventory.getAddress().getPort(), "INVENTORY_API_KEY", apiKey));
-      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> output.stream().anyMatch(l -> LISTENING.matcher(l).find()));
-      Matcher m = output.stream().map(LISTENING::matcher).filter(Matcher::find).findFirst().orElseThrow();
+      Matcher m = listening(app);
       int appPort = Integer.parseInt(m.group(1));
       int adminPort = Integer.parseInt(m.group(2));
       List<String> served = new ArrayList<>();
@@ -261,13 +234,14 @@ class HttpApiIT {
         served.add(get(appPort, path).body());
       }
       assertThat(served.get(2)).contains("\"stock\":7");
-      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> output.stream().anyMatch(l -> l.contains("inventory answered 401")));
-      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> output.stream().anyMatch(l -> l.contains("inventory unavailable")));
+      app.awaitLine(l -> l.contains("inventory answered 401"), "the 401 logged");
+      app.awaitLine(l -> l.contains("inventory unavailable"), "the dropped connection logged");
       for (String path : List.of("/config", "/config/history", "/info", "/traces", "/metrics", "/health/ready", "/health/live")) {
         served.add(get(adminPort, path).body());
       }
-      assertThat(app.toHandle().destroy()).isTrue();
-      assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      app.sigterm();
+      app.awaitExit();
+      List<String> output = app.lines();
 
       assertThat(received).as("the service did use the seeded key").contains(apiKey);
       String written = String.join("\n", output);
@@ -377,14 +351,13 @@ class HttpApiIT {
             .start();
     try {
       Awaitility.await("Prometheus ready").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get(promPort, "/-/ready").statusCode() == 200);
-      launch(
+      ServiceProcess app = launch(
           Map.of(
               "HTTP_PORT", "0",
               "PLATFORM_ADMIN_PORT", String.valueOf(adminPort),
               "PLATFORM_SLO_PUBLISH_RULES_DIRECTORY", rules.toString(),
               "PLATFORM_SLO_PUBLISH_RELOAD_URL", "http://127.0.0.1:" + promPort + "/-/reload"));
-      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> output.stream().anyMatch(l -> LISTENING.matcher(l).find()));
-      Matcher m = output.stream().map(LISTENING::matcher).filter(Matcher::find).findFirst().orElseThrow();
+      Matcher m = listening(app);
       int appPort = Integer.parseInt(m.group(1));
 
       // What the service published at start-up is what its build generated.
