@@ -39,6 +39,20 @@ abstract class ServiceMojo extends AbstractMojo {
   /** Writes the goal's files from the service's description into {@code out}. */
   abstract void generate(Platform.Description service, URLClassLoader classpath, Path out) throws IOException, MojoFailureException;
 
+  /**
+   * Sets {@code paved.image.source} for the image's {@code org.opencontainers.image.source} label
+   * (the service parent's Jib configuration reads it): the descriptor's {@code links.repository},
+   * else the project's SCM URL, else empty. A value the build already has wins.
+   */
+  private static void exposeSource(MavenProject p, Platform.Description d) {
+    if (p.getProperties().containsKey("paved.image.source")) {
+      return;
+    }
+    java.net.URI repository = d.descriptor().links().get("repository");
+    String scm = p.getScm() == null ? null : p.getScm().getUrl();
+    p.getProperties().setProperty("paved.image.source", repository != null ? repository.toString() : scm != null ? scm : "");
+  }
+
   @Override
   public final void execute() throws MojoExecutionException, MojoFailureException {
     if (skip) {
@@ -61,6 +75,7 @@ abstract class ServiceMojo extends AbstractMojo {
     // Paved's classes come from this plugin; the service's resources and modules from its classpath.
     try (URLClassLoader service = new URLClassLoader(urls.toArray(new URL[0]), getClass().getClassLoader())) {
       Platform.Description d = Platform.builder().classLoader(service).environment(Map.of()).systemProperties(Map.of()).describe();
+      exposeSource(p, d);
       generate(d, service, out.toPath());
     } catch (ConfigException e) {
       throw new MojoFailureException(e.getMessage(), e);

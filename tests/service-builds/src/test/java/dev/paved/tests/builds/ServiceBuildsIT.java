@@ -1,0 +1,201 @@
+package dev.paved.tests.builds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the builds of maven-invoker-plugin (this module's pom) produced: a new service — a 25-line
+ * pom naming the parent, the starter and the test kit — built from the installed artifacts with
+ * Maven 3.9 and with Maven 3.8.8, the example built as the README does, and the builds the parent
+ * refuses. No registry is reachable from this machine, so the images are built on Jib's {@code
+ * scratch} base (each project's {@code .mvn/maven.config} says so); the archive is inspected, not run.
+ */
+class ServiceBuildsIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path TARGET = Path.of("target");
+  private static final String PAVED = System.getProperty("paved.version", "");
+
+  private static Path newService(String maven) {
+    return TARGET.resolve("it-maven-" + maven).resolve("new-service");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"3.9", "3.8"})
+  void aNewServiceWithA25LinePomBuildsRunsItsTestsAndProducesEveryArtifact(String maven) throws IOException {
+    Path project = newService(maven);
+    String log = Files.readString(project.resolve("build.log"));
+    assertThat(log).as("the build ran with Maven " + maven).containsPattern("Apache Maven " + Pattern.quote(maven) + "\\.\\d+");
+    assertThat(Files.readAllLines(project.resolve("pom.xml"))).hasSizeLessThanOrEqualTo(25);
+
+    assertThat(testsRun(project.resolve("target/surefire-reports"))).as("unit tests (JUnit 5) that ran").isGreaterThan(0);
+    assertThat(testsRun(project.resolve("target/failsafe-reports"))).as("integration tests (the jar as a process)").isGreaterThan(0);
+
+    Path jar = project.resolve("target/greetings.jar");
+    try (JarFile j = new JarFile(jar.toFile())) {
+      assertThat(j.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("com.example.greetings.GreetingsMain");
+      // Every module's registration survives shading, merged into one file.
+      String modules = new String(j.getInputStream(j.getEntry("META-INF/services/dev.paved.core.spi.PlatformModule")).readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(modules).contains("ObservabilityModule").contains("ResilienceModule").contains("FlagsModule").contains("SecretsModule").contains("SloModule");
+    }
+
+    Image image = Image.read(project.resolve("target/jib-image.tar"));
+    assertThat(image.config.at("/config/User").asText()).isEqualTo("65532:65532");
+    assertThat(image.config.at("/config/Entrypoint").toString())
+        .contains("java")
+        .contains("-XX:MaxRAMPercentage=75.0")
+        .contains("-XX:+ExitOnOutOfMemoryError")
+        .contains("com.example.greetings.GreetingsMain");
+    JsonNode labels = image.config.at("/config/Labels");
+    assertThat(labels.path("org.opencontainers.image.version").asText()).isEqualTo("1.0.0");
+    assertThat(labels.path("org.opencontainers.image.title").asText()).isEqualTo("greetings");
+    assertThat(labels.path("org.opencontainers.image.source").asText()).as("from platform.yaml's links.repository").isEqualTo("https://example.com/greetings");
+    assertThat(labels.path("dev.paved.version").asText()).isEqualTo(PAVED);
+    assertThat(image.layers).as("dependencies, resources and classes in layers of their own").hasSizeGreaterThanOrEqualTo(3);
+    assertThat(image.layerWith("app/classes/com/example/greetings/GreetingsMain.class")).isNotEqualTo(image.layerWith("app/libs/platform-core-" + PAVED + ".jar"));
+
+    JsonNode sbom = JSON.readTree(project.resolve("target/bom.json").toFile());
+    assertThat(sbom.path("bomFormat").asText()).isEqualTo("CycloneDX");
+    assertThat(sbom.at("/metadata/component/name").asText()).isEqualTo("greetings");
+    assertThat(sbom.path("components").findValuesAsText("purl")).anyMatch(p -> p.startsWith("pkg:maven/dev.paved/platform-core@"));
+
+    assertThat(project.resolve("target/platform/catalog-info.yaml")).content().contains("name: greetings").contains("owner: group:team-greetings");
+  }
+
+  @Test
+  void theExampleBuildsFromTheParentAndTheStarterAsTheReadmeSays() throws IOException {
+    Path example = Path.of(System.getProperty("examples.dir", "../../examples")).resolve("http-api");
+    assertThat(Files.readString(example.resolve("pom.xml"))).contains("<artifactId>platform-service-parent</artifactId>").doesNotContain("relativePath").doesNotContain("<plugin>");
+    assertThat(testsRun(example.resolve("target/surefire-reports"))).isGreaterThan(0);
+    assertThat(testsRun(example.resolve("target/failsafe-reports"))).isGreaterThan(0);
+    assertThat(example.resolve("target/http-api.jar")).exists();
+    assertThat(example.resolve("target/jib-image.tar")).exists();
+    assertThat(example.resolve("target/bom.json")).exists();
+    assertThat(example.resolve("target/platform/slo.rules.yml")).exists();
+  }
+
+  @Test
+  void aServiceWithoutAMainClassIsStoppedSayingWhatToSet() throws IOException {
+    String log = Files.readString(TARGET.resolve("it-maven-3.9/no-main-class/build.log"));
+    assertThat(log).contains("Set the service's main class: <properties><paved.main.class>com.example.orders.OrdersMain</paved.main.class></properties>");
+    assertThat(log).doesNotContain("Tests run:");
+  }
+
+  @Test
+  void aSecondLoggingBindingIsRefusedByName() throws IOException {
+    String log = Files.readString(TARGET.resolve("it-maven-3.9/banned-logging/build.log"));
+    assertThat(log).contains("org.slf4j:slf4j-simple:jar:2.0.17").contains("Banned by Paved: a second logging binding");
+  }
+
+  /** The tests Surefire or Failsafe ran, from its XML reports. */
+  private static int testsRun(Path reports) throws IOException {
+    assertThat(reports).isDirectory();
+    Pattern tests = Pattern.compile("<testsuite[^>]*\\btests=\"(\\d+)\"");
+    int total = 0;
+    try (Stream<Path> files = Files.list(reports)) {
+      for (Path f : files.filter(p -> p.getFileName().toString().startsWith("TEST-")).toList()) {
+        Matcher m = tests.matcher(Files.readString(f));
+        if (m.find()) {
+          total += Integer.parseInt(m.group(1));
+        }
+      }
+    }
+    return total;
+  }
+
+  /** An image archive as Jib writes it (an OCI layout, or Docker's manifest.json), read in Java. */
+  private record Image(JsonNode config, List<String> layers, Map<String, byte[]> blobs) {
+    static Image read(Path tar) throws IOException {
+      Map<String, byte[]> files = Tar.read(tar);
+      JsonNode config;
+      List<String> layers = new ArrayList<>();
+      if (files.containsKey("index.json")) {
+        JsonNode index = JSON.readTree(files.get("index.json"));
+        JsonNode manifest = JSON.readTree(blob(files, index.at("/manifests/0/digest").asText()));
+        config = JSON.readTree(blob(files, manifest.at("/config/digest").asText()));
+        manifest.path("layers").forEach(l -> layers.add(l.path("digest").asText()));
+      } else {
+        JsonNode manifest = JSON.readTree(files.get("manifest.json")).path(0);
+        config = JSON.readTree(files.get(manifest.path("Config").asText()));
+        manifest.path("Layers").forEach(l -> layers.add(l.asText()));
+      }
+      return new Image(config, layers, files);
+    }
+
+    private static byte[] blob(Map<String, byte[]> files, String digest) {
+      byte[] b = files.get("blobs/" + digest.replace(':', '/'));
+      assertThat(b).as("blob " + digest).isNotNull();
+      return b;
+    }
+
+    /** The index of the layer that holds {@code path}; -1 if none. */
+    int layerWith(String path) throws IOException {
+      for (int i = 0; i < layers.size(); i++) {
+        String d = layers.get(i);
+        byte[] gz = blobs.containsKey(d) ? blobs.get(d) : blobs.get("blobs/" + d.replace(':', '/'));
+        try (InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+          if (Tar.read(in.readAllBytes()).keySet().stream().anyMatch(n -> n.equals(path) || n.equals("/" + path))) {
+            return i;
+          }
+        }
+      }
+      return -1;
+    }
+  }
+
+  /** The ustar format, as far as an image archive needs: regular files by name. */
+  private static final class Tar {
+    static Map<String, byte[]> read(Path tar) throws IOException {
+      return read(Files.readAllBytes(tar));
+    }
+
+    static Map<String, byte[]> read(byte[] bytes) {
+      Map<String, byte[]> out = new HashMap<>();
+      int at = 0;
+      String longName = null;
+      while (at + 512 <= bytes.length && bytes[at] != 0) {
+        String name = text(bytes, at, 100);
+        String prefix = text(bytes, at + 345, 155);
+        long size = Long.parseLong(text(bytes, at + 124, 12).trim().isEmpty() ? "0" : text(bytes, at + 124, 12).trim(), 8);
+        char type = (char) bytes[at + 156];
+        byte[] content = java.util.Arrays.copyOfRange(bytes, at + 512, at + 512 + (int) size);
+        if (type == 'L') {
+          longName = new String(content, StandardCharsets.UTF_8).replace("\0", "");
+        } else {
+          String full = longName != null ? longName : prefix.isEmpty() ? name : prefix + "/" + name;
+          longName = null;
+          if (type == '0' || type == 0) {
+            out.put(full.startsWith("./") ? full.substring(2) : full, content);
+          }
+        }
+        at += 512 + (int) ((size + 511) / 512 * 512);
+      }
+      return out;
+    }
+
+    private static String text(byte[] b, int from, int length) {
+      int end = from;
+      while (end < from + length && b[end] != 0) {
+        end++;
+      }
+      return new String(b, from, end - from, StandardCharsets.US_ASCII);
+    }
+  }
+}
