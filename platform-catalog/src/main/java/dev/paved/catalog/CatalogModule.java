@@ -47,7 +47,9 @@ public final class CatalogModule implements PlatformModule {
 
   @Override
   public List<ConfigKey<?>> configKeys() {
-    return CatalogSettings.keys();
+    List<ConfigKey<?>> keys = new java.util.ArrayList<>(CatalogSettings.keys());
+    keys.addAll(dev.paved.catalog.deploy.DeploySettings.keys());
+    return keys;
   }
 
   @Override

@@ -96,7 +96,7 @@ public final class OpenSlo {
     return id + "-" + p.severity() + "-" + p.longWindow();
   }
 
-  static String describe(Slo slo) {
+  public static String describe(Slo slo) {
     String target = PrometheusRules.number(slo.objective() * 100) + "% over " + slo.window().label();
     return switch (slo.kind()) {
       case AVAILABILITY -> target + " of HTTP requests" + (slo.route() == null ? "" : " to " + slo.route()) + " not answered with 5xx";

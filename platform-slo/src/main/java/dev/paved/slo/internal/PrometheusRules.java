@@ -185,7 +185,7 @@ public final class PrometheusRules {
   }
 
   /** A number as Prometheus and people read it: no exponent, no trailing zeros. */
-  static String number(double v) {
+  public static String number(double v) {
     String s = new java.math.BigDecimal(Double.toString(v)).setScale(8, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     return s;
   }

@@ -29,11 +29,19 @@ class DocumentationTest {
   private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
   private static final Pattern PUBLIC_CLASS = Pattern.compile("public (?:final )?class (\\w+)");
 
-  record Snippet(String file, int index, String code) {
+  private static final Pattern PACKAGE = Pattern.compile("(?m)^package ([\\w.]+);");
+
+  /** A block; {@code siblings}: the other blocks of its page in the same package, compiled with it. */
+  record Snippet(String file, int index, String code, List<String> siblings) {
     @Override
     public String toString() {
       return file + " #" + index;
     }
+  }
+
+  private static @org.jspecify.annotations.Nullable String packageOf(String code) {
+    Matcher m = PACKAGE.matcher(code);
+    return m.find() ? m.group(1) : null;
   }
 
   static Stream<Snippet> javaSnippets() throws IOException {
@@ -45,9 +53,21 @@ class DocumentationTest {
     List<Snippet> snippets = new ArrayList<>();
     for (Path f : files) {
       Matcher m = JAVA_BLOCK.matcher(Files.readString(f, StandardCharsets.UTF_8));
-      int i = 0;
+      List<String> blocks = new ArrayList<>();
       while (m.find()) {
-        snippets.add(new Snippet(ROOT.relativize(f).toString(), ++i, m.group(1)));
+        blocks.add(m.group(1));
+      }
+      // A page that builds one program (getting-started.md: a main class and its test) declares a
+      // package in its blocks; the blocks of one package compile together, as in the project.
+      for (int i = 0; i < blocks.size(); i++) {
+        String pkg = packageOf(blocks.get(i));
+        List<String> siblings = new ArrayList<>();
+        for (int j = 0; j < blocks.size(); j++) {
+          if (j != i && pkg != null && pkg.equals(packageOf(blocks.get(j)))) {
+            siblings.add(blocks.get(j));
+          }
+        }
+        snippets.add(new Snippet(ROOT.relativize(f).toString(), i + 1, blocks.get(i), siblings));
       }
     }
     assertThat(snippets).as("java snippets found").hasSizeGreaterThanOrEqualTo(4);
@@ -61,6 +81,14 @@ class DocumentationTest {
     assertThat(name.find()).as("%s declares a public class (snippets are whole files)", snippet).isTrue();
     Path source = dir.resolve(name.group(1) + ".java");
     Files.writeString(source, snippet.code());
+    List<Path> sources = new ArrayList<>(List.of(source));
+    for (String sibling : snippet.siblings()) {
+      Matcher other = PUBLIC_CLASS.matcher(sibling);
+      assertThat(other.find()).as("%s: a sibling block declares a public class", snippet).isTrue();
+      Path s = dir.resolve(other.group(1) + ".java");
+      Files.writeString(s, sibling);
+      sources.add(s);
+    }
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     try (StandardJavaFileManager fm = compiler.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
@@ -72,7 +100,7 @@ class DocumentationTest {
                   diagnostics,
                   List.of("-classpath", System.getProperty("java.class.path"), "-d", dir.toString(), "-proc:none"),
                   null,
-                  fm.getJavaFileObjects(source))
+                  fm.getJavaFileObjectsFromPaths(sources))
               .call();
       assertThat(ok).as("%s compiles: %s", snippet, diagnostics.getDiagnostics()).isTrue();
     }

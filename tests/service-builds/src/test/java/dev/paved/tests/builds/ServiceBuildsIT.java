@@ -79,6 +79,25 @@ class ServiceBuildsIT {
     assertThat(project.resolve("target/platform/catalog-info.yaml")).content().contains("name: greetings").contains("owner: group:team-greetings");
   }
 
+  /** docs/getting-started.md shows this project's files as they are: a reader copies what CI built. */
+  @Test
+  void gettingStartedShowsTheNewServiceAsItIs() throws IOException {
+    String page = Files.readString(Path.of(System.getProperty("docs.dir", "../../docs")).resolve("getting-started.md"));
+    List<String> blocks = new ArrayList<>();
+    Matcher m = Pattern.compile("```(?:xml|yaml|java)\\n(.*?)```", Pattern.DOTALL).matcher(page);
+    while (m.find()) {
+      blocks.add(m.group(1));
+    }
+    Path project = Path.of("src", "it", "new-service");
+    assertThat(blocks)
+        .containsSubsequence(
+            Files.readString(project.resolve("pom.xml")).replace("@project.version@", PAVED),
+            Files.readString(project.resolve("src/main/resources/platform.yaml")),
+            Files.readString(project.resolve("src/main/java/com/example/greetings/GreetingsMain.java")),
+            Files.readString(project.resolve("src/test/java/com/example/greetings/GreetingsTest.java")),
+            Files.readString(project.resolve("src/test/java/com/example/greetings/GreetingsIT.java")));
+  }
+
   @Test
   void theExampleBuildsFromTheParentAndTheStarterAsTheReadmeSays() throws IOException {
     Path example = Path.of(System.getProperty("examples.dir", "../../examples")).resolve("http-api");
@@ -102,6 +121,22 @@ class ServiceBuildsIT {
   void aSecondLoggingBindingIsRefusedByName() throws IOException {
     String log = Files.readString(TARGET.resolve("it-maven-3.9/banned-logging/build.log"));
     assertThat(log).contains("org.slf4j:slf4j-simple:jar:2.0.17").contains("Banned by Paved: a second logging binding");
+  }
+
+  @Test
+  void declarationsThatCannotBecomeManifestsStopTheBuildNamingKeySourceAndFix() throws IOException {
+    String log = Files.readString(TARGET.resolve("it-maven-3.9/bad-deploy/build.log"));
+    assertThat(log)
+        .contains("Invalid Paved configuration: 3 problems")
+        .contains("platform.deploy.environments.Prod_EU (")
+        .contains("platform.deploy.environments.Prod_EU (platform.yaml:13:")
+        .contains("platform.deploy.dependencies.ledger.port (platform.yaml:7:")
+        .contains("is not a valid Kubernetes namespace")
+        .contains("platform.deploy.resources.memory (")
+        .contains("'lots': not a positive Kubernetes quantity")
+        .contains("platform.deploy.dependencies.ledger.port")
+        .contains("set platform.deploy.dependencies.ledger.port");
+    assertThat(TARGET.resolve("it-maven-3.9/bad-deploy/target/platform/kubernetes")).doesNotExist();
   }
 
   /** The tests Surefire or Failsafe ran, from its XML reports. */

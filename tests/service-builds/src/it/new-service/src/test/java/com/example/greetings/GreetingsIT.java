@@ -7,9 +7,9 @@ import java.net.URI;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-class GreetingsIT {
+public class GreetingsIT {
   @Test
-  void theJarServesAndStopsGracefully() {
+  public void theJarServesAndStopsGracefully() {
     try (ServiceProcess app = ServiceProcess.jar(Path.of("target", "greetings.jar")).env("HTTP_PORT", "0").env("PLATFORM_SHUTDOWN_DRAIN", "0s").start()) {
       app.awaitReady();
       Object port = app.awaitEvent("message", "greetings listening").get("server.port");

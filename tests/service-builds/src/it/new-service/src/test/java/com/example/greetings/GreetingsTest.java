@@ -18,12 +18,12 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-class GreetingsTest {
+public class GreetingsTest {
   @RegisterExtension final PavedExtension paved = PavedExtension.of(GreetingsMain::platform);
   @RegisterExtension final LogCapture logs = LogCapture.of(GreetingsMain.class);
 
   @Test
-  void aLoudGreetingHasItsSpanItsSeriesAndItsLogLine(Platform platform, TestTelemetry telemetry) throws Exception {
+  public void aLoudGreetingHasItsSpanItsSeriesAndItsLogLine(Platform platform, TestTelemetry telemetry) throws Exception {
     TestFlags.of(platform).enable("loud-greetings");
     HttpServer server = GreetingsMain.serve(platform, 0);
     try {

@@ -1,0 +1,45 @@
+package dev.paved.catalog.deploy;
+
+import dev.paved.core.ConfigKey;
+import java.util.List;
+
+/** The keys of the generated deployables ({@code docs/deploy.md}); read at build time only. */
+public final class DeploySettings {
+  private DeploySettings() {}
+
+  static final String ENVIRONMENTS = "platform.deploy.environments";
+  static final String DEPENDENCIES = "platform.deploy.dependencies";
+
+  static final ConfigKey<String> ENV_NAMESPACE =
+      ConfigKey.string(ENVIRONMENTS + ".*.namespace")
+          .withDescription("The environment's namespace (default: the environment's name); a declared one gets its Namespace, ResourceQuota and LimitRange.");
+  static final ConfigKey<Integer> ENV_REPLICAS =
+      ConfigKey.integer(ENVIRONMENTS + ".*.replicas", 1, 1000).withDescription("Replicas in the environment (default by tier: 1 → 3, 2 and 3 → 2, 4 → 1).");
+  static final ConfigKey<Integer> ENV_MAX_REPLICAS =
+      ConfigKey.integer(ENVIRONMENTS + ".*.max-replicas", 1, 1000).withDescription("The autoscaler's maximum (default: three times the replicas).");
+  static final ConfigKey<String> IMAGE =
+      ConfigKey.string("platform.deploy.image").withDescription("The image the Deployment runs (default: the build's image name, paved.image.name).");
+  static final ConfigKey<Integer> HTTP_PORT =
+      ConfigKey.integer("platform.deploy.http-port", 1, 65535).withDefault("8080").withDescription("The port the service's own server listens on (HTTP_PORT).");
+  static final ConfigKey<String> CPU =
+      ConfigKey.string("platform.deploy.resources.cpu").withDescription("CPU request, a Kubernetes quantity (default by tier: 1 → 1, 2 → 500m, 3 → 250m, 4 → 100m).");
+  static final ConfigKey<String> CPU_LIMIT =
+      ConfigKey.string("platform.deploy.resources.cpu-limit").withDescription("CPU limit (default: none, so the service is not throttled).");
+  static final ConfigKey<String> MEMORY =
+      ConfigKey.string("platform.deploy.resources.memory")
+          .withDescription("Memory request and limit, a Kubernetes quantity (default by tier: 1 → 1Gi, 2 → 768Mi, 3 → 512Mi, 4 → 256Mi).");
+  static final ConfigKey<Integer> CPU_TARGET =
+      ConfigKey.integer("platform.deploy.autoscaling.cpu-utilization", 1, 100).withDefault("70").withDescription("The autoscaler's target CPU utilization, percent.");
+  static final ConfigKey<String> DEP_NAMESPACE =
+      ConfigKey.string(DEPENDENCIES + ".*.namespace").withDescription("Where a dependency's pods run (default: the service's namespace).");
+  static final ConfigKey<Integer> DEP_PORT =
+      ConfigKey.integer(DEPENDENCIES + ".*.port", 1, 65535)
+          .withDescription("The dependency's port (default by kind: http and grpc 8080, database 5432, cache 6379, kafka 9092, messaging 5672).");
+  static final ConfigKey<String> DEP_CIDR =
+      ConfigKey.string(DEPENDENCIES + ".*.cidr").withDescription("For a dependency outside the cluster: its addresses, as a CIDR (10.20.0.0/16).");
+
+  /** Every key. */
+  public static List<ConfigKey<?>> keys() {
+    return List.of(ENV_NAMESPACE, ENV_REPLICAS, ENV_MAX_REPLICAS, IMAGE, HTTP_PORT, CPU, CPU_LIMIT, MEMORY, CPU_TARGET, DEP_NAMESPACE, DEP_PORT, DEP_CIDR);
+  }
+}

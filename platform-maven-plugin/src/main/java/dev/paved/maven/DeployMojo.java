@@ -1,0 +1,138 @@
+package dev.paved.maven;
+
+import dev.paved.catalog.deploy.KubernetesManifests;
+import dev.paved.core.Platform;
+import dev.paved.core.internal.YamlReader;
+import dev.paved.core.internal.YamlWriter;
+import dev.paved.core.spi.PlatformModule;
+import dev.paved.slo.Slo;
+import dev.paved.slo.internal.GrafanaDashboard;
+import dev.paved.slo.internal.PrometheusRules;
+import dev.paved.slo.internal.Runbook;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.stream.Stream;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code paved:deploy} — renders what the service needs to run, from its declarations, into
+ * {@code target/platform/}: the Kubernetes manifests of every declared environment ({@code
+ * kubernetes/<environment>/*.yaml}: Deployment, Service, PodDisruptionBudget,
+ * HorizontalPodAutoscaler, ServiceMonitor, NetworkPolicy, the configuration's ConfigMap, the SLOs'
+ * PrometheusRule and the dashboard's ConfigMap; a declared namespace's Namespace, ResourceQuota and
+ * LimitRange) and the runbook ({@code runbook.md}). A declaration that cannot become a valid
+ * manifest fails the build naming the key, where it was set, and the fix.
+ */
+@Mojo(name = "deploy", defaultPhase = LifecyclePhase.PREPARE_PACKAGE, requiresDependencyResolution = ResolutionScope.RUNTIME, threadSafe = true)
+public final class DeployMojo extends ServiceMojo {
+  /** The image the Deployment runs (the service parent's image name); {@code platform.deploy.image} wins. */
+  @Parameter(property = "paved.image.name", defaultValue = "${project.artifactId}:${project.version}")
+  private @Nullable String image;
+
+  @Override
+  void generate(Platform.Description service, URLClassLoader classpath, Path out) throws IOException, MojoFailureException {
+    Map<String, String> files = new LinkedHashMap<>();
+    String yaml = resource(classpath, "platform.yaml");
+    files.put("platform.yaml", yaml == null ? "" : yaml);
+    List<KubernetesManifests.Environment> envs =
+        KubernetesManifests.render(
+            new KubernetesManifests.Inputs(service.descriptor(), service.config(), image == null ? service.descriptor().name() : image, Platform.sdkVersion(), files));
+    List<Slo> slos = Slo.fromConfig(service.config());
+    Files.createDirectories(out);
+    Path kubernetes = out.resolve("kubernetes");
+    deleteTree(kubernetes); // an environment no longer declared leaves no manifests behind
+    for (KubernetesManifests.Environment env : envs) {
+      if (!slos.isEmpty()) {
+        env.add(new KubernetesManifests.Document("prometheusrule.yaml", prometheusRule(service, slos, env.namespace())));
+        env.add(new KubernetesManifests.Document("grafana-dashboard.yaml", dashboard(service, slos, env.namespace())));
+      }
+      Path dir = Files.createDirectories(kubernetes.resolve(env.name()));
+      for (KubernetesManifests.Document d : env.documents()) {
+        Files.writeString(dir.resolve(d.file()), YamlWriter.write(d.body()), StandardCharsets.UTF_8);
+      }
+      getLog().info("Wrote " + env.documents().size() + " manifests of environment " + env.name() + " (namespace " + env.namespace() + ") to " + dir);
+    }
+    if (envs.isEmpty()) {
+      getLog().info("No environments declared (platform.deploy.environments.<name>): no Kubernetes manifests");
+    }
+    List<String> modules = new ArrayList<>();
+    for (PlatformModule m : ServiceLoader.load(PlatformModule.class, classpath)) {
+      modules.add(m.name());
+    }
+    Files.writeString(out.resolve("runbook.md"), Runbook.markdown(service.descriptor(), slos, modules, Platform.sdkVersion()), StandardCharsets.UTF_8);
+  }
+
+  /** The SLOs' PrometheusRule, in the environment's namespace. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> prometheusRule(Platform.Description service, List<Slo> slos, String namespace) throws MojoFailureException {
+    try {
+      Map<String, Object> rule = (Map<String, Object>) YamlReader.readTree(PrometheusRules.prometheusRule(service.descriptor(), slos));
+      if (rule == null) {
+        throw new MojoFailureException("the SLOs' PrometheusRule is empty");
+      }
+      Map<String, Object> metadata = new LinkedHashMap<>();
+      Map<String, Object> before = (Map<String, Object>) rule.get("metadata");
+      if (before == null) {
+        throw new MojoFailureException("the SLOs' PrometheusRule has no metadata");
+      }
+      metadata.put("name", before.get("name"));
+      metadata.put("namespace", namespace);
+      metadata.put("labels", before.get("labels"));
+      Map<String, Object> out = new LinkedHashMap<>(rule);
+      out.put("metadata", metadata);
+      return out;
+    } catch (YamlReader.YamlException e) {
+      throw new MojoFailureException("the SLOs' PrometheusRule cannot be read back: " + e.getMessage(), e);
+    }
+  }
+
+  /** The dashboard as a ConfigMap that Grafana's sidecar loads (label {@code grafana_dashboard: "1"}). */
+  private static Map<String, Object> dashboard(Platform.Description service, List<Slo> slos, String namespace) {
+    String name = service.descriptor().name();
+    Map<String, Object> labels = new LinkedHashMap<>();
+    labels.put("app.kubernetes.io/name", name);
+    labels.put("app.kubernetes.io/managed-by", "paved");
+    labels.put("grafana_dashboard", "1");
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("name", name + "-dashboard");
+    metadata.put("namespace", namespace);
+    metadata.put("labels", labels);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("apiVersion", "v1");
+    m.put("kind", "ConfigMap");
+    m.put("metadata", metadata);
+    m.put("data", Map.of(name + ".json", GrafanaDashboard.json(service.descriptor(), slos)));
+    return m;
+  }
+
+  private static @Nullable String resource(ClassLoader cl, String name) throws IOException {
+    try (InputStream in = cl.getResourceAsStream(name)) {
+      return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

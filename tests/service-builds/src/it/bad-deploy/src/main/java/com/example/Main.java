@@ -1,0 +1,5 @@
+package com.example;
+
+public final class Main {
+  public static void main(String[] args) {}
+}
