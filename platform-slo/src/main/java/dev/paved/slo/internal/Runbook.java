@@ -11,7 +11,8 @@ import java.util.Map;
  * The service's runbook, in Markdown, generated from what it declares: one section per alert of its
  * SLOs (severity, what it means, the SLO and its budget, first checks, the dashboard panel), per
  * dependency (what an open breaker means, where its retry budget shows), per health check. Headings
- * are written so that their anchors ({@code #slo-availability-page}) are stable.
+ * are written so that their anchors ({@code #slo-availability-page}) are stable. Internal: not for
+ * public use; public for {@code paved:deploy}.
  */
 public final class Runbook {
   /** The readiness checks each Paved module registers, by module name. */
