@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.paved.test.LogCapture;
 import dev.paved.core.Platform;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,31 +18,14 @@ import org.slf4j.LoggerFactory;
 
 class AuditTest {
   @TempDir Path dir;
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-
-  @BeforeEach
-  void capture() {
-    appender.start();
-    logger().addAppender(appender);
-  }
-
-  @AfterEach
-  void release() {
-    logger().detachAppender(appender);
-  }
-
-  private static Logger logger() {
-    return (Logger) LoggerFactory.getLogger(Configuration.class);
-  }
+  @org.junit.jupiter.api.extension.RegisterExtension final LogCapture logs = LogCapture.of(Configuration.class);
 
   private List<Map<String, Object>> auditEvents() {
-    synchronized (appender.list) {
-      return appender.list.stream()
-          .filter(e -> e.getKeyValuePairs() != null)
-          .map(e -> e.getKeyValuePairs().stream().collect(Collectors.toMap(kv -> kv.key, kv -> (Object) String.valueOf(kv.value))))
-          .filter(m -> "config_change".equals(m.get("event.kind")))
-          .toList();
-    }
+    return logs.events().stream()
+        .filter(e -> e.getKeyValuePairs() != null)
+        .map(e -> e.getKeyValuePairs().stream().collect(Collectors.toMap(kv -> kv.key, kv -> (Object) String.valueOf(kv.value))))
+        .filter(m -> "config_change".equals(m.get("event.kind")))
+        .toList();
   }
 
   @Test
@@ -72,11 +55,9 @@ class AuditTest {
     Map<String, Object> rejected = events.get(3);
     assertThat(String.valueOf(rejected.get("config.problems"))).contains("platform.health.timeout");
     assertThat(rejected.get("config.version")).isEqualTo("1");
-    synchronized (appender.list) {
-      for (ILoggingEvent e : appender.list) {
-        String all = e.getFormattedMessage() + e.getKeyValuePairs();
-        assertThat(all).doesNotContain("first-secret-value").doesNotContain("second-secret-value");
-      }
+    for (ILoggingEvent e : logs.events()) {
+      String all = e.getFormattedMessage() + e.getKeyValuePairs();
+      assertThat(all).doesNotContain("first-secret-value").doesNotContain("second-secret-value");
     }
   }
 }

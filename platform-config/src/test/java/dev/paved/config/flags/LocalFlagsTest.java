@@ -12,6 +12,7 @@ import dev.paved.core.ConfigException;
 import dev.paved.core.HealthStatus;
 import dev.paved.core.Platform;
 import dev.paved.observability.ObservabilityModule;
+import dev.paved.test.LogCapture;
 import dev.paved.test.TestPlatforms;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.trace.Span;
@@ -82,37 +83,26 @@ class LocalFlagsTest {
   @Test
   void twoPlatformsInOneJvmDoNotMakeTheUnleashClientComplain() throws Exception {
     Path file = Files.writeString(dir.resolve("flags.yaml"), FLAGS);
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
-    ch.qos.logback.classic.Logger root =
-        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    logs.start();
-    root.addAppender(logs);
-    try (Platform first = start(file, Map.of());
-        Platform second = start(file, Map.of())) {
-      assertThat(Flags.of(first).isEnabled("new-checkout")).isTrue();
-      assertThat(Flags.of(second).isEnabled("new-checkout")).isTrue();
-    } finally {
-      root.detachAppender(logs);
-    }
-    synchronized (logs.list) {
-      assertThat(logs.list).noneMatch(e -> e.getFormattedMessage().contains("You already have"));
+    try (LogCapture logs = LogCapture.root().start()) {
+      try (Platform first = start(file, Map.of());
+          Platform second = start(file, Map.of())) {
+        assertThat(Flags.of(first).isEnabled("new-checkout")).isTrue();
+        assertThat(Flags.of(second).isEnabled("new-checkout")).isTrue();
+      }
+      assertThat(logs.messages()).noneMatch(m -> m.contains("You already have"));
     }
   }
 
   @Test
   void aMisspeltFlagIsLoggedOnceAsAWarningNamingIt() throws Exception {
     Path file = Files.writeString(dir.resolve("flags.yaml"), FLAGS);
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
-    ch.qos.logback.classic.Logger logger =
-        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(FlagTelemetryHook.class);
-    logs.start();
-    logger.addAppender(logs);
-    try (Platform p = start(file, Map.of())) {
+    try (LogCapture logs = LogCapture.of(FlagTelemetryHook.class).start();
+        Platform p = start(file, Map.of())) {
       Flags flags = Flags.of(p);
       for (int i = 0; i < 5; i++) {
         assertThat(flags.isEnabled("new-chekout")).isFalse();
       }
-      assertThat(logs.list)
+      assertThat(logs.events())
           .filteredOn(e -> e.getFormattedMessage().contains("'new-chekout'"))
           .singleElement()
           .satisfies(
@@ -120,8 +110,6 @@ class LocalFlagsTest {
                 assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
                 assertThat(e.getFormattedMessage()).contains("FLAG_NOT_FOUND").contains("misspelt");
               });
-    } finally {
-      logger.detachAppender(logs);
     }
   }
 

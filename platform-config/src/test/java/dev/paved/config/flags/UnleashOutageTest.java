@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.paved.test.LogCapture;
 import com.sun.net.httpserver.HttpServer;
 import dev.paved.core.HealthReport;
 import dev.paved.core.HealthStatus;
@@ -44,7 +44,7 @@ class UnleashOutageTest {
   private final AtomicInteger status = new AtomicInteger(200);
   private final AtomicReference<String> body = new AtomicReference<>(state(true));
   private final List<String> tokens = new CopyOnWriteArrayList<>();
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  @org.junit.jupiter.api.extension.RegisterExtension final LogCapture logs = LogCapture.root();
 
   @BeforeEach
   void start() throws Exception {
@@ -71,14 +71,11 @@ class UnleashOutageTest {
       ex.close();
     });
     server.start();
-    logs.start();
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
   }
 
   @AfterEach
   void stop() {
     server.stop(0);
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
   }
 
   private Platform platform(Map<String, String> properties) {
@@ -100,10 +97,8 @@ class UnleashOutageTest {
 
   private String allLogs() {
     StringBuilder sb = new StringBuilder();
-    synchronized (logs.list) {
-      for (ILoggingEvent e : logs.list) {
-        sb.append(e.getFormattedMessage()).append(e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage()).append('\n');
-      }
+    for (ILoggingEvent e : logs.events()) {
+      sb.append(e.getFormattedMessage()).append(e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage()).append('\n');
     }
     return sb.toString();
   }

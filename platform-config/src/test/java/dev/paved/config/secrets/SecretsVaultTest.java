@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paved.core.ConfigException;
 import dev.paved.core.HealthStatus;
 import dev.paved.core.Platform;
 import dev.paved.core.Redaction;
 import dev.paved.test.TestPlatforms;
+import dev.paved.test.LogCapture;
 import dev.paved.test.TestClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,26 +35,19 @@ class SecretsVaultTest {
   @TempDir Path dir;
   private final TestClock clock = TestClock.at("2026-11-27T10:00:00Z");
   private FakeVault vault;
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  @org.junit.jupiter.api.extension.RegisterExtension final LogCapture logs = LogCapture.root();
   private final List<Platform> platforms = new ArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
     vault = new FakeVault(clock);
     vault.putKv("kv/payments", Map.of("api-key", "pay-key-v1-0123456789", "user", "payments-svc"));
-    logs.start();
-    root().addAppender(logs);
   }
 
   @AfterEach
   void tearDown() {
     platforms.forEach(Platform::close);
     vault.close();
-    root().detachAppender(logs);
-  }
-
-  private static Logger root() {
-    return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   }
 
   private Platform start(Map<String, String> env, Map<String, String> properties) {
@@ -86,14 +79,12 @@ class SecretsVaultTest {
   /** Everything logged so far, formatted, with key-value pairs and exceptions. */
   private String allLogs() {
     StringBuilder sb = new StringBuilder();
-    synchronized (logs.list) {
-      for (ILoggingEvent e : logs.list) {
-        sb.append(e.getFormattedMessage()).append(' ').append(e.getKeyValuePairs()).append(' ');
-        if (e.getThrowableProxy() != null) {
-          sb.append(e.getThrowableProxy().getMessage());
-        }
-        sb.append('\n');
+    for (ILoggingEvent e : logs.events()) {
+      sb.append(e.getFormattedMessage()).append(' ').append(e.getKeyValuePairs()).append(' ');
+      if (e.getThrowableProxy() != null) {
+        sb.append(e.getThrowableProxy().getMessage());
       }
+      sb.append('\n');
     }
     return sb.toString();
   }

@@ -98,6 +98,25 @@ class ServiceBuildsIT {
             Files.readString(project.resolve("src/test/java/com/example/greetings/GreetingsIT.java")));
   }
 
+  /** A team with a corporate parent: the BOM import and the documented build block give the same. */
+  @Test
+  void aServiceUnderACorporateParentGetsTheSameBuildFromTheDocumentedBlock() throws IOException {
+    Path project = TARGET.resolve("it-maven-3.9/corporate-parent");
+    String pom = Files.readString(Path.of("src/it/corporate-parent/pom.xml")).replace("@project.version@", PAVED);
+    assertThat(Files.readString(Path.of(System.getProperty("docs.dir", "../../docs")).resolve("build.md"))).as("docs/build.md shows it as it is").contains(pom);
+    assertThat(testsRun(project.resolve("target/surefire-reports"))).isGreaterThan(0);
+    try (JarFile j = new JarFile(project.resolve("target/corp-service.jar").toFile())) {
+      assertThat(j.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("com.example.corp.CorpMain");
+      assertThat(j.getEntry("META-INF/services/dev.paved.core.spi.PlatformModule")).isNotNull();
+    }
+    Image image = Image.read(project.resolve("target/jib-image.tar"));
+    assertThat(image.config.at("/config/User").asText()).isEqualTo("65532:65532");
+    assertThat(image.config.at("/config/Labels").path("dev.paved.version").asText()).isEqualTo(PAVED);
+    assertThat(project.resolve("target/bom.json")).exists();
+    assertThat(project.resolve("target/platform/catalog-info.yaml")).exists();
+    assertThat(project.resolve("target/platform/runbook.md")).exists();
+  }
+
   @Test
   void theExampleBuildsFromTheParentAndTheStarterAsTheReadmeSays() throws IOException {
     Path example = Path.of(System.getProperty("examples.dir", "../../examples")).resolve("http-api");
