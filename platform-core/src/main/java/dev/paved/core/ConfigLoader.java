@@ -74,6 +74,10 @@ final class ConfigLoader {
       }
     }
 
+    // 1b. What the build recorded (META-INF/paved/build-info.properties, written by paved:build-info):
+    // the service's version, below every file, so that a version written nowhere else is the pom's.
+    buildInfo();
+
     // 2. platform.yaml (classpath, or the file named by PLATFORM_CONFIG).
     // An empty variable or property counts as unset, as shells and CI tools leave them empty.
     String fileVariable = blankToNull(inputs.environment().get(CONFIG_FILE_VARIABLE));
@@ -291,6 +295,26 @@ final class ConfigLoader {
   private static String listRoot(String key) {
     int bracket = key.indexOf('[');
     return bracket < 0 ? key : key.substring(0, bracket);
+  }
+
+  /** The resource the build writes with the service's version ({@code paved:build-info}). */
+  static final String BUILD_INFO = "META-INF/paved/build-info.properties";
+
+  private void buildInfo() {
+    URL url = inputs.classLoader().getResource(BUILD_INFO);
+    if (url == null) {
+      return;
+    }
+    java.util.Properties p = new java.util.Properties();
+    try (InputStream in = url.openStream()) {
+      p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+    } catch (IOException | IllegalArgumentException e) {
+      return; // a build artefact that cannot be read changes nothing: the version stays unknown
+    }
+    String version = blankToNull(p.getProperty("service.version"));
+    if (version != null) {
+      values.put("platform.service.version", new ConfigValue("platform.service.version", version.strip(), "build (" + BUILD_INFO + ")"));
+    }
   }
 
   private Map<String, ConfigValue> readResource(String name) {

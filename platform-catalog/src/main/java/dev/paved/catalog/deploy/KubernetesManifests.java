@@ -430,7 +430,7 @@ public final class KubernetesManifests {
       Duration drain,
       Duration timeout) {
     Map<String, Object> metadata = meta(d.name(), namespace, labels);
-    metadata.put("annotations", map("paved.dev/version", pavedVersion));
+    metadata.put("annotations", map("paved.dev/sdk-version", pavedVersion));
     Map<String, Object> m = doc("apps/v1", "Deployment", metadata);
     // The preStop sleep is the drain (the pod leaves the Service's endpoints meanwhile); then
     // SIGTERM runs the platform's shutdown with its own drain off, in-flight work bounded by the

@@ -76,7 +76,16 @@ class ServiceBuildsIT {
     assertThat(sbom.at("/metadata/component/name").asText()).isEqualTo("greetings");
     assertThat(sbom.path("components").findValuesAsText("purl")).anyMatch(p -> p.startsWith("pkg:maven/dev.paved/platform-core@"));
 
-    assertThat(project.resolve("target/platform/catalog-info.yaml")).content().contains("name: greetings").contains("owner: group:team-greetings");
+    assertThat(project.resolve("target/platform/catalog-info.yaml")).content()
+        .contains("name: greetings")
+        .contains("owner: group:team-greetings")
+        .as("the pom's version, recorded by paved:build-info").contains("paved.dev/version: 1.0.0")
+        .contains("runbook-linked=pass");
+    assertThat(project.resolve("target/platform/kubernetes/production/deployment.yaml")).content()
+        .contains("app.kubernetes.io/version: 1.0.0")
+        .contains("paved.dev/sdk-version: " + PAVED)
+        .contains("image: greetings:1.0.0");
+    assertThat(project.resolve("target/platform/runbook.md")).content().contains("# Runbook: greetings").contains("### SLO availability: page");
   }
 
   /** docs/getting-started.md shows this project's files as they are: a reader copies what CI built. */
