@@ -1,6 +1,8 @@
 package dev.paved.maven;
 
 import dev.paved.catalog.deploy.KubernetesManifests;
+import dev.paved.core.ConfigException;
+import dev.paved.core.ConfigProblem;
 import dev.paved.core.Platform;
 import dev.paved.core.internal.YamlReader;
 import dev.paved.core.internal.YamlWriter;
@@ -45,13 +47,36 @@ public final class DeployMojo extends ServiceMojo {
 
   @Override
   void generate(Platform.Description service, URLClassLoader classpath, Path out) throws IOException, MojoFailureException {
-    Map<String, String> files = new LinkedHashMap<>();
-    String yaml = resource(classpath, "platform.yaml");
-    files.put("platform.yaml", yaml == null ? "" : yaml);
-    List<KubernetesManifests.Environment> envs =
-        KubernetesManifests.render(
-            new KubernetesManifests.Inputs(service.descriptor(), service.config(), image == null ? service.descriptor().name() : image, Platform.sdkVersion(), files));
+    List<String> modules = modules(classpath);
+    String image = this.image == null ? service.descriptor().name() : this.image;
     List<Slo> slos = Slo.fromConfig(service.config());
+    // Each environment as it reads its configuration at start-up: platform.yaml, then its
+    // platform-<environment>.yaml, both in the ConfigMap where PLATFORM_CONFIG points.
+    List<KubernetesManifests.Environment> envs = new ArrayList<>();
+    List<ConfigProblem> problems = new ArrayList<>();
+    for (String name : KubernetesManifests.environments(service.config())) {
+      Map<String, String> files = new LinkedHashMap<>();
+      String yaml = resource(classpath, "platform.yaml");
+      files.put("platform.yaml", yaml == null ? "" : yaml);
+      String envYaml = resource(classpath, "platform-" + name + ".yaml");
+      if (envYaml != null) {
+        files.put("platform-" + name + ".yaml", envYaml);
+      }
+      try {
+        // A name the platform would refuse as its environment is reported by the manifests'
+        // checks against the declaration itself, not as an environment variable's problem.
+        Platform.Description view =
+            dev.paved.core.ServiceDescriptor.checkName(name) == null ? describe(classpath, Map.of("PLATFORM_SERVICE_ENVIRONMENT", name)) : service;
+        envs.add(
+            KubernetesManifests.renderEnvironment(
+                new KubernetesManifests.Inputs(view.descriptor(), view.config(), image, Platform.sdkVersion(), files, modules), name));
+      } catch (ConfigException e) {
+        problems.addAll(e.problems());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(KubernetesManifests.dedupe(problems));
+    }
     Files.createDirectories(out);
     Path kubernetes = out.resolve("kubernetes");
     deleteTree(kubernetes); // an environment no longer declared leaves no manifests behind
@@ -69,11 +94,34 @@ public final class DeployMojo extends ServiceMojo {
     if (envs.isEmpty()) {
       getLog().info("No environments declared (platform.deploy.environments.<name>): no Kubernetes manifests");
     }
+    Files.writeString(out.resolve("runbook.md"), Runbook.markdown(service.descriptor(), slos, modules, Platform.sdkVersion()), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The Paved modules the service itself has: those registered in its own classpath's {@code
+   * META-INF/services} (the plugin's classes serve them, but the plugin's own modules are not the
+   * service's).
+   */
+  private static List<String> modules(URLClassLoader classpath) throws IOException {
+    java.util.Set<String> registered = new java.util.HashSet<>();
+    java.util.Enumeration<java.net.URL> files = classpath.findResources("META-INF/services/" + PlatformModule.class.getName());
+    while (files.hasMoreElements()) {
+      try (InputStream in = files.nextElement().openStream()) {
+        for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\\R")) {
+          String name = line.replaceAll("#.*", "").strip();
+          if (!name.isEmpty()) {
+            registered.add(name);
+          }
+        }
+      }
+    }
     List<String> modules = new ArrayList<>();
     for (PlatformModule m : ServiceLoader.load(PlatformModule.class, classpath)) {
-      modules.add(m.name());
+      if (registered.contains(m.getClass().getName())) {
+        modules.add(m.name());
+      }
     }
-    Files.writeString(out.resolve("runbook.md"), Runbook.markdown(service.descriptor(), slos, modules, Platform.sdkVersion()), StandardCharsets.UTF_8);
+    return modules;
   }
 
   /** The SLOs' PrometheusRule, in the environment's namespace. */

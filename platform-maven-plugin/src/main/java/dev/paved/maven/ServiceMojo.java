@@ -39,6 +39,11 @@ abstract class ServiceMojo extends AbstractMojo {
   /** Writes the goal's files from the service's description into {@code out}. */
   abstract void generate(Platform.Description service, URLClassLoader classpath, Path out) throws IOException, MojoFailureException;
 
+  /** The service as start-up would read it with {@code environment} and no system properties. */
+  static Platform.Description describe(URLClassLoader service, Map<String, String> environment) {
+    return Platform.builder().classLoader(service).environment(environment).systemProperties(Map.of()).describe();
+  }
+
   /**
    * Sets {@code paved.image.source} for the image's {@code org.opencontainers.image.source} label
    * (the service parent's Jib configuration reads it): the descriptor's {@code links.repository},
@@ -74,7 +79,7 @@ abstract class ServiceMojo extends AbstractMojo {
     }
     // Paved's classes come from this plugin; the service's resources and modules from its classpath.
     try (URLClassLoader service = new URLClassLoader(urls.toArray(new URL[0]), getClass().getClassLoader())) {
-      Platform.Description d = Platform.builder().classLoader(service).environment(Map.of()).systemProperties(Map.of()).describe();
+      Platform.Description d = describe(service, Map.of());
       exposeSource(p, d);
       generate(d, service, out.toPath());
     } catch (ConfigException e) {

@@ -29,7 +29,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A service run as a real process, for the tests that need one (its jar as the README runs it,
  * its shutdown on SIGTERM, its exit code on bad configuration): started with an ephemeral admin
- * port and none of the developer's {@code PLATFORM_*} or {@code OTEL_*} variables, its standard
+ * port and, of the developer's environment, only what a JVM needs ({@code PATH}, {@code HOME},
+ * {@code LANG}, {@code TZ}, {@code JAVA_HOME}, ...: no {@code PLATFORM_*}, {@code OTEL_*}, {@code
+ * VAULT_*} or {@code UNLEASH_*}), its standard
  * output and error read line by line and each JSON line parsed.
  *
  * <pre>{@code
@@ -48,6 +50,8 @@ import org.jspecify.annotations.Nullable;
 public final class ServiceProcess implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int SHOWN_LINES = 40;
+  /** The variables a process inherits from the test's environment; {@link Builder#env} adds the rest. */
+  static final java.util.Set<String> INHERITED = java.util.Set.of("PATH", "HOME", "USER", "TMPDIR", "TMP", "TEMP", "LANG", "LC_ALL", "TZ", "JAVA_HOME", "SYSTEMROOT");
 
   private final Process process;
   private final Duration timeout;
@@ -135,7 +139,9 @@ public final class ServiceProcess implements AutoCloseable {
       command.addAll(launch);
       command.addAll(args);
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-      pb.environment().keySet().removeIf(k -> k.startsWith("PLATFORM_") || k.startsWith("OTEL_"));
+      // Only what a JVM needs from the developer's shell: no PLATFORM_*, OTEL_*, VAULT_*,
+      // UNLEASH_* or the service's own variables leak into the test.
+      pb.environment().keySet().retainAll(INHERITED);
       pb.environment().putAll(env);
       try {
         return new ServiceProcess(pb.start(), timeout);

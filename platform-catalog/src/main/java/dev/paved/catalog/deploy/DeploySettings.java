@@ -9,6 +9,7 @@ public final class DeploySettings {
 
   static final String ENVIRONMENTS = "platform.deploy.environments";
   static final String DEPENDENCIES = "platform.deploy.dependencies";
+  static final String EGRESS = "platform.deploy.egress";
 
   static final ConfigKey<String> ENV_NAMESPACE =
       ConfigKey.string(ENVIRONMENTS + ".*.namespace")
@@ -17,6 +18,21 @@ public final class DeploySettings {
       ConfigKey.integer(ENVIRONMENTS + ".*.replicas", 1, 1000).withDescription("Replicas in the environment (default by tier: 1 → 3, 2 and 3 → 2, 4 → 1).");
   static final ConfigKey<Integer> ENV_MAX_REPLICAS =
       ConfigKey.integer(ENVIRONMENTS + ".*.max-replicas", 1, 1000).withDescription("The autoscaler's maximum (default: three times the replicas).");
+  static final ConfigKey<String> ENV_FROM_SECRET =
+      ConfigKey.string(ENVIRONMENTS + ".*.env-from-secret")
+          .withDescription("A Secret whose keys become the pod's environment (VAULT_ADDR, UNLEASH_URL, UNLEASH_API_TOKEN, ...).");
+  static final ConfigKey<String> ENV_VARIABLE =
+      ConfigKey.string(ENVIRONMENTS + ".*.env.*").withDescription("An environment variable of the environment's pods (not a secret: it is written in the manifest).");
+  static final ConfigKey<Boolean> SHARED_NAMESPACE =
+      ConfigKey.bool(ENVIRONMENTS + ".*.shared-namespace")
+          .withDefault("false")
+          .withDescription("The declared namespace is shared with other services: no Namespace, ResourceQuota or LimitRange from this one.");
+  static final ConfigKey<String> EGRESS_CIDR =
+      ConfigKey.string(EGRESS + ".*.cidr").withDescription("A further peer the pods may reach (vault, unleash, otlp, backstage, or any name): its addresses as a CIDR block.");
+  static final ConfigKey<String> EGRESS_NAMESPACE =
+      ConfigKey.string(EGRESS + ".*.namespace").withDescription("A further peer the pods may reach: the namespace it runs in.");
+  static final ConfigKey<Integer> EGRESS_PORT =
+      ConfigKey.integer(EGRESS + ".*.port", 1, 65535).withDescription("The further peer's port (required).");
   static final ConfigKey<String> IMAGE =
       ConfigKey.string("platform.deploy.image").withDescription("The image the Deployment runs (default: the build's image name, paved.image.name).");
   static final ConfigKey<Integer> HTTP_PORT =
@@ -40,6 +56,7 @@ public final class DeploySettings {
 
   /** Every key. */
   public static List<ConfigKey<?>> keys() {
-    return List.of(ENV_NAMESPACE, ENV_REPLICAS, ENV_MAX_REPLICAS, IMAGE, HTTP_PORT, CPU, CPU_LIMIT, MEMORY, CPU_TARGET, DEP_NAMESPACE, DEP_PORT, DEP_CIDR);
+    return List.of(
+        ENV_NAMESPACE, ENV_REPLICAS, ENV_MAX_REPLICAS, ENV_FROM_SECRET, ENV_VARIABLE, SHARED_NAMESPACE, EGRESS_CIDR, EGRESS_NAMESPACE, EGRESS_PORT, IMAGE, HTTP_PORT, CPU, CPU_LIMIT, MEMORY, CPU_TARGET, DEP_NAMESPACE, DEP_PORT, DEP_CIDR);
   }
 }

@@ -36,6 +36,7 @@ public final class KubernetesManifests {
   public static final long USER = 65532;
 
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
   private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?");
   private static final Pattern QUANTITY =
       Pattern.compile("(\\+)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?");
@@ -49,11 +50,18 @@ public final class KubernetesManifests {
    * @param image the image to run unless {@code platform.deploy.image} says otherwise
    * @param configFiles the configuration files to mount, by name ({@code platform.yaml})
    */
-  public record Inputs(ServiceDescriptor descriptor, PlatformConfig config, String image, String pavedVersion, Map<String, String> configFiles) {
+  public record Inputs(
+      ServiceDescriptor descriptor, PlatformConfig config, String image, String pavedVersion, Map<String, String> configFiles, List<String> modules) {
     public Inputs {
       Objects.requireNonNull(descriptor, "descriptor");
       Objects.requireNonNull(config, "config");
       configFiles = new LinkedHashMap<>(configFiles);
+      modules = List.copyOf(modules);
+    }
+
+    /** Inputs with every Paved module assumed present (the production checks see them all). */
+    public Inputs(ServiceDescriptor descriptor, PlatformConfig config, String image, String pavedVersion, Map<String, String> configFiles) {
+      this(descriptor, config, image, pavedVersion, configFiles, List.of("observability", "resilience", "config", "flags", "secrets", "catalog", "slo"));
     }
   }
 
@@ -81,13 +89,52 @@ public final class KubernetesManifests {
    * @throws ConfigException naming every declaration that cannot become a valid manifest
    */
   public static List<Environment> render(Inputs in) {
+    List<Environment> out = new ArrayList<>();
+    List<ConfigProblem> problems = new ArrayList<>();
+    for (String env : environments(in.config())) {
+      try {
+        out.add(renderEnvironment(in, env));
+      } catch (ConfigException e) {
+        problems.addAll(e.problems());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(dedupe(problems));
+    }
+    return out;
+  }
+
+  /** The environments declared ({@code platform.deploy.environments.<name>}). */
+  public static java.util.Set<String> environments(PlatformConfig c) {
+    return c.childNames(DeploySettings.ENVIRONMENTS);
+  }
+
+  /** The same problem found for several environments, once. */
+  public static List<ConfigProblem> dedupe(List<ConfigProblem> problems) {
+    return List.copyOf(new java.util.LinkedHashSet<>(problems));
+  }
+
+  /**
+   * The manifests of environment {@code env}, from {@code in}'s configuration as that environment
+   * reads it (the build describes the service once per environment, with its {@code
+   * platform-<environment>.yaml}).
+   *
+   * @throws ConfigException naming every declaration that cannot become a valid manifest
+   */
+  public static Environment renderEnvironment(Inputs in, String env) {
     PlatformConfig c = in.config();
     ServiceDescriptor d = in.descriptor();
-    java.util.Set<String> environments = c.childNames(DeploySettings.ENVIRONMENTS);
-    if (environments.isEmpty()) {
-      return List.of();
-    }
     List<ConfigProblem> problems = new ArrayList<>();
+    String prefix = DeploySettings.ENVIRONMENTS + "." + env;
+    if (!DNS_LABEL.matcher(env).matches()) {
+      problems.add(
+          problem(
+              c,
+              prefix,
+              env,
+              "not a valid environment name: it becomes the namespace by default, a label value and PLATFORM_SERVICE_ENVIRONMENT (lower-case letters, digits and '-', at most 63)",
+              "rename the environment, such as prod-eu"));
+    }
     Map<String, String> labels = labels(d, problems, c);
     int httpPort = c.get(DeploySettings.HTTP_PORT);
     int adminPort = c.get(CoreSettings.ADMIN_PORT);
@@ -98,56 +145,180 @@ public final class KubernetesManifests {
     }
     Resources resources = resources(d, c, problems);
     String image = c.find(DeploySettings.IMAGE).orElse(in.image());
+    String nsKey = prefix + ".namespace";
+    java.util.Optional<String> declaredNamespace = c.getString(nsKey).map(String::strip);
+    boolean declared = declaredNamespace.isPresent();
+    boolean shared = c.getBoolean(prefix + ".shared-namespace", false);
+    String namespace = declaredNamespace.orElse(env);
+    if (declared && !DNS_LABEL.matcher(namespace).matches()) {
+      problems.add(problem(c, nsKey, namespace, "the namespace is not a valid Kubernetes namespace (lower-case letters, digits and '-', at most 63)", "name a valid namespace, such as orders-prod"));
+    }
+    Integer r = integer(c, prefix + ".replicas", 1, 1000, problems);
+    int replicas = r == null ? defaultReplicas(d.tier()) : r;
+    Integer max = integer(c, prefix + ".max-replicas", 1, 1000, problems);
+    int maxReplicas = max == null ? replicas * 3 : max;
+    if (maxReplicas < replicas) {
+      problems.add(problem(c, prefix + ".max-replicas", String.valueOf(maxReplicas), "fewer than the " + replicas + " replicas", "set it to " + replicas + " or more"));
+    }
+    String envFromSecret = c.getString(prefix + ".env-from-secret").map(String::strip).orElse("");
+    if (!envFromSecret.isEmpty() && !DNS_SUBDOMAIN.matcher(envFromSecret).matches()) {
+      problems.add(problem(c, prefix + ".env-from-secret", envFromSecret, "not a valid Secret name", "name the Secret that holds the environment's variables, such as orders-platform"));
+    }
+    Map<String, String> extraEnv = new java.util.TreeMap<>();
+    for (String name : c.childNames(prefix + ".env")) {
+      c.getString(prefix + ".env." + name).ifPresent(v -> extraEnv.put(name, v));
+    }
+    productionChecks(in, env, prefix, envFromSecret, extraEnv, problems);
     List<Map<String, Object>> egress = egress(d, c, problems);
-    Duration drain = c.get(CoreSettings.SHUTDOWN_DRAIN);
-    Duration timeout = c.get(CoreSettings.SHUTDOWN_TIMEOUT);
+    egress.addAll(backendEgress(c, extraEnv, problems));
+    if (!problems.isEmpty()) {
+      throw new ConfigException(dedupe(problems));
+    }
+    Map<String, String> envLabels = new LinkedHashMap<>(labels);
+    envLabels.put("paved.dev/environment", env);
+    boolean kubernetesAuth = c.getString("platform.secrets.vault.auth.method").map(m -> m.strip().equalsIgnoreCase("kubernetes")).orElse(false);
+    List<Document> docs = new ArrayList<>();
+    if (declared && !shared) {
+      docs.add(new Document("namespace.yaml", namespace(namespace, envLabels)));
+      docs.add(new Document("resourcequota.yaml", quota(d, namespace, envLabels, resources, maxReplicas)));
+      docs.add(new Document("limitrange.yaml", limitRange(d, namespace, envLabels, resources)));
+    }
+    docs.add(new Document("serviceaccount.yaml", serviceAccount(d, namespace, envLabels, kubernetesAuth)));
+    docs.add(new Document("configmap.yaml", configMap(d, namespace, envLabels, in.configFiles())));
+    Shutdown shutdown = shutdown(c);
+    docs.add(
+        new Document(
+            "deployment.yaml",
+            deployment(d, env, namespace, envLabels, image, in.pavedVersion(), httpPort, adminPort, resources, shutdown, probeTimeout(c), envFromSecret, extraEnv, kubernetesAuth)));
+    docs.add(new Document("service.yaml", service(d, namespace, envLabels, httpPort, adminPort)));
+    docs.add(new Document("poddisruptionbudget.yaml", pdb(d, namespace, envLabels)));
+    docs.add(new Document("horizontalpodautoscaler.yaml", hpa(d, namespace, envLabels, replicas, maxReplicas, c.get(DeploySettings.CPU_TARGET))));
+    docs.add(new Document("servicemonitor.yaml", serviceMonitor(d, namespace, envLabels)));
+    docs.add(new Document("networkpolicy.yaml", networkPolicy(d, namespace, envLabels, httpPort, adminPort, egress, namespace)));
+    return new Environment(env, namespace, docs);
+  }
 
-    List<Environment> out = new ArrayList<>();
-    for (String env : environments) {
-      String prefix = DeploySettings.ENVIRONMENTS + "." + env;
-      String nsKey = prefix + ".namespace";
-      java.util.Optional<String> declaredNamespace = c.getString(nsKey).map(String::strip);
-      boolean declared = declaredNamespace.isPresent();
-      String namespace = declaredNamespace.orElse(env);
-      if (!DNS_LABEL.matcher(namespace).matches()) {
+  /**
+   * What the production environment requires at start-up — an Unleash URL for the flags, a Vault
+   * address for the secrets — checked at build time, so that a pod that would exit 2 is never
+   * deployed. A Secret given as {@code env-from-secret} may hold them (the build cannot see into it).
+   */
+  private static void productionChecks(Inputs in, String env, String prefix, String envFromSecret, Map<String, String> extraEnv, List<ConfigProblem> problems) {
+    PlatformConfig c = in.config();
+    if (!ServiceDescriptor.isProduction(env) || !envFromSecret.isEmpty()) {
+      return;
+    }
+    if (in.modules().contains("flags")
+        && c.getString("platform.flags.unleash.url").isEmpty()
+        && !extraEnv.containsKey("UNLEASH_URL")
+        && !c.getBoolean("platform.flags.file.allow-in-production", false)) {
+      problems.add(
+          problem(
+              c,
+              prefix,
+              env,
+              "the production environment needs an Unleash URL: without one the flags module refuses to start and the pod would exit 2",
+              "set platform.flags.unleash.url in platform-" + env + ".yaml, or " + prefix + ".env.UNLEASH_URL, or name the Secret holding UNLEASH_URL and UNLEASH_API_TOKEN in " + prefix + ".env-from-secret"));
+    }
+    if (in.modules().contains("secrets")
+        && c.getString("platform.secrets.vault.address").isEmpty()
+        && !extraEnv.containsKey("VAULT_ADDR")
+        && !c.getBoolean("platform.secrets.dev.allow-in-production", false)) {
+      problems.add(
+          problem(
+              c,
+              prefix,
+              env,
+              "the production environment needs a Vault address: without one the secrets module refuses to start and the pod would exit 2",
+              "set platform.secrets.vault.address in platform-" + env + ".yaml, or " + prefix + ".env.VAULT_ADDR, or name the Secret holding VAULT_ADDR in " + prefix + ".env-from-secret"));
+    }
+  }
+
+  /** The platform's own backends the pod must reach: Vault, Unleash, the OTLP collector, Backstage. */
+  private static final Map<String, String> BACKENDS =
+      Map.of(
+          "vault", "platform.secrets.vault.address",
+          "unleash", "platform.flags.unleash.url",
+          "otlp", "platform.observability.otlp.endpoint",
+          "backstage", "platform.catalog.register.url");
+
+  private static final Map<String, String> BACKEND_VARIABLES = Map.of("vault", "VAULT_ADDR", "unleash", "UNLEASH_URL", "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT");
+
+  /**
+   * Egress to the backends configured by URL: an in-cluster host ({@code vault.vault.svc}) becomes
+   * its namespace on the URL's port, an IP address an IP block; any other host needs its addresses
+   * declared ({@code platform.deploy.egress.<backend>.cidr}) — a NetworkPolicy cannot name a host.
+   * {@code platform.deploy.egress.<name>} declares any further peer.
+   */
+  private static List<Map<String, Object>> backendEgress(PlatformConfig c, Map<String, String> extraEnv, List<ConfigProblem> problems) {
+    List<Map<String, Object>> rules = new ArrayList<>();
+    java.util.Set<String> declared = c.childNames(DeploySettings.EGRESS);
+    for (String name : declared) {
+      Map<String, Object> rule = peerRule(c, DeploySettings.EGRESS + "." + name, name, null, problems);
+      if (rule != null) {
+        rules.add(rule);
+      }
+    }
+    for (Map.Entry<String, String> b : new java.util.TreeMap<>(BACKENDS).entrySet()) {
+      if (declared.contains(b.getKey())) {
+        continue;
+      }
+      String variable = BACKEND_VARIABLES.get(b.getKey());
+      java.util.Optional<String> url = c.getString(b.getValue()).or(() -> java.util.Optional.ofNullable(variable == null ? null : extraEnv.get(variable)));
+      if (url.isEmpty() || url.get().isBlank()) {
+        continue;
+      }
+      java.net.URI uri;
+      try {
+        uri = java.net.URI.create(url.get().strip());
+      } catch (IllegalArgumentException e) {
+        continue; // the module reports a malformed URL at start-up
+      }
+      String host = uri.getHost();
+      if (host == null) {
+        continue;
+      }
+      int port = uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+      String[] parts = host.split("\\.");
+      if (host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+        rules.add(map("to", List.of(map("ipBlock", map("cidr", host + "/32"))), "ports", List.of(map("protocol", "TCP", "port", port))));
+      } else if (parts.length >= 3 && parts[2].equals("svc") && DNS_LABEL.matcher(parts[1]).matches()) {
+        rules.add(
+            map(
+                "to", List.of(map("namespaceSelector", map("matchLabels", map("kubernetes.io/metadata.name", parts[1])))),
+                "ports", List.of(map("protocol", "TCP", "port", port))));
+      } else {
         problems.add(
             problem(
                 c,
-                declared ? nsKey : prefix,
-                namespace,
-                (declared ? "the namespace" : "the environment's name, its namespace,") + " is not a valid Kubernetes namespace (lower-case letters, digits and '-', at most 63)",
-                declared ? "name a valid namespace, such as orders-prod" : "rename the environment, or set " + nsKey + " to a valid namespace"));
-        continue;
+                b.getValue(),
+                url.get(),
+                "the NetworkPolicy cannot allow the host " + host + " by name, so the pod could not reach " + b.getKey(),
+                "declare its addresses: " + DeploySettings.EGRESS + "." + b.getKey() + ".cidr (and .port, default " + port + "), or use its in-cluster name <service>.<namespace>.svc"));
       }
-      Integer r = integer(c, prefix + ".replicas", 1, 1000, problems);
-      int replicas = r == null ? defaultReplicas(d.tier()) : r;
-      Integer max = integer(c, prefix + ".max-replicas", 1, 1000, problems);
-      int maxReplicas = max == null ? replicas * 3 : max;
-      if (maxReplicas < replicas) {
-        problems.add(problem(c, prefix + ".max-replicas", String.valueOf(maxReplicas), "fewer than the " + replicas + " replicas", "set it to " + replicas + " or more"));
-        continue;
-      }
-      Map<String, String> envLabels = new LinkedHashMap<>(labels);
-      envLabels.put("paved.dev/environment", env);
-      List<Document> docs = new ArrayList<>();
-      if (declared) {
-        docs.add(new Document("namespace.yaml", namespace(namespace, envLabels)));
-        docs.add(new Document("resourcequota.yaml", quota(d, namespace, envLabels, resources, maxReplicas)));
-        docs.add(new Document("limitrange.yaml", limitRange(d, namespace, envLabels, resources)));
-      }
-      docs.add(new Document("configmap.yaml", configMap(d, namespace, envLabels, in.configFiles())));
-      docs.add(new Document("deployment.yaml", deployment(d, env, namespace, envLabels, image, in.pavedVersion(), httpPort, adminPort, resources, drain, timeout)));
-      docs.add(new Document("service.yaml", service(d, namespace, envLabels, httpPort, adminPort)));
-      docs.add(new Document("poddisruptionbudget.yaml", pdb(d, namespace, envLabels)));
-      docs.add(new Document("horizontalpodautoscaler.yaml", hpa(d, namespace, envLabels, replicas, maxReplicas, c.get(DeploySettings.CPU_TARGET))));
-      docs.add(new Document("servicemonitor.yaml", serviceMonitor(d, namespace, envLabels)));
-      docs.add(new Document("networkpolicy.yaml", networkPolicy(d, namespace, envLabels, httpPort, adminPort, egress, namespace)));
-      out.add(new Environment(env, namespace, docs));
     }
-    if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
-    }
-    return out;
+    return rules;
+  }
+
+  /** The termination bounds: the drain, the in-flight deadline, the modules' own stop bounds. */
+  record Shutdown(long drainSeconds, long graceSeconds) {}
+
+  static Shutdown shutdown(PlatformConfig c) {
+    Duration drain = c.get(CoreSettings.SHUTDOWN_DRAIN);
+    Duration timeout = c.get(CoreSettings.SHUTDOWN_TIMEOUT);
+    // The modules phase: the scheduler's 2 s, then the telemetry flush, bounded by its own key.
+    Duration telemetry = c.getDuration("platform.observability.shutdown-timeout", Duration.ofSeconds(10));
+    long drainSeconds = Math.max(1, seconds(drain));
+    return new Shutdown(drainSeconds, drainSeconds + seconds(timeout) + 2 + seconds(telemetry) + 3);
+  }
+
+  private static long seconds(Duration d) {
+    return (d.toMillis() + 999) / 1000;
+  }
+
+  /** A probe answers within the health checks' own deadline, plus a second. */
+  static int probeTimeout(PlatformConfig c) {
+    return (int) seconds(c.get(CoreSettings.HEALTH_TIMEOUT)) + 1;
   }
 
   /** The whole number at {@code key} from {@code min} to {@code max}; null when unset or wrong (then a problem says so). */
@@ -240,6 +411,10 @@ public final class KubernetesManifests {
     int t = Math.min(4, Math.max(1, d.tier())) - 1;
     String r = quantity(c, DeploySettings.CPU, cpu[t], problems);
     String m = quantity(c, DeploySettings.MEMORY, memory[t], problems);
+    if (Quantity.parse(m).compareTo(BigDecimal.valueOf(64L * 1024 * 1024)) < 0) {
+      // 100m is a tenth of a byte: the typo for 100Mi; a JVM needs far more in any case.
+      problems.add(problem(c, DeploySettings.MEMORY.name(), m, "less than 64Mi, too little for a JVM (100m is a tenth of a byte, not 100Mi)", "give the memory in Mi or Gi, such as 512Mi"));
+    }
     String l = c.find(DeploySettings.CPU_LIMIT).isPresent() ? quantity(c, DeploySettings.CPU_LIMIT, "", problems) : "";
     return new Resources(r, m, l);
   }
@@ -260,55 +435,87 @@ public final class KubernetesManifests {
         map(
             "to", List.of(map("namespaceSelector", map("matchLabels", map("kubernetes.io/metadata.name", "kube-system")), "podSelector", map("matchLabels", map("k8s-app", "kube-dns")))),
             "ports", List.of(map("protocol", "UDP", "port", 53), map("protocol", "TCP", "port", 53))));
+    java.util.Set<String> known = new java.util.HashSet<>();
     for (ServiceDescriptor.Dependency dep : d.dependencies()) {
-      String prefix = DeploySettings.DEPENDENCIES + "." + dep.name();
-      Integer declaredPort = integer(c, prefix + ".port", 1, 65535, problems);
-      Integer port = declaredPort != null ? declaredPort : defaultPort(dep.kind());
-      if (port == null) {
+      known.add(dep.name());
+      Map<String, Object> rule = peerRule(c, DeploySettings.DEPENDENCIES + "." + dep.name(), dep.name(), dep, problems);
+      if (rule != null) {
+        rules.add(rule);
+      }
+    }
+    for (String name : c.childNames(DeploySettings.DEPENDENCIES)) {
+      if (!known.contains(name)) {
         problems.add(
             problem(
                 c,
-                prefix + ".port",
-                "platform.service.dependencies." + dep.name(),
-                "not set",
-                "the dependency " + dep.name() + " (kind " + dep.kind().id() + ") has no default port, so the NetworkPolicy cannot allow it",
-                "set " + prefix + ".port"));
-        continue;
+                DeploySettings.DEPENDENCIES + "." + name,
+                name,
+                "no such dependency: the service declares " + (known.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(known))),
+                "declare it in platform.service.dependencies." + name + ".kind, or fix the name"));
       }
-      Object peer;
-      java.util.Optional<String> cidr = c.getString(prefix + ".cidr");
-      if (cidr.isPresent()) {
-        if (!validCidr(cidr.get().strip())) {
-          problems.add(problem(c, prefix + ".cidr", cidr.get(), "not a CIDR block", "write the dependency's addresses as an IPv4 or IPv6 CIDR, such as 10.20.0.0/16"));
-          continue;
-        }
-        peer = map("ipBlock", map("cidr", cidr.get().strip()));
-      } else {
-        if (!LABEL_VALUE.matcher(dep.name()).matches()) {
-          problems.add(
-              problem(
-                  c,
-                  "platform.service.dependencies." + dep.name(),
-                  dep.name(),
-                  "the dependency's name cannot select its pods (a label value) in a NetworkPolicy",
-                  "name it as its pods are labelled (app.kubernetes.io/name), or set " + prefix + ".cidr"));
-          continue;
-        }
-        Map<String, Object> p = new LinkedHashMap<>();
-        java.util.Optional<String> ns = c.getString(prefix + ".namespace").map(String::strip);
-        if (ns.isPresent()) {
-          if (!DNS_LABEL.matcher(ns.get()).matches()) {
-            problems.add(problem(c, prefix + ".namespace", ns.get(), "not a valid Kubernetes namespace", "name the namespace its pods run in, such as inventory-prod"));
-            continue;
-          }
-          p.put("namespaceSelector", map("matchLabels", map("kubernetes.io/metadata.name", ns.get())));
-        }
-        p.put("podSelector", map("matchLabels", map("app.kubernetes.io/name", dep.name())));
-        peer = p;
-      }
-      rules.add(map("to", List.of(peer), "ports", List.of(map("protocol", "TCP", "port", port))));
     }
     return rules;
+  }
+
+  /**
+   * One egress rule: to {@code prefix.cidr} (an IP block), else to the pods named {@code name}
+   * ({@code app.kubernetes.io/name}), in {@code prefix.namespace} when given; on {@code
+   * prefix.port}, else the dependency kind's port. Null (with a problem) when it cannot be one.
+   */
+  private static @org.jspecify.annotations.Nullable Map<String, Object> peerRule(
+      PlatformConfig c, String prefix, String name, ServiceDescriptor.@org.jspecify.annotations.Nullable Dependency dep, List<ConfigProblem> problems) {
+    Integer declaredPort = integer(c, prefix + ".port", 1, 65535, problems);
+    Integer port = declaredPort != null ? declaredPort : dep == null ? null : defaultPort(dep.kind());
+    if (port == null) {
+      problems.add(
+          problem(
+              c,
+              prefix + ".port",
+              dep != null ? "platform.service.dependencies." + name : prefix,
+              "not set",
+              (dep != null ? "the dependency " + name + " (kind " + dep.kind().id() + ") has no default port" : "the egress peer " + name + " has no port")
+                  + ", so the NetworkPolicy cannot allow it",
+              "set " + prefix + ".port"));
+      return null;
+    }
+    Object peer;
+    java.util.Optional<String> cidr = c.getString(prefix + ".cidr");
+    java.util.Optional<String> ns = c.getString(prefix + ".namespace").map(String::strip);
+    if (cidr.isPresent()) {
+      if (!validCidr(cidr.get().strip())) {
+        problems.add(problem(c, prefix + ".cidr", cidr.get(), "not a CIDR block", "write the addresses as an IPv4 or IPv6 CIDR, such as 10.20.0.0/16"));
+        return null;
+      }
+      peer = map("ipBlock", map("cidr", cidr.get().strip()));
+    } else {
+      if (dep == null && ns.isEmpty()) {
+        problems.add(problem(c, prefix, name, "an egress peer needs its addresses or its namespace", "set " + prefix + ".cidr, or " + prefix + ".namespace"));
+        return null;
+      }
+      if (dep != null && !LABEL_VALUE.matcher(name).matches()) {
+        problems.add(
+            problem(
+                c,
+                "platform.service.dependencies." + name,
+                name,
+                "the dependency's name cannot select its pods (a label value) in a NetworkPolicy",
+                "name it as its pods are labelled (app.kubernetes.io/name), or set " + prefix + ".cidr"));
+        return null;
+      }
+      Map<String, Object> p = new LinkedHashMap<>();
+      if (ns.isPresent()) {
+        if (!DNS_LABEL.matcher(ns.get()).matches()) {
+          problems.add(problem(c, prefix + ".namespace", ns.get(), "not a valid Kubernetes namespace", "name the namespace its pods run in, such as inventory-prod"));
+          return null;
+        }
+        p.put("namespaceSelector", map("matchLabels", map("kubernetes.io/metadata.name", ns.get())));
+      }
+      if (dep != null) {
+        p.put("podSelector", map("matchLabels", map("app.kubernetes.io/name", name)));
+      }
+      peer = p;
+    }
+    return map("to", List.of(peer), "ports", List.of(map("protocol", "TCP", "port", port)));
   }
 
   static @org.jspecify.annotations.Nullable Integer defaultPort(ServiceDescriptor.DependencyKind kind) {
@@ -411,6 +618,13 @@ public final class KubernetesManifests {
     return m;
   }
 
+  private static Map<String, Object> serviceAccount(ServiceDescriptor d, String namespace, Map<String, String> labels, boolean token) {
+    Map<String, Object> m = doc("v1", "ServiceAccount", meta(d.name(), namespace, labels));
+    // Its token only where Vault's kubernetes auth logs in with it.
+    m.put("automountServiceAccountToken", token);
+    return m;
+  }
+
   private static Map<String, Object> configMap(ServiceDescriptor d, String namespace, Map<String, String> labels, Map<String, String> files) {
     Map<String, Object> m = doc("v1", "ConfigMap", meta(d.name() + "-config", namespace, labels));
     m.put("data", new LinkedHashMap<>(files));
@@ -427,16 +641,20 @@ public final class KubernetesManifests {
       int httpPort,
       int adminPort,
       Resources r,
-      Duration drain,
-      Duration timeout) {
+      Shutdown shutdown,
+      int probeTimeout,
+      String envFromSecret,
+      Map<String, String> extraEnv,
+      boolean serviceAccountToken) {
     Map<String, Object> metadata = meta(d.name(), namespace, labels);
     metadata.put("annotations", map("paved.dev/sdk-version", pavedVersion));
     Map<String, Object> m = doc("apps/v1", "Deployment", metadata);
     // The preStop sleep is the drain (the pod leaves the Service's endpoints meanwhile); then
-    // SIGTERM runs the platform's shutdown with its own drain off, in-flight work bounded by the
-    // timeout. The grace period covers both, and 5 s for the modules and the admin server.
-    long drainSeconds = Math.max(1, (drain.toMillis() + 999) / 1000);
-    long grace = drainSeconds + (timeout.toMillis() + 999) / 1000 + 5;
+    // SIGTERM runs the platform's shutdown with its own drain off: in-flight work bounded by its
+    // timeout, the modules (the scheduler's 2 s, the telemetry flush's own bound). The grace
+    // period covers them all, and 3 s for the admin server.
+    long drainSeconds = shutdown.drainSeconds();
+    long grace = shutdown.graceSeconds();
     List<Map<String, Object>> envVars = new ArrayList<>();
     envVars.add(map("name", "PLATFORM_SERVICE_ENVIRONMENT", "value", env));
     envVars.add(map("name", "PLATFORM_CONFIG", "value", CONFIG_DIR + "/platform.yaml"));
@@ -444,6 +662,7 @@ public final class KubernetesManifests {
     envVars.add(map("name", "PLATFORM_ADMIN_BIND_ADDRESS", "value", "0.0.0.0"));
     envVars.add(map("name", "PLATFORM_SHUTDOWN_DRAIN", "value", "0s"));
     envVars.add(map("name", "HTTP_PORT", "value", String.valueOf(httpPort)));
+    extraEnv.forEach((k, v) -> envVars.add(map("name", k, "value", v)));
     Map<String, Object> requests = map("cpu", r.cpu(), "memory", r.memory());
     Map<String, Object> limits = new LinkedHashMap<>();
     limits.put("memory", r.memory());
@@ -456,17 +675,21 @@ public final class KubernetesManifests {
     container.put("imagePullPolicy", "IfNotPresent");
     container.put("ports", List.of(map("name", "http", "containerPort", httpPort, "protocol", "TCP"), map("name", "admin", "containerPort", adminPort, "protocol", "TCP")));
     container.put("env", envVars);
+    if (!envFromSecret.isEmpty()) {
+      container.put("envFrom", List.of(map("secretRef", map("name", envFromSecret))));
+    }
     container.put("resources", map("requests", requests, "limits", limits));
-    container.put("startupProbe", probe("/health/live", 2, 60, 2));
-    container.put("livenessProbe", probe("/health/live", 10, 3, 2));
-    container.put("readinessProbe", probe("/health/ready", 5, 2, 2));
+    container.put("startupProbe", probe("/health/live", 2, 60, probeTimeout));
+    container.put("livenessProbe", probe("/health/live", 10, 3, probeTimeout));
+    container.put("readinessProbe", probe("/health/ready", 5, 2, probeTimeout));
     container.put("lifecycle", map("preStop", map("sleep", map("seconds", drainSeconds))));
     container.put(
         "securityContext",
         map("allowPrivilegeEscalation", false, "readOnlyRootFilesystem", true, "runAsNonRoot", true, "capabilities", map("drop", List.of("ALL"))));
     container.put("volumeMounts", List.of(map("name", "config", "mountPath", CONFIG_DIR, "readOnly", true), map("name", "tmp", "mountPath", "/tmp")));
     Map<String, Object> pod = new LinkedHashMap<>();
-    pod.put("automountServiceAccountToken", false);
+    pod.put("serviceAccountName", d.name());
+    pod.put("automountServiceAccountToken", serviceAccountToken);
     pod.put("terminationGracePeriodSeconds", grace);
     pod.put(
         "securityContext",

@@ -3,7 +3,6 @@ package dev.paved.catalog.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.paved.catalog.CatalogModule;
 import dev.paved.core.ConfigException;
 import dev.paved.core.Platform;
 import dev.paved.test.TestPlatforms;
@@ -15,14 +14,14 @@ import org.junit.jupiter.api.Test;
 class KubernetesManifestsTest {
   private static List<KubernetesManifests.Environment> render(String... properties) {
     Platform.Builder b =
-        TestPlatforms.builder()
+        // Every module of the classpath (observability, config): their keys are read here too.
+        TestPlatforms.withDiscovery()
             .serviceName("orders")
             .property("platform.service.owner", "team-orders")
             .property("platform.service.tier", "1")
             .property("platform.admin.port", "8081")
             .property("platform.service.dependencies.inventory.kind", "http")
-            .property("platform.service.dependencies.orders-db.kind", "database")
-            .module(new CatalogModule());
+            .property("platform.service.dependencies.orders-db.kind", "database");
     for (int i = 0; i < properties.length; i += 2) {
       b.property(properties[i], properties[i + 1]);
     }
@@ -54,6 +53,7 @@ class KubernetesManifestsTest {
         render(
             "platform.deploy.environments.staging.replicas", "2",
             "platform.deploy.environments.production.namespace", "orders-prod",
+            "platform.deploy.environments.production.env-from-secret", "orders-platform",
             "platform.shutdown.drain", "5s",
             "platform.shutdown.timeout", "20s");
     assertThat(envs).extracting(KubernetesManifests.Environment::name).containsExactlyInAnyOrder("staging", "production");
@@ -61,7 +61,11 @@ class KubernetesManifestsTest {
     assertThat(prod.documents()).extracting(KubernetesManifests.Document::file).startsWith("namespace.yaml", "resourcequota.yaml", "limitrange.yaml");
     Map<String, Object> deployment = doc(prod, "deployment.yaml");
     Object pod = at(deployment, "spec", "template", "spec");
-    assertThat(at(pod, "terminationGracePeriodSeconds")).as("preStop drain 5 + in-flight 20 + 5").isEqualTo(30L);
+    assertThat(at(pod, "terminationGracePeriodSeconds")).as("preStop drain 5 + in-flight 20 + scheduler 2 + telemetry flush 10 + 3").isEqualTo(40L);
+    assertThat(at(pod, "containers", 0, "envFrom", 0, "secretRef", "name")).isEqualTo("orders-platform");
+    assertThat(at(pod, "containers", 0, "readinessProbe", "timeoutSeconds")).as("the health checks' 2 s deadline + 1").isEqualTo(3);
+    assertThat(at(pod, "serviceAccountName")).isEqualTo("orders");
+    assertThat(at(pod, "automountServiceAccountToken")).isEqualTo(false);
     assertThat(at(pod, "containers", 0, "lifecycle", "preStop", "sleep", "seconds")).isEqualTo(5L);
     assertThat(at(pod, "containers", 0, "resources", "requests", "cpu")).as("tier 1").isEqualTo("1");
     assertThat(at(pod, "containers", 0, "securityContext", "readOnlyRootFilesystem")).isEqualTo(true);
@@ -76,6 +80,76 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void productionWithoutUnleashOrVaultWouldExitAtStartUpSoTheBuildSaysSo() {
+    assertThatThrownBy(() -> render("platform.deploy.environments.production.replicas", "2"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("the production environment needs an Unleash URL")
+        .hasMessageContaining("the production environment needs a Vault address")
+        .hasMessageContaining("platform.deploy.environments.production.env-from-secret");
+    // Declared in the environment's variables instead: the pod gets them, and the NetworkPolicy
+    // lets it reach both (in-cluster names: their namespaces on their ports).
+    KubernetesManifests.Environment prod =
+        render(
+                "platform.deploy.environments.production.env.UNLEASH_URL", "http://unleash.unleash.svc.cluster.local:4242/api",
+                "platform.deploy.environments.production.env.VAULT_ADDR", "https://vault.vault.svc:8200",
+                "platform.secrets.vault.auth.method", "kubernetes")
+            .get(0);
+    Object pod = at(doc(prod, "deployment.yaml"), "spec", "template", "spec");
+    assertThat(at(pod, "containers", 0, "env").toString()).contains("name=UNLEASH_URL").contains("name=VAULT_ADDR");
+    assertThat(at(pod, "automountServiceAccountToken")).as("Vault's kubernetes auth logs in with the token").isEqualTo(true);
+    String egress = at(doc(prod, "networkpolicy.yaml"), "spec", "egress").toString();
+    assertThat(egress).contains("kubernetes.io/metadata.name=unleash").contains("port=4242").contains("kubernetes.io/metadata.name=vault").contains("port=8200");
+  }
+
+  @Test
+  void aBackendOutsideTheClusterNeedsItsAddressesDeclared() {
+    assertThatThrownBy(
+            () ->
+                render(
+                    "platform.deploy.environments.staging.replicas", "1",
+                    "platform.observability.otlp.endpoint", "https://otlp.example.com:4318"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("platform.observability.otlp.endpoint")
+        .hasMessageContaining("cannot allow the host otlp.example.com by name")
+        .hasMessageContaining("platform.deploy.egress.otlp.cidr");
+    KubernetesManifests.Environment staging =
+        render(
+                "platform.deploy.environments.staging.replicas", "1",
+                "platform.observability.otlp.endpoint", "https://otlp.example.com:4318",
+                "platform.deploy.egress.otlp.cidr", "203.0.113.0/24",
+                "platform.deploy.egress.otlp.port", "4318")
+            .get(0);
+    assertThat(at(doc(staging, "networkpolicy.yaml"), "spec", "egress").toString()).contains("cidr=203.0.113.0/24").contains("port=4318");
+  }
+
+  @Test
+  void anEnvironmentNameIsCheckedEvenWithADeclaredNamespaceAndSoAreTyposAndTinyMemory() {
+    assertThatThrownBy(
+            () ->
+                render(
+                    "platform.deploy.environments.Prod_EU.namespace", "orders-prod",
+                    "platform.deploy.dependencies.inventroy.namespace", "inventory",
+                    "platform.deploy.resources.memory", "100m"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'Prod_EU': not a valid environment name")
+        .hasMessageContaining("platform.deploy.environments.Prod_EU");
+    assertThatThrownBy(() -> render("platform.deploy.environments.staging.replicas", "1", "platform.deploy.dependencies.inventroy.namespace", "inventory", "platform.deploy.resources.memory", "100m"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("platform.deploy.dependencies.inventroy")
+        .hasMessageContaining("no such dependency: the service declares inventory, orders-db")
+        .hasMessageContaining("less than 64Mi")
+        .hasMessageContaining("100m is a tenth of a byte");
+  }
+
+  @Test
+  void aSharedNamespaceGetsNoNamespaceObjects() {
+    KubernetesManifests.Environment staging =
+        render("platform.deploy.environments.staging.namespace", "shop", "platform.deploy.environments.staging.shared-namespace", "true").get(0);
+    assertThat(staging.documents()).extracting(KubernetesManifests.Document::file).doesNotContain("namespace.yaml", "resourcequota.yaml", "limitrange.yaml");
+    assertThat(staging.namespace()).isEqualTo("shop");
+  }
+
+  @Test
   void noEnvironmentDeclaredGivesNoManifests() {
     assertThat(render()).isEmpty();
   }
@@ -87,14 +161,15 @@ class KubernetesManifestsTest {
                 render(
                     "platform.deploy.environments.Prod_EU.replicas", "2",
                     "platform.deploy.environments.staging.namespace", "Staging!",
+                    "platform.deploy.environments.staging.env-from-secret", "staging-platform",
                     "platform.deploy.resources.memory", "lots",
                     "platform.deploy.dependencies.orders-db.cidr", "10.40.0.0/99",
                     "platform.service.dependencies.ledger.kind", "other",
                     "platform.admin.port", "0"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("platform.deploy.environments.Prod_EU")
-        .hasMessageContaining("is not a valid Kubernetes namespace")
-        .hasMessageContaining("rename the environment, or set platform.deploy.environments.Prod_EU.namespace")
+        .hasMessageContaining("not a valid environment name")
+        .hasMessageContaining("rename the environment")
         .hasMessageContaining("platform.deploy.environments.staging.namespace")
         .hasMessageContaining("platform.deploy.resources.memory")
         .hasMessageContaining("'lots': not a positive Kubernetes quantity")
@@ -109,14 +184,14 @@ class KubernetesManifestsTest {
 
   @Test
   void aCostCentreThatCannotBeALabelIsNamedAndSoIsAReplicaCountThatIsNotANumber() {
-    assertThatThrownBy(() -> render("platform.service.cost-centre", "CC 1234 (EU)", "platform.deploy.environments.prod.replicas", "2"))
+    assertThatThrownBy(() -> render("platform.service.cost-centre", "CC 1234 (EU)", "platform.deploy.environments.staging.replicas", "2"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("platform.service.cost-centre")
         .hasMessageContaining("cannot be a Kubernetes label value");
     // Typed keys are checked as the configuration is read, as at start-up.
-    assertThatThrownBy(() -> render("platform.deploy.environments.prod.replicas", "two"))
+    assertThatThrownBy(() -> render("platform.deploy.environments.staging.replicas", "two"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("platform.deploy.environments.prod.replicas")
+        .hasMessageContaining("platform.deploy.environments.staging.replicas")
         .hasMessageContaining("'two' is not an integer from 1 to 1000");
   }
 

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * TestSecrets secrets = TestSecrets.create().put("kv/inventory#api-key", "test-key-0001");
  * try (Platform platform = TestPlatforms.builder().serviceName("orders").module(secrets.module()).start()) {
  *   Secrets.of(platform).onRotate("kv/inventory#api-key", (before, after) -> ...);
+ *   Secrets.of(platform).get("kv/inventory#api-key"); // in use (a secret never read has no rotation)
  *   secrets.rotate("kv/inventory#api-key", "test-key-0002"); // the listener has run when this returns
  * }
  * }</pre>
@@ -59,7 +60,8 @@ public final class TestSecrets {
    * Rotates the secret at {@code reference} to {@code value} now: a new version of its path, which
    * the platform's secrets read at once; when this returns, {@code Secrets.get} gives the new value,
    * the old one has been retired from masking, and every {@code onRotate} listener of the path has
-   * run (on this thread).
+   * run (on this thread). For a path the platform has not read yet there is no rotation: its
+   * first read gives the new value.
    */
   public void rotate(String reference, String value) {
     put(reference, value);
