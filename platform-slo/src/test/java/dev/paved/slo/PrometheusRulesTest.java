@@ -176,7 +176,9 @@ class PrometheusRulesTest {
         .contains("\"severity\":\"page\"")
         .contains("\"severity\":\"ticket\"")
         .contains("\"team\":\"team-checkout\"")
-        .contains("\"runbook_url\":\"https://runbooks.acme.dev/orders\"");
+        .as("each alert links to its section of the generated runbook")
+        .contains("\"runbook_url\":\"https://runbooks.acme.dev/orders#slo-availability-page\"")
+        .contains("\"runbook_url\":\"https://runbooks.acme.dev/orders#slo-latency-ticket\"");
   }
 
   @Test
@@ -238,7 +240,7 @@ class PrometheusRulesTest {
           .append("            exp_annotations:\n")
           .append("              summary: orders is burning the error budget of SLO ").append(slo).append(" (").append(objective).append(" over 30d) ")
           .append(factor).append("x too fast (").append(w[0]).append(" and ").append(w[1]).append(" windows)\n")
-          .append("              runbook_url: https://runbooks.acme.dev/orders\n")
+          .append("              runbook_url: https://runbooks.acme.dev/orders#slo-").append(slo).append("-").append(alertname.endsWith("Page") ? "page" : "ticket").append("\n")
           .append("              dashboard: https://grafana.acme.dev/d/orders\n");
     }
     return sb.toString();

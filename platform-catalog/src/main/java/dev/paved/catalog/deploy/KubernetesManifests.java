@@ -208,29 +208,33 @@ public final class KubernetesManifests {
     if (!ServiceDescriptor.isProduction(env) || !envFromSecret.isEmpty()) {
       return;
     }
-    if (in.modules().contains("flags")
-        && c.getString("platform.flags.unleash.url").isEmpty()
-        && !extraEnv.containsKey("UNLEASH_URL")
-        && !c.getBoolean("platform.flags.file.allow-in-production", false)) {
+    require(in, "flags", "platform.flags.unleash.url", "UNLEASH_URL", "platform.flags.file.allow-in-production", "an Unleash URL", "the flags module", "UNLEASH_URL and UNLEASH_API_TOKEN", env, prefix, extraEnv, problems);
+    require(in, "secrets", "platform.secrets.vault.address", "VAULT_ADDR", "platform.secrets.dev.allow-in-production", "a Vault address", "the secrets module", "VAULT_ADDR", env, prefix, extraEnv, problems);
+  }
+
+  /** One of production's requirements: {@code key}, or {@code variable} in the pods, or it explicitly waived. */
+  private static void require(
+      Inputs in,
+      String module,
+      String key,
+      String variable,
+      String waiver,
+      String what,
+      String who,
+      String secretKeys,
+      String env,
+      String prefix,
+      Map<String, String> extraEnv,
+      List<ConfigProblem> problems) {
+    PlatformConfig c = in.config();
+    if (in.modules().contains(module) && c.getString(key).isEmpty() && !extraEnv.containsKey(variable) && !c.getBoolean(waiver, false)) {
       problems.add(
           problem(
               c,
               prefix,
               env,
-              "the production environment needs an Unleash URL: without one the flags module refuses to start and the pod would exit 2",
-              "set platform.flags.unleash.url in platform-" + env + ".yaml, or " + prefix + ".env.UNLEASH_URL, or name the Secret holding UNLEASH_URL and UNLEASH_API_TOKEN in " + prefix + ".env-from-secret"));
-    }
-    if (in.modules().contains("secrets")
-        && c.getString("platform.secrets.vault.address").isEmpty()
-        && !extraEnv.containsKey("VAULT_ADDR")
-        && !c.getBoolean("platform.secrets.dev.allow-in-production", false)) {
-      problems.add(
-          problem(
-              c,
-              prefix,
-              env,
-              "the production environment needs a Vault address: without one the secrets module refuses to start and the pod would exit 2",
-              "set platform.secrets.vault.address in platform-" + env + ".yaml, or " + prefix + ".env.VAULT_ADDR, or name the Secret holding VAULT_ADDR in " + prefix + ".env-from-secret"));
+              "the production environment needs " + what + ": without one " + who + " refuses to start and the pod would exit 2",
+              "set " + key + " in platform-" + env + ".yaml, or " + prefix + ".env." + variable + ", or name the Secret holding " + secretKeys + " in " + prefix + ".env-from-secret"));
     }
   }
 

@@ -114,7 +114,10 @@ public final class PrometheusRules {
             d.name() + " is burning the error budget of SLO " + slo.name() + " (" + number(slo.objective() * 100) + "% over " + slo.window().label() + ") "
                 + number(p.factor(slo.window().days())) + "x too fast (" + p.longWindow() + " and " + p.shortWindow() + " windows)");
         URI runbook = d.links().get("runbook");
-        if (runbook != null) {
+        if (runbook != null && runbook.getFragment() == null) {
+          // The alert's own section of the generated runbook (Runbook's headings).
+          ann.put("runbook_url", runbook + "#slo-" + slo.name() + "-" + p.severity());
+        } else if (runbook != null) {
           ann.put("runbook_url", runbook.toString());
         }
         URI dashboard = d.links().get("dashboard");
