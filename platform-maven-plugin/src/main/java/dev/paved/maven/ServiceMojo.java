@@ -60,11 +60,15 @@ abstract class ServiceMojo extends AbstractMojo {
 
   @Override
   public final void execute() throws MojoExecutionException, MojoFailureException {
+    MavenProject p = project;
     if (skip) {
       getLog().info("Skipping");
+      if (p != null && !p.getProperties().containsKey("paved.image.source")) {
+        // The image's source label still resolves (to the SCM URL, or empty) without the descriptor.
+        p.getProperties().setProperty("paved.image.source", p.getScm() == null || p.getScm().getUrl() == null ? "" : p.getScm().getUrl());
+      }
       return;
     }
-    MavenProject p = project;
     File out = outputDirectory;
     if (p == null || out == null) {
       throw new MojoExecutionException("Paved's goals run inside a Maven project");
