@@ -33,6 +33,10 @@ public final class DeploySettings {
       ConfigKey.string(EGRESS + ".*.namespace").withDescription("A further peer the pods may reach: the namespace it runs in.");
   static final ConfigKey<Integer> EGRESS_PORT =
       ConfigKey.integer(EGRESS + ".*.port", 1, 65535).withDescription("The further peer's port (required).");
+  static final ConfigKey<String> DNS_NAMESPACE =
+      ConfigKey.string("platform.deploy.dns.namespace").withDefault("kube-system").withDescription("Where the cluster's DNS pods (k8s-app: kube-dns) run.");
+  static final ConfigKey<String> DNS_CIDR =
+      ConfigKey.string("platform.deploy.dns.cidr").withDescription("A DNS server outside the DNS pods the pods may also ask, such as NodeLocal DNSCache's 169.254.20.10/32.");
   static final ConfigKey<String> IMAGE =
       ConfigKey.string("platform.deploy.image").withDescription("The image the Deployment runs (default: the build's image name, paved.image.name).");
   static final ConfigKey<Integer> HTTP_PORT =
@@ -57,6 +61,6 @@ public final class DeploySettings {
   /** Every key. */
   public static List<ConfigKey<?>> keys() {
     return List.of(
-        ENV_NAMESPACE, ENV_REPLICAS, ENV_MAX_REPLICAS, ENV_FROM_SECRET, ENV_VARIABLE, SHARED_NAMESPACE, EGRESS_CIDR, EGRESS_NAMESPACE, EGRESS_PORT, IMAGE, HTTP_PORT, CPU, CPU_LIMIT, MEMORY, CPU_TARGET, DEP_NAMESPACE, DEP_PORT, DEP_CIDR);
+        ENV_NAMESPACE, ENV_REPLICAS, ENV_MAX_REPLICAS, ENV_FROM_SECRET, ENV_VARIABLE, SHARED_NAMESPACE, EGRESS_CIDR, EGRESS_NAMESPACE, EGRESS_PORT, DNS_NAMESPACE, DNS_CIDR, IMAGE, HTTP_PORT, CPU, CPU_LIMIT, MEMORY, CPU_TARGET, DEP_NAMESPACE, DEP_PORT, DEP_CIDR);
   }
 }

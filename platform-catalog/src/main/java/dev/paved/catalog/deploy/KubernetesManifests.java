@@ -435,10 +435,21 @@ public final class KubernetesManifests {
   /** The egress rules: DNS, and each declared dependency as a peer on its port. */
   private static List<Map<String, Object>> egress(ServiceDescriptor d, PlatformConfig c, List<ConfigProblem> problems) {
     List<Map<String, Object>> rules = new ArrayList<>();
-    rules.add(
-        map(
-            "to", List.of(map("namespaceSelector", map("matchLabels", map("kubernetes.io/metadata.name", "kube-system")), "podSelector", map("matchLabels", map("k8s-app", "kube-dns")))),
-            "ports", List.of(map("protocol", "UDP", "port", 53), map("protocol", "TCP", "port", 53))));
+    String dnsNamespace = c.get(DeploySettings.DNS_NAMESPACE).strip();
+    if (!DNS_LABEL.matcher(dnsNamespace).matches()) {
+      problems.add(problem(c, DeploySettings.DNS_NAMESPACE.name(), dnsNamespace, "not a valid Kubernetes namespace", "name the namespace of the cluster's DNS pods, such as kube-system"));
+    }
+    List<Object> dns = new ArrayList<>();
+    dns.add(map("namespaceSelector", map("matchLabels", map("kubernetes.io/metadata.name", dnsNamespace)), "podSelector", map("matchLabels", map("k8s-app", "kube-dns"))));
+    java.util.Optional<String> dnsCidr = c.find(DeploySettings.DNS_CIDR).map(String::strip);
+    if (dnsCidr.isPresent()) {
+      if (validCidr(dnsCidr.get())) {
+        dns.add(map("ipBlock", map("cidr", dnsCidr.get())));
+      } else {
+        problems.add(problem(c, DeploySettings.DNS_CIDR.name(), dnsCidr.get(), "not a CIDR block", "write the DNS server's address as a CIDR, such as 169.254.20.10/32"));
+      }
+    }
+    rules.add(map("to", dns, "ports", List.of(map("protocol", "UDP", "port", 53), map("protocol", "TCP", "port", 53))));
     java.util.Set<String> known = new java.util.HashSet<>();
     for (ServiceDescriptor.Dependency dep : d.dependencies()) {
       known.add(dep.name());

@@ -142,6 +142,15 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void nodeLocalDnsCanBeAllowedBesideTheDnsPods() {
+    KubernetesManifests.Environment staging =
+        render("platform.deploy.environments.staging.replicas", "1", "platform.deploy.dns.cidr", "169.254.20.10/32", "platform.deploy.dns.namespace", "dns").get(0);
+    assertThat(at(doc(staging, "networkpolicy.yaml"), "spec", "egress", 0, "to").toString())
+        .contains("kubernetes.io/metadata.name=dns")
+        .contains("cidr=169.254.20.10/32");
+  }
+
+  @Test
   void aSharedNamespaceGetsNoNamespaceObjects() {
     KubernetesManifests.Environment staging =
         render("platform.deploy.environments.staging.namespace", "shop", "platform.deploy.environments.staging.shared-namespace", "true").get(0);
