@@ -4,7 +4,7 @@ the figures: live heap after the 200 KB-path attack, the size of /traces, the in
 after the caller-deadline attack, /health/live during slowloris, and the answer to overflowing
 deadline headers.
 
-Usage (after `./mvnw -q -pl examples/http-api -am package -DskipTests`):
+Usage (after `./mvnw -q install -DskipTests && ./mvnw -q -f examples/http-api package -DskipTests`):
 
     python3 benchmarks/scripts/attack-example.py [--requests 2100] [--jar other/http-api.jar]
 

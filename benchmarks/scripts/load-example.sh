@@ -3,7 +3,7 @@
 # (sun.net.httpserver.nodelay=true) and, for comparison, turned off again: without it every
 # response waits for a delayed ACK. Loopback only; each run is bounded (wrk -d).
 #
-# Needs: the example's jar (./mvnw -q -pl examples/http-api -am package -DskipTests) and wrk
+# Needs: the example's jar (./mvnw -q install -DskipTests && ./mvnw -q -f examples/http-api package -DskipTests) and wrk
 # (apt-get install wrk).
 #
 #   bash benchmarks/scripts/load-example.sh [seconds] [connections]
