@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# The whole service as a user sees it (issue #22), three ways in one run, in interleaved rounds:
+#   paved  — the example on Paved: every trace sampled and exported over OTLP/HTTP to a loopback
+#            sink, RED metrics on Prometheus (/metrics), JSON logs to a file;
+#   agent  — the bare server (dev.paved.benchmarks.BareService) with the OpenTelemetry Java agent,
+#            exporting traces over OTLP/HTTP to the same sink, metrics on its Prometheus port;
+#   bare   — the bare server alone: the floor.
+# All three answer GET /api/orders with the same bytes (captured from the example) on the JDK
+# server with TCP_NODELAY on (on the command line: the agent loads the server's classes before main
+# could set it) and eight worker threads. The load is wrk (Debian's), on the same
+# machine. Printed: start to first answer, requests/s, p99, RSS after the load — medians over the
+# rounds, and each as a ratio to the floor.
+#
+# Needs: the example's jar and the benchmarks jar
+#   ./mvnw -q install -DskipTests && ./mvnw -q -f examples/http-api package -DskipTests
+# wrk (apt-get install wrk), curl, python3. Fetches the agent from Maven Central once.
+#
+#   bash benchmarks/scripts/compare-services.sh [rounds] [seconds] [connections]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rounds="${1:-3}"
+seconds="${2:-10}"
+connections="${3:-16}"
+agent_version=2.31.1
+example=examples/http-api/target/http-api.jar
+bench=benchmarks/target/benchmarks.jar
+agent="benchmarks/target/agent/opentelemetry-javaagent-$agent_version.jar"
+for f in "$example" "$bench"; do [ -f "$f" ] || { echo "$f is missing: build it first (see the header)" >&2; exit 1; }; done
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+if [ ! -f "$agent" ]; then
+  ./mvnw -q dependency:copy -Dartifact="io.opentelemetry.javaagent:opentelemetry-javaagent:$agent_version" -DoutputDirectory=benchmarks/target/agent
+fi
+work="$(mktemp -d)"
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+java -cp "$bench" dev.paved.benchmarks.OtlpSink >"$work/sink.log" 2>&1 &
+for _ in $(seq 1 300); do grep -q "sink on port" "$work/sink.log" && break; sleep 0.05; done
+sink="$(grep -o 'sink on port [0-9]*' "$work/sink.log" | grep -o '[0-9]*$')"
+
+# start <variant> <port>: launches it in the background; sets pid.
+start() {
+  local variant="$1" port="$2"
+  case "$variant" in
+    paved)
+      env -u PLATFORM_CONFIG HTTP_PORT="$port" PLATFORM_ADMIN_PORT="$(free_port)" SHUTDOWN_DRAIN=0s \
+        PLATFORM_OBSERVABILITY_OTLP_ENDPOINT="http://127.0.0.1:$sink" \
+        java -jar "$example" >"$work/$variant.log" 2>&1 &
+      ;;
+    agent)
+      java -Dsun.net.httpserver.nodelay=true -javaagent:"$agent" -Dotel.service.name=bare -Dotel.traces.sampler=always_on \
+        -Dotel.exporter.otlp.protocol=http/protobuf -Dotel.exporter.otlp.endpoint="http://127.0.0.1:$sink" \
+        -Dotel.metrics.exporter=prometheus -Dotel.exporter.prometheus.port="$(free_port)" -Dotel.logs.exporter=none \
+        -cp "$bench" dev.paved.benchmarks.BareService "$port" "$work/body.json" >"$work/$variant.log" 2>&1 &
+      ;;
+    bare)
+      java -Dsun.net.httpserver.nodelay=true -cp "$bench" dev.paved.benchmarks.BareService "$port" "$work/body.json" >"$work/$variant.log" 2>&1 &
+      ;;
+  esac
+  pid=$!
+}
+
+# Until the route answers 200; prints the milliseconds since t0.
+first_answer() {
+  local port="$1" t0="$2"
+  for _ in $(seq 1 3000); do
+    if curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/orders" 2>/dev/null | grep -q 200; then
+      echo $(( ($(date +%s%N) - t0) / 1000000 ))
+      return
+    fi
+    sleep 0.01
+  done
+  echo "never answered" >&2; return 1
+}
+
+# The bytes the three serve: the example's page, captured once.
+port="$(free_port)"; start paved "$port"
+first_answer "$port" "$(date +%s%N)" >/dev/null
+curl -s "http://127.0.0.1:$port/api/orders" >"$work/body.json"
+kill -TERM "$pid"; wait "$pid" || true
+echo "measured route: GET /api/orders, $(wc -c <"$work/body.json") bytes; $rounds rounds of ${seconds}s, $connections connections"
+
+echo "variant round start_ms rps p99_ms rss_mb" >"$work/results"
+for round in $(seq 1 "$rounds"); do
+  for variant in paved agent bare; do
+    port="$(free_port)"
+    t0="$(date +%s%N)"
+    start "$variant" "$port"
+    ms="$(first_answer "$port" "$t0")"
+    wrk -t 2 -c "$connections" -d 3s "http://127.0.0.1:$port/api/orders" >/dev/null   # warm-up
+    out="$(wrk -t 2 -c "$connections" -d "${seconds}s" --latency "http://127.0.0.1:$port/api/orders")"
+    rps="$(echo "$out" | awk '/Requests\/sec/ {print $2}')"
+    p99="$(echo "$out" | awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v=v/1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v=v*1000}; print v}')"
+    rss="$(awk '/VmRSS/ {print int($2/1024)}' /proc/"$pid"/status)"
+    echo "$variant $round $ms $rps $p99 $rss" >>"$work/results"
+    echo "round $round $variant: start ${ms} ms, ${rps} req/s, p99 ${p99} ms, RSS ${rss} MB"
+    kill -TERM "$pid"; wait "$pid" || true
+  done
+done
+
+python3 - "$work/results" <<'EOF'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1]).read().splitlines()[1:]]
+med = {}
+for v in ("paved", "agent", "bare"):
+    r = [x for x in rows if x[0] == v]
+    med[v] = [statistics.median(float(x[i]) for x in r) for i in (2, 3, 4, 5)]
+names = {"paved": "example on Paved", "agent": "bare server + OpenTelemetry agent", "bare": "bare server (floor)"}
+print()
+print("| | start to first answer | requests/s | p99 | RSS after load |")
+print("|---|---|---|---|---|")
+for v in ("paved", "agent", "bare"):
+    s, rps, p99, rss = med[v]
+    print(f"| {names[v]} | {s/1000:.2f} s | {rps:,.0f} | {p99:.2f} ms | {rss:.0f} MB |")
+b = med["bare"]
+print()
+print("ratios to the floor (medians): " + "; ".join(
+    f"{v}: start {med[v][0]/b[0]:.2f}x, throughput {med[v][1]/b[1]:.2f}x, p99 {med[v][2]/b[2]:.2f}x, RSS {med[v][3]/b[3]:.2f}x" for v in ("paved", "agent")))
+print(f"Paved vs the agent: start {med['paved'][0]/med['agent'][0]:.2f}x, throughput {med['paved'][1]/med['agent'][1]:.2f}x, p99 {med['paved'][2]/med['agent'][2]:.2f}x")
+EOF
+kill -TERM "$(jobs -p)" 2>/dev/null || true

@@ -1,0 +1,42 @@
+package dev.paved.benchmarks;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+
+/**
+ * The floor of the whole-service comparison ({@code benchmarks/scripts/compare-services.sh}): the
+ * JDK's HTTP server with the settings the example runs with (TCP_NODELAY on, eight worker threads),
+ * answering {@code GET /api/orders} with the bytes the example answers (read from a file the
+ * harness captured from it), and nothing else: no telemetry, no platform. With the OpenTelemetry
+ * Java agent attached it is also the agent's side of the comparison.
+ *
+ * <p>{@code java -cp benchmarks.jar dev.paved.benchmarks.BareService <port> <body file>}; prints
+ * {@code listening on port N} once it answers.
+ */
+public final class BareService {
+  private BareService() {}
+
+  public static void main(String[] args) throws IOException {
+    // Also on the command line: an agent may load the server's classes, which read it, before main.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+    int port = Integer.parseInt(args[0]);
+    byte[] body = Files.readAllBytes(Path.of(args[1]));
+    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    server.setExecutor(Executors.newFixedThreadPool(8));
+    server.createContext(
+        "/api/orders",
+        exchange -> {
+          try (exchange) {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+          }
+        });
+    server.start();
+    System.out.println("listening on port " + server.getAddress().getPort());
+  }
+}
