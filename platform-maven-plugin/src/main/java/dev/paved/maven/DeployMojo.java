@@ -4,7 +4,6 @@ import dev.paved.catalog.deploy.KubernetesManifests;
 import dev.paved.core.ConfigException;
 import dev.paved.core.ConfigProblem;
 import dev.paved.core.Platform;
-import dev.paved.core.internal.YamlReader;
 import dev.paved.core.internal.YamlWriter;
 import dev.paved.core.spi.PlatformModule;
 import dev.paved.slo.Slo;
@@ -82,7 +81,7 @@ public final class DeployMojo extends ServiceMojo {
     deleteTree(kubernetes); // an environment no longer declared leaves no manifests behind
     for (KubernetesManifests.Environment env : envs) {
       if (!slos.isEmpty()) {
-        env.add(new KubernetesManifests.Document("prometheusrule.yaml", prometheusRule(service, slos, env.namespace())));
+        env.add(new KubernetesManifests.Document("prometheusrule.yaml", PrometheusRules.prometheusRuleDocument(service.descriptor(), slos, env.namespace())));
         env.add(new KubernetesManifests.Document("grafana-dashboard.yaml", dashboard(service, slos, env.namespace())));
       }
       Path dir = Files.createDirectories(kubernetes.resolve(env.name()));
@@ -122,30 +121,6 @@ public final class DeployMojo extends ServiceMojo {
       }
     }
     return modules;
-  }
-
-  /** The SLOs' PrometheusRule, in the environment's namespace. */
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> prometheusRule(Platform.Description service, List<Slo> slos, String namespace) throws MojoFailureException {
-    try {
-      Map<String, Object> rule = (Map<String, Object>) YamlReader.readTree(PrometheusRules.prometheusRule(service.descriptor(), slos));
-      if (rule == null) {
-        throw new MojoFailureException("the SLOs' PrometheusRule is empty");
-      }
-      Map<String, Object> metadata = new LinkedHashMap<>();
-      Map<String, Object> before = (Map<String, Object>) rule.get("metadata");
-      if (before == null) {
-        throw new MojoFailureException("the SLOs' PrometheusRule has no metadata");
-      }
-      metadata.put("name", before.get("name"));
-      metadata.put("namespace", namespace);
-      metadata.put("labels", before.get("labels"));
-      Map<String, Object> out = new LinkedHashMap<>(rule);
-      out.put("metadata", metadata);
-      return out;
-    } catch (YamlReader.YamlException e) {
-      throw new MojoFailureException("the SLOs' PrometheusRule cannot be read back: " + e.getMessage(), e);
-    }
   }
 
   /** The dashboard as a ConfigMap that Grafana's sidecar loads (label {@code grafana_dashboard: "1"}). */

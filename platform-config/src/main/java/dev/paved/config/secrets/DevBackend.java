@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -105,13 +104,7 @@ final class DevBackend implements SecretBackend {
     return out;
   }
 
-  @Override
-  public Duration renewLease(String leaseId, Duration increment) {
-    throw new SecretException("the development source has no leases");
-  }
 
-  @Override
-  public void maintain(Instant now) {}
 
   @Override
   public Map<String, Object> status() {
@@ -119,6 +112,4 @@ final class DevBackend implements SecretBackend {
     return f == null ? Map.of("source", "development (environment variables)") : Map.of("source", "development (environment variables, " + f + ")");
   }
 
-  @Override
-  public void close() {}
 }

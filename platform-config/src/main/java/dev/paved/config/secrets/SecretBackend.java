@@ -24,11 +24,16 @@ interface SecretBackend extends AutoCloseable {
   /** Reads a path. */
   Fetched read(String path) throws SecretException;
 
-  /** Renews a lease by {@code increment}; returns the lease duration Vault granted. */
-  Duration renewLease(String leaseId, Duration increment) throws SecretException;
+  /**
+   * Renews a lease by {@code increment}; returns the lease duration Vault granted. A source whose
+   * reads carry no lease (the development and test sources) never gets here; refusing is its answer.
+   */
+  default Duration renewLease(String leaseId, Duration increment) throws SecretException {
+    throw new SecretException("the " + name() + " source has no leases");
+  }
 
-  /** Keeps the authentication alive (token renewal, login again); never throws. */
-  void maintain(Instant now);
+  /** Keeps the authentication alive (token renewal, login again); never throws. Nothing to keep by default. */
+  default void maintain(Instant now) {}
 
   /**
    * Whether a value that could not be read may appear later (Vault coming back); false for a
@@ -44,6 +49,7 @@ interface SecretBackend extends AutoCloseable {
   /** For health and {@code /info}: never a token or a value. */
   Map<String, Object> status();
 
+  /** Nothing to release by default. */
   @Override
-  void close();
+  default void close() {}
 }

@@ -2,7 +2,6 @@ package dev.paved.config.secrets;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -103,13 +102,7 @@ public final class TestSecrets {
       return new Fetched(data, version, null, Duration.ZERO, false);
     }
 
-    @Override
-    public Duration renewLease(String leaseId, Duration increment) {
-      throw new SecretException("the test's secrets have no leases");
-    }
 
-    @Override
-    public void maintain(Instant now) {}
 
     /** What the test put is all there will be at start-up: a missing required secret fails at once. */
     @Override
@@ -127,7 +120,5 @@ public final class TestSecrets {
       return Map.of("source", "test (in memory)");
     }
 
-    @Override
-    public void close() {}
   }
 }

@@ -58,17 +58,26 @@ public final class PrometheusRules {
    * ({@code monitoring.coreos.com/v1}), labelled with the service and the team.
    */
   public static String prometheusRule(ServiceDescriptor d, List<Slo> slos) {
+    return dev.paved.core.internal.YamlWriter.write(prometheusRuleDocument(d, slos, null));
+  }
+
+  /** The {@code PrometheusRule} as a document, in {@code namespace} when given (the deploy goal's). */
+  @SuppressWarnings("unchecked")
+  public static java.util.Map<String, Object> prometheusRuleDocument(ServiceDescriptor d, List<Slo> slos, @org.jspecify.annotations.Nullable String namespace) {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("apiVersion", "monitoring.coreos.com/v1");
     root.put("kind", "PrometheusRule");
     ObjectNode metadata = root.putObject("metadata");
     metadata.put("name", d.name() + "-slo");
+    if (namespace != null) {
+      metadata.put("namespace", namespace);
+    }
     ObjectNode labels = metadata.putObject("labels");
     labels.put("app.kubernetes.io/name", d.name());
     labels.put("team", d.owner().orElse("unknown"));
     labels.put("paved.dev/generated", "slo");
     root.putObject("spec").set("groups", groups(d, slos));
-    return yaml(root);
+    return JSON.convertValue(root, java.util.LinkedHashMap.class);
   }
 
   private static String yaml(ObjectNode root) {
