@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #start()} reads {@code platform.yaml} and the environment; {@link #builder()} adds
  * overrides in code. Start-up fails with one {@link ConfigException} listing every configuration
  * problem. {@link #close()} runs graceful shutdown in phases, each logged with its duration:
- * readiness goes DOWN, the drain period passes, in-flight work finishes (up to a deadline),
+ * readiness goes DOWN and modules stop taking new work from queues ({@code PlatformModule.stopIntake}), the drain period passes, in-flight work finishes (up to a deadline),
  * modules stop in reverse order (flushing telemetry), the admin server stops. A JVM shutdown hook
  * runs the same unless turned off. {@code close()} is idempotent and thread-safe: the first caller
  * runs the shutdown, and concurrent callers wait until it has finished.
@@ -333,7 +333,12 @@ public final class Platform implements AutoCloseable {
       }
       long total = System.nanoTime();
       LOG.info("Paved shutdown of {} started", descriptor.name());
-      phase("readiness-down", health::markStopping);
+      phase(
+          "readiness-down",
+          () -> {
+            health.markStopping();
+            stopIntake();
+          });
       phase(
           "drain",
           () -> {
@@ -400,6 +405,21 @@ public final class Platform implements AutoCloseable {
         .addKeyValue("event.kind", "shutdown_phase")
         .addKeyValue("paved.shutdown.phase", name)
         .log("Paved shutdown phase '{}' finished in {} ms", name, millisSince(start));
+  }
+
+  private void stopIntake() {
+    List<PlatformModule> reverse;
+    synchronized (started) {
+      reverse = new ArrayList<>(started);
+    }
+    Collections.reverse(reverse);
+    for (PlatformModule m : reverse) {
+      try {
+        m.stopIntake();
+      } catch (RuntimeException | LinkageError e) {
+        LOG.warn("Paved module '{}' failed to stop taking work", m.name(), e);
+      }
+    }
   }
 
   private void stopModules() {

@@ -29,6 +29,10 @@ public final class KafkaMessaging {
   static final String SYSTEM = "kafka";
   private static final AttributeKey<Long> PARTITION = AttributeKey.longKey("messaging.destination.partition.id");
   private static final AttributeKey<Long> OFFSET = AttributeKey.longKey("messaging.kafka.offset");
+  private static final AttributeKey<String> GROUP = AttributeKey.stringKey("messaging.consumer.group.name");
+  private static final AttributeKey<Long> BODY_SIZE = AttributeKey.longKey("messaging.message.body.size");
+  private static final dev.paved.core.internal.ThrottledLogger SEND_FAILURES =
+      new dev.paved.core.internal.ThrottledLogger(org.slf4j.LoggerFactory.getLogger(KafkaMessaging.class));
 
   private static final TextMapSetter<Headers> SETTER =
       (headers, key, value) -> {
@@ -79,11 +83,14 @@ public final class KafkaMessaging {
             }
             if (exception != null) {
               span.recordException(exception);
+              // Counted in messaging.client.operation.duration{error.type}; logged a few times, then once a minute.
+              SEND_FAILURES.warn("Kafka send to topic " + topic + " failed: " + exception, null);
             }
             messaging.endProducer(span, SYSTEM, topic, exception == null ? "" : exception.getClass().getName(), System.nanoTime() - start);
           });
     } catch (RuntimeException e) {
       span.recordException(e);
+      SEND_FAILURES.warn("Kafka send to topic " + topic + " failed: " + e, null);
       messaging.endProducer(span, SYSTEM, topic, e.getClass().getName(), System.nanoTime() - start);
       throw e;
     }
@@ -97,12 +104,29 @@ public final class KafkaMessaging {
 
   /** Handles {@code record} in a CONSUMER span that continues the trace in its headers. */
   public <K, V> void process(ConsumerRecord<K, V> record, RecordHandler<K, V> handler) throws Exception {
+    process(record, null, handler);
+  }
+
+  /**
+   * Handles {@code record}, consumed by consumer group {@code group}, in a CONSUMER span that
+   * continues the trace in its headers ({@code messaging.consumer.group.name} set when not null).
+   */
+  public <K, V> void process(ConsumerRecord<K, V> record, @Nullable String group, RecordHandler<K, V> handler) throws Exception {
     Context parent = messaging.propagators.getTextMapPropagator().extract(Context.root(), record.headers(), GETTER);
+    Map<AttributeKey<?>, Object> attributes = new java.util.HashMap<>(4);
+    attributes.put(PARTITION, (long) record.partition());
+    attributes.put(OFFSET, record.offset());
+    if (group != null) {
+      attributes.put(GROUP, group);
+    }
+    if (record.serializedValueSize() >= 0) {
+      attributes.put(BODY_SIZE, (long) record.serializedValueSize());
+    }
     messaging.process(
         SYSTEM,
         record.topic(),
         parent,
-        Map.of(PARTITION, (long) record.partition(), OFFSET, record.offset()),
+        attributes,
         () -> {
           handler.handle(record);
           return null;

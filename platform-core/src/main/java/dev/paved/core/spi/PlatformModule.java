@@ -45,6 +45,14 @@ public interface PlatformModule {
   /** Starts the module. Throwing fails start-up, so do it only for what the service declared as required. */
   void start(ModuleContext context) throws Exception;
 
+  /**
+   * Called at the start of graceful shutdown, in the {@code readiness-down} phase, right after
+   * readiness turned DOWN: stop taking new work from sources no load balancer drains (an event
+   * consumer stops polling). Work already taken goes on and is waited for in the {@code in-flight}
+   * phase; {@link #stop} comes after. Must return at once; called once, in reverse start order.
+   */
+  default void stopIntake() {}
+
   /** Stops the module, flushing what it buffers. Called once, in reverse start order, during shutdown. */
   default void stop() throws Exception {}
 

@@ -48,17 +48,19 @@ class ArchitectureTest {
             .layer("config").definedBy("dev.paved.config..")
             .layer("catalog").definedBy("dev.paved.catalog..")
             .layer("slo").definedBy("dev.paved.slo..")
+            .layer("messaging").definedBy("dev.paved.messaging..")
             .layer("starter").definedBy("dev.paved.starter..")
             .layer("test").definedBy("dev.paved.test..")
             .layer("examples").definedBy("dev.paved.examples..")
             .whereLayer("starter").mayOnlyBeAccessedByLayers("examples")
             .whereLayer("test").mayNotBeAccessedByAnyLayer()
             .whereLayer("slo").mayOnlyBeAccessedByLayers("starter", "examples")
+            .whereLayer("messaging").mayOnlyBeAccessedByLayers("starter", "examples")
             .whereLayer("catalog").mayOnlyBeAccessedByLayers("starter", "examples")
             .whereLayer("config").mayOnlyBeAccessedByLayers("starter", "examples")
-            .whereLayer("resilience").mayOnlyBeAccessedByLayers("starter", "examples")
-            .whereLayer("observability").mayOnlyBeAccessedByLayers("resilience", "slo", "starter", "test", "examples")
-            .whereLayer("core").mayOnlyBeAccessedByLayers("observability", "resilience", "config", "catalog", "slo", "starter", "test", "examples");
+            .whereLayer("resilience").mayOnlyBeAccessedByLayers("messaging", "starter", "examples")
+            .whereLayer("observability").mayOnlyBeAccessedByLayers("resilience", "slo", "messaging", "starter", "test", "examples")
+            .whereLayer("core").mayOnlyBeAccessedByLayers("observability", "resilience", "config", "catalog", "slo", "messaging", "starter", "test", "examples");
     rule.check(paved);
   }
 

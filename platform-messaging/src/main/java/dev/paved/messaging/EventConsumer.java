@@ -1,0 +1,740 @@
+package dev.paved.messaging;
+
+import dev.paved.core.HealthResult;
+import dev.paved.core.Redaction;
+import dev.paved.core.internal.DaemonThreadFactory;
+import dev.paved.core.internal.ThrottledLogger;
+import dev.paved.observability.KafkaMessaging;
+import dev.paved.observability.Observability;
+import dev.paved.resilience.Backoff;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Kafka consumer (see {@link EventConsumers}).
+ *
+ * <p>How it works: one thread polls; the handler runs on {@code concurrency} other threads, one
+ * batch of one partition at a time, in offset order. A partition with a batch in progress is
+ * paused, so polling goes on (the group never sees a slow handler as a dead consumer: {@code
+ * max.poll.interval.ms} is never exceeded by handler time) and the partition is resumed once its
+ * batch is done. Offsets are committed after the handler returned (at-least-once), asynchronously
+ * after every poll and synchronously when partitions are revoked and at shutdown. Records are
+ * fetched as bytes and deserialized in the handler's span, so a record that cannot be deserialized
+ * goes to the dead-letter topic instead of stopping the partition.
+ */
+public final class EventConsumer<K, V> implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+  private static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("paved.retry.attempt");
+  private static final AttributeKey<Long> DELAY = AttributeKey.longKey("paved.retry.delay_ms");
+  private static final AttributeKey<String> CAUSE = AttributeKey.stringKey("paved.retry.cause");
+  static final String LAG = "messaging.kafka.consumer.lag";
+  static final String GROUP_LAG = "messaging.kafka.consumer.group.lag";
+  static final String DEAD_LETTERS = "paved.messaging.dead_letters";
+  static final String RETRIES = "paved.messaging.retries";
+  static final String CONSUMED = "messaging.client.consumed.messages";
+
+  /** What {@link EventConsumers.Builder#start} resolved. */
+  record Settings(
+      String name,
+      String group,
+      List<String> topics,
+      @Nullable Pattern pattern,
+      @Nullable String deadLetterTopic,
+      String deadLetterSuffix,
+      int maxAttempts,
+      Backoff backoff,
+      int concurrency,
+      int maxPollRecords,
+      Duration revokeTimeout,
+      Duration shutdownTimeout,
+      Properties properties) {}
+
+  /** Thrown inside processing when the record is given up without an outcome (revoked, shutting down): it stays uncommitted. */
+  private static final class Abandoned extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Abandoned() {
+      super("abandoned: the partition was revoked or the consumer is stopping", null, false, false);
+    }
+  }
+
+  /** The state of one assigned partition. Fields written by workers are volatile; the rest belong to the poll thread. */
+  private static final class PartitionWork {
+    final TopicPartition partition;
+    final CountDownLatch cancelled = new CountDownLatch(1);
+    final AtomicLong lag = new AtomicLong();
+    volatile boolean busy;
+    /** The offset after the last record finished (handled or dead-lettered); -1 before the first. */
+    volatile long processed = -1;
+    /** Where to seek when a batch ended early without the partition going (-1: nowhere). */
+    volatile long rewindTo = -1;
+    long requested = -1;
+    volatile long committed = -1;
+    @Nullable Gauge gauge;
+
+    PartitionWork(TopicPartition partition) {
+      this.partition = partition;
+    }
+
+    void cancel() {
+      cancelled.countDown();
+    }
+
+    boolean isCancelled() {
+      return cancelled.getCount() == 0;
+    }
+
+    /** Waits {@code delay}; false when cancelled first. */
+    boolean sleep(Duration delay) throws InterruptedException {
+      return !cancelled.await(delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private final Settings settings;
+  private final Deserializer<K> keyDeserializer;
+  private final Deserializer<V> valueDeserializer;
+  private final RecordHandler<K, V> handler;
+  private final Predicate<Throwable> retryable;
+  private final KafkaMessaging kafka;
+  private final MeterRegistry registry;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final ExecutorService workers;
+  private final Thread pollThread;
+  private final Map<TopicPartition, PartitionWork> works = new ConcurrentHashMap<>();
+  private final Set<TopicPartition> paused = new HashSet<>();
+  private final Counter deadLetters;
+  private final Counter retries;
+  private final Counter consumed;
+  private final Gauge groupLag;
+  private final ThrottledLogger warnings = new ThrottledLogger(LOG);
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private volatile @Nullable Producer<byte[], byte[]> deadLetterProducer;
+  private volatile boolean intakeStopped;
+  private volatile boolean closed;
+  private volatile double connections = -1;
+  private volatile @Nullable Throwable loopFailure;
+  private @Nullable Metric connectionCount;
+
+  EventConsumer(
+      Settings settings,
+      Deserializer<K> keyDeserializer,
+      Deserializer<V> valueDeserializer,
+      RecordHandler<K, V> handler,
+      Predicate<Throwable> retryable,
+      Observability observability,
+      String serviceName) {
+    this.settings = settings;
+    this.keyDeserializer = keyDeserializer;
+    this.valueDeserializer = valueDeserializer;
+    this.handler = handler;
+    this.retryable = retryable;
+    this.kafka = observability.kafka();
+    this.registry = observability.meterRegistry();
+    Properties props = new Properties();
+    props.putAll(settings.properties());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.group());
+    props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, serviceName + "-" + settings.name());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(settings.maxPollRecords()));
+    this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.workers = Executors.newFixedThreadPool(settings.concurrency(), new DaemonThreadFactory("paved-consumer-" + settings.name()));
+    this.pollThread = new DaemonThreadFactory("paved-poll-" + settings.name()).newThread(this::pollLoop);
+    String group = settings.group();
+    this.deadLetters =
+        Counter.builder(DEAD_LETTERS).description("Records sent to the dead-letter topic").tag("messaging.consumer.group.name", group).register(registry);
+    this.retries =
+        Counter.builder(RETRIES).description("Handler attempts retried after an error").tag("messaging.consumer.group.name", group).register(registry);
+    this.consumed =
+        Counter.builder(CONSUMED)
+            .description("Records received by the consumer")
+            .tag("messaging.system", "kafka")
+            .tag("messaging.consumer.group.name", group)
+            .register(registry);
+    this.groupLag =
+        Gauge.builder(GROUP_LAG, works, w -> w.values().stream().mapToLong(p -> p.lag.get()).sum())
+            .description("Records not yet committed by the group on this consumer's partitions: what to scale on")
+            .tag("messaging.system", "kafka")
+            .tag("messaging.consumer.group.name", group)
+            .register(registry);
+  }
+
+  /** The consumer's name. */
+  public String name() {
+    return settings.name();
+  }
+
+  /** Its consumer group. */
+  public String group() {
+    return settings.group();
+  }
+
+  /** The partitions assigned to it now. */
+  public Set<TopicPartition> assignment() {
+    return Set.copyOf(works.keySet());
+  }
+
+  /**
+   * Per assigned partition, records not yet committed: the log end offset minus the committed
+   * offset, as the broker's own tools (and KEDA's Kafka scaler) count it, refreshed after every poll.
+   */
+  public Map<TopicPartition, Long> lag() {
+    Map<TopicPartition, Long> lag = new HashMap<>();
+    works.forEach((tp, w) -> lag.put(tp, w.lag.get()));
+    return lag;
+  }
+
+  void start() {
+    pollThread.start();
+  }
+
+  HealthResult health() {
+    Throwable failure = loopFailure;
+    if (failure != null) {
+      return HealthResult.down("the poll loop ended: " + Redaction.mask(String.valueOf(failure)));
+    }
+    if (closed || intakeStopped) {
+      return HealthResult.down("stopping");
+    }
+    HealthResult r =
+        connections > 0
+            ? HealthResult.up()
+            : HealthResult.degraded("no connection to a Kafka broker (" + settings.properties().getProperty("bootstrap.servers") + ")");
+    long total = 0;
+    for (PartitionWork w : works.values()) {
+      total += w.lag.get();
+    }
+    return r.withDetail("group", settings.group()).withDetail("assigned-partitions", works.size()).withDetail("lag", total);
+  }
+
+  /** Stops polling; the records in progress finish. Called when graceful shutdown begins. */
+  void stopIntake() {
+    if (intakeStopped) {
+      return;
+    }
+    shutdownPhase("stop-polling", () -> {
+      intakeStopped = true;
+      for (PartitionWork w : works.values()) {
+        w.cancel();
+      }
+      consumer.wakeup();
+    });
+  }
+
+  /**
+   * Stops the consumer: no more polling, the records in progress finish (up to {@code
+   * platform.shutdown.timeout}), what is done is committed, the consumer leaves its group and
+   * closes. Idempotent.
+   */
+  @Override
+  public void close() {
+    stopIntake();
+    closed = true;
+    consumer.wakeup();
+    try {
+      if (!finished.await(settings.shutdownTimeout().toMillis() + 15_000, TimeUnit.MILLISECONDS)) {
+        LOG.warn("Kafka consumer '{}' did not stop in time", settings.name());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- the poll thread ----
+
+  private void pollLoop() {
+    try {
+      ConsumerRebalanceListener listener = new Rebalance();
+      Pattern pattern = settings.pattern();
+      if (pattern != null) {
+        consumer.subscribe(pattern, listener);
+      } else {
+        consumer.subscribe(settings.topics(), listener);
+      }
+      while (!closed) {
+        try {
+          if (intakeStopped) {
+            pauseAll();
+          }
+          ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+          if (!intakeStopped) {
+            dispatch(records);
+          }
+        } catch (WakeupException e) {
+          // A batch finished, or shutdown: go on to commit.
+        } catch (KafkaException e) {
+          warnings.warn("Kafka consumer '" + settings.name() + "': " + e, null);
+          pauseBriefly();
+        }
+        try {
+          commitFinished();
+          refreshLag();
+        } catch (WakeupException e) {
+          // Next round.
+        } catch (KafkaException e) {
+          warnings.warn("Kafka consumer '" + settings.name() + "': " + e, null);
+        }
+      }
+      shutdownSequence();
+    } catch (RuntimeException | Error e) {
+      loopFailure = e;
+      LOG.error("Kafka consumer '{}' stopped: its poll loop failed", settings.name(), e);
+      closeQuietly();
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private void pauseAll() {
+    Set<TopicPartition> all = consumer.assignment();
+    if (!paused.containsAll(all)) {
+      consumer.pause(all);
+      paused.addAll(all);
+    }
+  }
+
+  private void dispatch(ConsumerRecords<byte[], byte[]> records) {
+    for (TopicPartition tp : records.partitions()) {
+      PartitionWork w = works.get(tp);
+      List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
+      consumed.increment(batch.size());
+      if (w == null) {
+        continue; // revoked under us: its next owner fetches it from the committed offset
+      }
+      if (w.busy) {
+        consumer.seek(tp, batch.get(0).offset()); // never skipped: fetched again once the batch in progress is done
+        continue;
+      }
+      w.busy = true;
+      consumer.pause(List.of(tp));
+      paused.add(tp);
+      workers.execute(() -> runBatch(w, batch));
+    }
+  }
+
+  private void commitFinished() {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (PartitionWork w : works.values()) {
+      long p = w.processed;
+      if (p > w.requested) {
+        offsets.put(w.partition, new OffsetAndMetadata(p));
+        w.requested = p;
+      }
+      if (!w.busy && !intakeStopped && !w.isCancelled()) {
+        long rewind = w.rewindTo;
+        if (rewind >= 0) {
+          consumer.seek(w.partition, rewind); // the batch ended early: the rest is fetched again
+          w.rewindTo = -1;
+        }
+        if (paused.remove(w.partition)) {
+          consumer.resume(List.of(w.partition));
+        }
+      }
+    }
+    if (offsets.isEmpty()) {
+      return;
+    }
+    consumer.commitAsync(offsets, (done, error) -> {
+      if (error != null) {
+        warnings.warn("Kafka consumer '" + settings.name() + "': a commit failed (it is sent again): " + error, null);
+        for (TopicPartition tp : offsets.keySet()) {
+          PartitionWork w = works.get(tp);
+          if (w != null) {
+            w.requested = w.committed;
+          }
+        }
+        return;
+      }
+      done.forEach((tp, o) -> {
+        PartitionWork w = works.get(tp);
+        if (w != null && o.offset() > w.committed) {
+          w.committed = o.offset();
+        }
+      });
+    });
+  }
+
+  /** Commits what is done on {@code partitions} before they go, waiting for it. */
+  private void commitSync(Collection<PartitionWork> done) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (PartitionWork w : done) {
+      if (w.processed > w.committed) {
+        offsets.put(w.partition, new OffsetAndMetadata(w.processed));
+      }
+    }
+    if (offsets.isEmpty()) {
+      return;
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        consumer.commitSync(offsets, CALL_TIMEOUT);
+        offsets.forEach((tp, o) -> {
+          PartitionWork w = works.get(tp);
+          if (w != null) {
+            w.committed = o.offset();
+          }
+        });
+        return;
+      } catch (WakeupException e) {
+        if (attempt >= 3) {
+          throw e;
+        }
+      } catch (KafkaException e) {
+        warnings.warn("Kafka consumer '" + settings.name() + "': commit of " + offsets.keySet() + " failed; those records will be redelivered: " + e, null);
+        return;
+      }
+    }
+  }
+
+  private void refreshLag() {
+    if (connectionCount == null) {
+      for (Map.Entry<MetricName, ? extends Metric> e : consumer.metrics().entrySet()) {
+        if (e.getKey().name().equals("connection-count") && e.getKey().group().equals("consumer-metrics")) {
+          connectionCount = e.getValue();
+        }
+      }
+    }
+    Metric c = connectionCount;
+    if (c != null && c.metricValue() instanceof Number n) {
+      connections = n.doubleValue();
+    }
+    for (PartitionWork w : works.values()) {
+      OptionalLong behind = consumer.currentLag(w.partition);
+      if (behind.isEmpty()) {
+        continue;
+      }
+      long position = consumer.position(w.partition, CALL_TIMEOUT);
+      long end = position + behind.getAsLong();
+      long committed = w.committed >= 0 ? w.committed : position;
+      w.lag.set(Math.max(0, end - committed));
+    }
+  }
+
+  private void waitIdle(Collection<PartitionWork> ws, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (PartitionWork w : ws) {
+      while (w.busy && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(2);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      if (w.busy) {
+        LOG.warn("Kafka consumer '{}': the record in progress on {} did not finish in {} ms; it will be redelivered", settings.name(), w.partition, timeout.toMillis());
+      }
+    }
+  }
+
+  private void shutdownSequence() {
+    List<PartitionWork> all = new ArrayList<>(works.values());
+    shutdownPhase("finish", () -> waitIdle(all, settings.shutdownTimeout()));
+    shutdownPhase("commit", () -> commitSync(all));
+    shutdownPhase("leave-group", this::closeQuietly);
+  }
+
+  private void closeQuietly() {
+    for (PartitionWork w : works.values()) {
+      removeGauge(w);
+    }
+    works.clear();
+    registry.remove(groupLag);
+    try {
+      consumer.close(CloseOptions.timeout(CALL_TIMEOUT));
+    } catch (RuntimeException e) {
+      LOG.warn("Kafka consumer '{}' did not close cleanly", settings.name(), e);
+    }
+    workers.shutdownNow();
+    Producer<byte[], byte[]> p = deadLetterProducer;
+    if (p != null) {
+      p.close(CALL_TIMEOUT);
+    }
+  }
+
+  private void shutdownPhase(String phase, Runnable action) {
+    long start = System.nanoTime();
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      LOG.warn("Kafka consumer '{}': shutdown step '{}' failed", settings.name(), phase, e);
+    }
+    LOG.atInfo()
+        .addKeyValue("event.kind", "shutdown_phase")
+        .addKeyValue("paved.shutdown.phase", "consumer " + settings.name() + ": " + phase)
+        .addKeyValue("messaging.consumer.group.name", settings.group())
+        .log("Kafka consumer '{}': shutdown step '{}' finished in {} ms", settings.name(), phase, (System.nanoTime() - start) / 1_000_000);
+  }
+
+  private void pauseBriefly() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void removeGauge(PartitionWork w) {
+    Gauge g = w.gauge;
+    if (g != null) {
+      registry.remove(g);
+    }
+  }
+
+  /** Runs on the poll thread, inside {@code poll}. */
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      List<PartitionWork> going = new ArrayList<>();
+      for (TopicPartition tp : partitions) {
+        PartitionWork w = works.get(tp);
+        if (w != null) {
+          w.cancel();
+          going.add(w);
+        }
+      }
+      waitIdle(going, settings.revokeTimeout());
+      commitSync(going);
+      forget(partitions);
+      if (!partitions.isEmpty()) {
+        LOG.atInfo().addKeyValue("messaging.consumer.group.name", settings.group()).log("Kafka consumer '{}': partitions revoked {}", settings.name(), partitions);
+      }
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      for (TopicPartition tp : partitions) {
+        PartitionWork w = works.get(tp);
+        if (w != null) {
+          w.cancel();
+        }
+      }
+      forget(partitions);
+      LOG.atWarn().addKeyValue("messaging.consumer.group.name", settings.group()).log("Kafka consumer '{}': partitions lost {} (their uncommitted records will be redelivered)", settings.name(), partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
+      }
+      Map<TopicPartition, OffsetAndMetadata> committed;
+      try {
+        committed = consumer.committed(new HashSet<>(partitions), CALL_TIMEOUT);
+      } catch (KafkaException e) {
+        committed = Map.of();
+      }
+      for (TopicPartition tp : partitions) {
+        PartitionWork w = new PartitionWork(tp);
+        OffsetAndMetadata c = committed.get(tp);
+        if (c != null) {
+          w.committed = c.offset();
+          w.requested = c.offset();
+        }
+        w.gauge =
+            Gauge.builder(LAG, w.lag, AtomicLong::get)
+                .description("Records of the partition not yet committed by the group (log end offset minus committed offset)")
+                .tag("messaging.system", "kafka")
+                .tag("messaging.destination.name", tp.topic())
+                .tag("messaging.destination.partition.id", String.valueOf(tp.partition()))
+                .tag("messaging.consumer.group.name", settings.group())
+                .register(registry);
+        works.put(tp, w);
+        if (intakeStopped) {
+          consumer.pause(List.of(tp));
+          paused.add(tp);
+        }
+      }
+      LOG.atInfo().addKeyValue("messaging.consumer.group.name", settings.group()).log("Kafka consumer '{}': partitions assigned {}", settings.name(), partitions);
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+      for (TopicPartition tp : partitions) {
+        PartitionWork w = works.remove(tp);
+        paused.remove(tp);
+        if (w != null) {
+          removeGauge(w);
+        }
+      }
+    }
+  }
+
+  // ---- the handler threads ----
+
+  private void runBatch(PartitionWork w, List<ConsumerRecord<byte[], byte[]>> batch) {
+    try {
+      for (ConsumerRecord<byte[], byte[]> record : batch) {
+        if (w.isCancelled() || intakeStopped) {
+          return; // the rest is refetched from the committed offset by whoever owns the partition next
+        }
+        if (!process(w, record)) {
+          w.rewindTo = record.offset();
+          return;
+        }
+        w.processed = record.offset() + 1;
+      }
+    } finally {
+      w.busy = false;
+      if (!closed) {
+        consumer.wakeup(); // so the poll thread commits and resumes the partition now
+      }
+    }
+  }
+
+  /** Processes one record to an outcome: handled, or dead-lettered. False when abandoned. */
+  private boolean process(PartitionWork w, ConsumerRecord<byte[], byte[]> raw) {
+    try {
+      kafka.process(raw, settings.group(), r -> attempts(w, r));
+      return true;
+    } catch (Abandoned e) {
+      return false;
+    } catch (Exception e) {
+      return true; // dead-lettered: recorded on the span, in messaging.process.duration{error.type} and in the SLO
+    }
+  }
+
+  private void attempts(PartitionWork w, ConsumerRecord<byte[], byte[]> raw) throws Exception {
+    ConsumerRecord<K, V> record;
+    try {
+      K key = keyDeserializer.deserialize(raw.topic(), raw.headers(), raw.key());
+      V value = valueDeserializer.deserialize(raw.topic(), raw.headers(), raw.value());
+      record = new ConsumerRecord<>(
+          raw.topic(), raw.partition(), raw.offset(), raw.timestamp(), raw.timestampType(), raw.serializedKeySize(),
+          raw.serializedValueSize(), key, value, raw.headers(), raw.leaderEpoch());
+    } catch (RuntimeException e) {
+      deadLetter(w, raw, e, 0);
+      throw e;
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        handler.handle(record);
+        return;
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+          throw new Abandoned();
+        }
+        if (attempt >= settings.maxAttempts() || !retryable.test(e)) {
+          deadLetter(w, raw, e, attempt);
+          throw e;
+        }
+        Duration delay = settings.backoff().delay(attempt, null);
+        retries.increment();
+        Span.current().addEvent("retry", Attributes.of(ATTEMPT, (long) attempt + 1, DELAY, delay.toMillis(), CAUSE, e.getClass().getName()));
+        if (!w.sleep(delay)) {
+          throw new Abandoned();
+        }
+      }
+    }
+  }
+
+  private void deadLetter(PartitionWork w, ConsumerRecord<byte[], byte[]> raw, Throwable error, int attempts) throws Abandoned, InterruptedException {
+    String topic = settings.deadLetterTopic() != null ? settings.deadLetterTopic() : raw.topic() + settings.deadLetterSuffix();
+    RecordHeaders headers = new RecordHeaders(raw.headers().toArray());
+    String message = Redaction.mask(String.valueOf(error.getMessage()));
+    if (message.length() > DeadLetters.MAX_MESSAGE) {
+      message = message.substring(0, DeadLetters.MAX_MESSAGE);
+    }
+    headers.add(DeadLetters.ORIGINAL_TOPIC, utf8(raw.topic()));
+    headers.add(DeadLetters.ORIGINAL_PARTITION, utf8(String.valueOf(raw.partition())));
+    headers.add(DeadLetters.ORIGINAL_OFFSET, utf8(String.valueOf(raw.offset())));
+    headers.add(DeadLetters.GROUP, utf8(settings.group()));
+    headers.add(DeadLetters.EXCEPTION_CLASS, utf8(error.getClass().getName()));
+    headers.add(DeadLetters.EXCEPTION_MESSAGE, utf8(message));
+    headers.add(DeadLetters.ATTEMPTS, utf8(String.valueOf(attempts)));
+    ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(topic, null, raw.key(), raw.value(), headers);
+    for (int tries = 1; ; tries++) {
+      try {
+        kafka.send(deadLetterProducer(), out).get(30, TimeUnit.SECONDS);
+        deadLetters.increment();
+        warnings.warn(
+            "Kafka consumer '" + settings.name() + "': record " + raw.topic() + "-" + raw.partition() + "@" + raw.offset()
+                + " sent to " + topic + " after " + attempts + " attempt(s): " + error.getClass().getName() + ": " + message,
+            null);
+        return;
+      } catch (ExecutionException | TimeoutException | KafkaException e) {
+        // The record stays where it is until the dead-letter topic takes it: nothing is lost.
+        warnings.warn("Kafka consumer '" + settings.name() + "': sending to dead-letter topic " + topic + " failed (retrying): " + e, null);
+        if (!w.sleep(settings.backoff().delay(Math.min(tries, 10), null))) {
+          throw new Abandoned();
+        }
+      }
+    }
+  }
+
+  private Producer<byte[], byte[]> deadLetterProducer() {
+    Producer<byte[], byte[]> p = deadLetterProducer;
+    if (p != null) {
+      return p;
+    }
+    synchronized (this) {
+      p = deadLetterProducer;
+      if (p == null) {
+        Properties props = new Properties();
+        props.putAll(settings.properties());
+        props.remove(ConsumerConfig.MAX_POLL_RECORDS_CONFIG);
+        props.remove(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "paved-dlt-" + settings.name());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        deadLetterProducer = p;
+      }
+      return p;
+    }
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

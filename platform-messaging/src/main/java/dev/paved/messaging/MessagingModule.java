@@ -1,0 +1,65 @@
+package dev.paved.messaging;
+
+import dev.paved.core.ConfigKey;
+import dev.paved.core.spi.ModuleContext;
+import dev.paved.core.spi.PlatformModule;
+import dev.paved.observability.Observability;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes {@link EventConsumers} when {@code kafka-clients} is on the class path. Consumers stop
+ * polling when graceful shutdown begins ({@link #stopIntake}); their records in progress are
+ * waited for with the platform's other in-flight work; then each commits, leaves its group and
+ * closes ({@link #stop}).
+ */
+public final class MessagingModule implements PlatformModule {
+  private volatile @Nullable EventConsumers consumers;
+
+  @Override
+  public String name() {
+    return "messaging";
+  }
+
+  @Override
+  public Set<String> dependsOn() {
+    return Set.of("observability");
+  }
+
+  @Override
+  public List<ConfigKey<?>> configKeys() {
+    return MessagingSettings.keys();
+  }
+
+  @Override
+  public void start(ModuleContext context) {
+    try {
+      Class.forName("org.apache.kafka.clients.consumer.KafkaConsumer", false, MessagingModule.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      LoggerFactory.getLogger(MessagingModule.class).debug("kafka-clients is not on the class path: no event consumers");
+      return;
+    }
+    Observability obs = context.component(Observability.class).orElseThrow(() -> new IllegalStateException("platform-observability did not start"));
+    EventConsumers c = new EventConsumers(context, obs);
+    context.register(EventConsumers.class, c);
+    this.consumers = c;
+  }
+
+  @Override
+  public void stopIntake() {
+    EventConsumers c = consumers;
+    if (c != null) {
+      c.stopIntake();
+    }
+  }
+
+  @Override
+  public void stop() {
+    EventConsumers c = consumers;
+    if (c != null) {
+      c.close();
+    }
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Event consumers on the golden path: {@link dev.paved.messaging.EventConsumers} runs a Kafka
+ * consumer's poll loop with at-least-once delivery, retries, a dead-letter topic, lag metrics,
+ * readiness and graceful shutdown, and every record in a CONSUMER span.
+ */
+@NullMarked
+package dev.paved.messaging;
+
+import org.jspecify.annotations.NullMarked;
