@@ -50,6 +50,7 @@ public final class ObservabilityModule implements PlatformModule {
   private dev.paved.observability.internal.@Nullable JvmGcDuration gcMetrics;
   private Duration shutdownTimeout = Duration.ofSeconds(10);
   private volatile @Nullable CountingSpanExporter exporter;
+  private volatile @Nullable Jobs jobs;
   private io.micrometer.registry.otlp.@Nullable OtlpMeterRegistry otlpMeters;
   private io.opentelemetry.instrumentation.logback.appender.v1_0.@Nullable OpenTelemetryAppender otlpLogAppender;
 
@@ -205,6 +206,7 @@ public final class ObservabilityModule implements PlatformModule {
     Observability observability =
         new Observability(
             openTelemetry, meters, spansBuffer, config.get(ObservabilitySettings.MAX_SERIES), context.inFlight(), counting, sdkTelemetry);
+    this.jobs = observability.jobs();
     observability.deadlines(config.get(ObservabilitySettings.DEADLINE_HEADERS), config.get(ObservabilitySettings.DEADLINE_MINIMUM));
     observability.maxValueLength(config.get(ObservabilitySettings.ATTRIBUTE_VALUE_LENGTH_LIMIT));
     observability.maxHeaderBytes(config.get(ObservabilitySettings.HTTP_MAX_HEADER_BYTES));
@@ -409,8 +411,21 @@ public final class ObservabilityModule implements PlatformModule {
     return b.build();
   }
 
+  /** Scheduled jobs start no new run; a run in progress is in-flight work that shutdown waits for. */
+  @Override
+  public void stopIntake() {
+    Jobs j = jobs;
+    if (j != null) {
+      j.stopScheduling();
+    }
+  }
+
   @Override
   public void stop() {
+    Jobs j = jobs;
+    if (j != null) {
+      j.close();
+    }
     var appender = otlpLogAppender;
     if (appender != null && LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
       logback.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(appender);
