@@ -59,7 +59,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Kafka consumer (see {@link EventConsumers}).
+ * One running Kafka consumer (see {@link Events}).
  *
  * <p>How it works: one thread polls; the handler runs on {@code concurrency} other threads, one
  * batch of one partition at a time, in offset order. A partition with a batch in progress is
@@ -83,7 +83,7 @@ public final class EventConsumer<K, V> implements AutoCloseable {
   static final String RETRIES = "paved.messaging.retries";
   static final String CONSUMED = "messaging.client.consumed.messages";
 
-  /** What {@link EventConsumers.Builder#start} resolved. */
+  /** What {@link Events.Builder#start} resolved. */
   record Settings(
       String name,
       String group,

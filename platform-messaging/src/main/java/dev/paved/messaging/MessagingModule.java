@@ -10,13 +10,13 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes {@link EventConsumers} when {@code kafka-clients} is on the class path. Consumers stop
+ * Publishes {@link Events} when {@code kafka-clients} is on the class path. Consumers stop
  * polling when graceful shutdown begins ({@link #stopIntake}); their records in progress are
  * waited for with the platform's other in-flight work; then each commits, leaves its group and
  * closes ({@link #stop}).
  */
 public final class MessagingModule implements PlatformModule {
-  private volatile @Nullable EventConsumers consumers;
+  private volatile @Nullable Events consumers;
 
   @Override
   public String name() {
@@ -42,14 +42,14 @@ public final class MessagingModule implements PlatformModule {
       return;
     }
     Observability obs = context.component(Observability.class).orElseThrow(() -> new IllegalStateException("platform-observability did not start"));
-    EventConsumers c = new EventConsumers(context, obs);
-    context.register(EventConsumers.class, c);
+    Events c = new Events(context, obs);
+    context.register(Events.class, c);
     this.consumers = c;
   }
 
   @Override
   public void stopIntake() {
-    EventConsumers c = consumers;
+    Events c = consumers;
     if (c != null) {
       c.stopIntake();
     }
@@ -57,7 +57,7 @@ public final class MessagingModule implements PlatformModule {
 
   @Override
   public void stop() {
-    EventConsumers c = consumers;
+    Events c = consumers;
     if (c != null) {
       c.close();
     }

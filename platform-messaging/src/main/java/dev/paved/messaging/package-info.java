@@ -1,5 +1,5 @@
 /**
- * Event consumers on the golden path: {@link dev.paved.messaging.EventConsumers} runs a Kafka
+ * Event consumers on the golden path: {@link dev.paved.messaging.Events} runs a Kafka
  * consumer's poll loop with at-least-once delivery, retries, a dead-letter topic, lag metrics,
  * readiness and graceful shutdown, and every record in a CONSUMER span.
  */

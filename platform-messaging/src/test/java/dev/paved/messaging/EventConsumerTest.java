@@ -168,20 +168,18 @@ class EventConsumerTest {
     try (Platform platform = platform()) {
       TestTelemetry telemetry = TestTelemetry.of(platform);
       Observability obs = Observability.of(platform);
-      String producerTrace;
-      try (KafkaProducer<String, String> producer = producer()) {
-        Span parent = obs.tracer().spanBuilder("checkout").startSpan();
-        try (Scope s = parent.makeCurrent()) {
-          obs.kafka().send(producer, new ProducerRecord<>("traced", "order-1", "id-1")).get(30, TimeUnit.SECONDS);
-        } finally {
-          parent.end();
-        }
-        producerTrace = parent.getSpanContext().getTraceId();
+      EventProducer<String, String> producer = Events.of(platform).producer(new StringSerializer(), new StringSerializer());
+      Span parent = obs.tracer().spanBuilder("checkout").startSpan();
+      try (Scope s = parent.makeCurrent()) {
+        producer.send("traced", "order-1", "id-1").get(30, TimeUnit.SECONDS);
+      } finally {
+        parent.end();
       }
+      String producerTrace = parent.getSpanContext().getTraceId();
       List<String> seen = Collections.synchronizedList(new ArrayList<>());
       List<String> handlerTraces = Collections.synchronizedList(new ArrayList<>());
-      EventConsumers.of(platform)
-          .kafka("traced-consumer", new StringDeserializer(), new StringDeserializer())
+      Events.of(platform)
+          .consumer("traced-consumer", new StringDeserializer(), new StringDeserializer())
           .topics("traced")
           .handler(r -> {
             seen.add(r.value());
@@ -224,8 +222,8 @@ class EventConsumerTest {
     List<String> done = Collections.synchronizedList(new ArrayList<>());
     try (Platform platform = platform()) {
       TestTelemetry telemetry = TestTelemetry.of(platform);
-      EventConsumers.of(platform)
-          .kafka("payments-consumer", new StringDeserializer(), strict)
+      Events.of(platform)
+          .consumer("payments-consumer", new StringDeserializer(), strict)
           .topics("payments")
           .handler(r -> {
             attempts.computeIfAbsent(r.value(), v -> new AtomicInteger()).incrementAndGet();
@@ -271,8 +269,8 @@ class EventConsumerTest {
     produce("masked", 0, 1);
     try (Platform platform = platform()) {
       platform.redaction().register("s3cr3t-token-value");
-      EventConsumers.of(platform)
-          .kafka("masked-consumer", new StringDeserializer(), new StringDeserializer())
+      Events.of(platform)
+          .consumer("masked-consumer", new StringDeserializer(), new StringDeserializer())
           .topics("masked")
           .maxAttempts(1)
           .handler(r -> {
@@ -290,8 +288,8 @@ class EventConsumerTest {
     produce("restart", 0, 200);
     Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
     try (Platform platform = platform("platform.messaging.consumer.max-poll-records", "20")) {
-      EventConsumers.of(platform)
-          .kafka("restart-consumer", new StringDeserializer(), new StringDeserializer())
+      Events.of(platform)
+          .consumer("restart-consumer", new StringDeserializer(), new StringDeserializer())
           .topics("restart")
           .handler(r -> {
             seen.computeIfAbsent(r.value(), v -> new AtomicInteger()).incrementAndGet();
@@ -343,10 +341,10 @@ class EventConsumerTest {
     };
     try (Platform first = platform("platform.messaging.consumer.max-poll-records", "10");
         Platform second = platform("platform.messaging.consumer.max-poll-records", "10")) {
-      EventConsumers.of(first).kafka("rebalance-a", new StringDeserializer(), new StringDeserializer()).group("rebalance-group").topics("rebalance").handler(handler).start();
+      Events.of(first).consumer("rebalance-a", new StringDeserializer(), new StringDeserializer()).group("rebalance-group").topics("rebalance").handler(handler).start();
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() >= 60);
       EventConsumer<String, String> b =
-          EventConsumers.of(second).kafka("rebalance-b", new StringDeserializer(), new StringDeserializer()).group("rebalance-group").topics("rebalance").handler(handler).start();
+          Events.of(second).consumer("rebalance-b", new StringDeserializer(), new StringDeserializer()).group("rebalance-group").topics("rebalance").handler(handler).start();
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !b.assignment().isEmpty());
       produce("rebalance", 400, 500);
 
@@ -368,8 +366,8 @@ class EventConsumerTest {
     try (Platform platform = platform("platform.messaging.consumer.max-poll-records", "5")) {
       TestTelemetry telemetry = TestTelemetry.of(platform);
       EventConsumer<String, String> consumer =
-          EventConsumers.of(platform)
-              .kafka("lag-consumer", new StringDeserializer(), new StringDeserializer())
+          Events.of(platform)
+              .consumer("lag-consumer", new StringDeserializer(), new StringDeserializer())
               .topics("lagging")
               .handler(r -> {
                 if (handled.incrementAndGet() > 12) {
@@ -408,8 +406,8 @@ class EventConsumerTest {
     List<String> done = Collections.synchronizedList(new ArrayList<>());
     try (LogCapture logs = LogCapture.of(EventConsumer.class).start();
         Platform platform = platform()) {
-      EventConsumers.of(platform)
-          .kafka("slow-consumer", new StringDeserializer(), new StringDeserializer())
+      Events.of(platform)
+          .consumer("slow-consumer", new StringDeserializer(), new StringDeserializer())
           .topics("slow")
           .property("max.poll.interval.ms", "2000")
           .handler(r -> {
@@ -434,8 +432,8 @@ class EventConsumerTest {
     java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     try (LogCapture logs = LogCapture.of(EventConsumer.class).start()) {
       Platform platform = platform("platform.messaging.consumer.concurrency", "2");
-      EventConsumers.of(platform)
-          .kafka("burst-consumer", new StringDeserializer(), new StringDeserializer())
+      Events.of(platform)
+          .consumer("burst-consumer", new StringDeserializer(), new StringDeserializer())
           .topics("burst")
           .handler(r -> {
             Thread.sleep(10);
@@ -474,14 +472,14 @@ class EventConsumerTest {
   void noBrokersConfiguredIsAConfigurationErrorNamingTheKey() {
     try (Platform platform =
         TestPlatforms.builder().serviceName("consumer-test").module(new ObservabilityModule()).module(new MessagingModule()).start()) {
-      assertThatThrownBy(() -> EventConsumers.of(platform).kafka("orders", new StringDeserializer(), new StringDeserializer()).topics("orders").handler(r -> {}).start())
+      assertThatThrownBy(() -> Events.of(platform).consumer("orders", new StringDeserializer(), new StringDeserializer()).topics("orders").handler(r -> {}).start())
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining("platform.messaging.kafka.bootstrap-servers")
           .hasMessageContaining("PLATFORM_MESSAGING_KAFKA_BOOTSTRAP_SERVERS");
-      assertThatThrownBy(() -> EventConsumers.of(platform).kafka("Orders!", new StringDeserializer(), new StringDeserializer()))
+      assertThatThrownBy(() -> Events.of(platform).consumer("Orders!", new StringDeserializer(), new StringDeserializer()))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("lower case");
-      assertThatThrownBy(() -> EventConsumers.of(platform).kafka("orders", new StringDeserializer(), new StringDeserializer()).topics("orders").start())
+      assertThatThrownBy(() -> Events.of(platform).consumer("orders", new StringDeserializer(), new StringDeserializer()).topics("orders").start())
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("no handler");
     }

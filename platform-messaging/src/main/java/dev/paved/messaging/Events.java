@@ -19,7 +19,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,8 +30,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * EventConsumer<String, String> orders =
- *     EventConsumers.of(platform)
- *         .kafka("order-projections", new StringDeserializer(), new StringDeserializer())
+ *     Events.of(platform)
+ *         .consumer("order-projections", new StringDeserializer(), new StringDeserializer())
  *         .topics("orders")
  *         .handler(record -> projections.apply(record.value()))
  *         .start();
@@ -38,27 +40,28 @@ import org.jspecify.annotations.Nullable;
  * Every consumer of a platform stops polling when graceful shutdown begins, finishes the record in
  * progress, commits and leaves its group before the platform's modules stop.
  */
-public final class EventConsumers {
+public final class Events {
   private final ModuleContext context;
   private final Observability observability;
   private final List<EventConsumer<?, ?>> consumers = new CopyOnWriteArrayList<>();
+  private final List<EventProducer<?, ?>> producers = new CopyOnWriteArrayList<>();
   private volatile boolean stopping;
 
-  EventConsumers(ModuleContext context, Observability observability) {
+  Events(ModuleContext context, Observability observability) {
     this.context = context;
     this.observability = observability;
   }
 
   /** The event consumers of {@code platform} (platform-messaging must be on the class path). */
-  public static EventConsumers of(Platform platform) {
-    return platform.require(EventConsumers.class);
+  public static Events of(Platform platform) {
+    return platform.require(Events.class);
   }
 
   /**
    * A Kafka consumer named {@code name} (also its consumer group unless {@link Builder#group} says
    * otherwise; lower case, digits, '-', '.' and '_').
    */
-  public <K, V> Builder<K, V> kafka(String name, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
+  public <K, V> Builder<K, V> consumer(String name, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
     if (!name.matches("[a-z0-9][a-z0-9._-]{0,99}")) {
       throw new IllegalArgumentException("name: '" + name + "' (expected: lower case letters, digits, '.', '_' or '-', at most 100)");
     }
@@ -82,6 +85,51 @@ public final class EventConsumers {
     for (EventConsumer<?, ?> c : consumers) {
       c.close();
     }
+    for (EventProducer<?, ?> p : producers) {
+      p.close();
+    }
+  }
+
+  /**
+   * A producer whose sends are traced ({@code send <topic>} PRODUCER spans, the context in the
+   * record's headers, {@code messaging.client.operation.duration}); {@code acks=all} and
+   * idempotence on. A failed send is counted and logged (a few times, then once a minute).
+   *
+   * @throws ConfigException when no brokers are configured
+   */
+  public <K, V> EventProducer<K, V> producer(Serializer<K> keySerializer, Serializer<V> valueSerializer) {
+    if (stopping) {
+      throw new IllegalStateException("producer: the platform is shutting down");
+    }
+    Properties props = clientProperties(context.config(), "producer");
+    props.putIfAbsent("acks", "all");
+    props.putIfAbsent("enable.idempotence", "true");
+    props.putIfAbsent("client.id", context.descriptor().name() + "-producer-" + (producers.size() + 1));
+    EventProducer<K, V> p = new EventProducer<>(new KafkaProducer<>(props, keySerializer, valueSerializer), observability.kafka());
+    producers.add(p);
+    return p;
+  }
+
+  /** {@code bootstrap.servers} and {@code platform.messaging.kafka.properties.*}. */
+  private static Properties clientProperties(PlatformConfig config, String who) {
+    String servers = config.find(MessagingSettings.BOOTSTRAP_SERVERS).orElse("").strip();
+    if (servers.isEmpty()) {
+      throw new ConfigException(List.of(new ConfigProblem(
+          MessagingSettings.BOOTSTRAP_SERVERS.name(),
+          "not set",
+          who + " has no Kafka brokers",
+          "set platform.messaging.kafka.bootstrap-servers (PLATFORM_MESSAGING_KAFKA_BOOTSTRAP_SERVERS), e.g. kafka:9092")));
+    }
+    Properties props = new Properties();
+    String prefix = MessagingSettings.KAFKA_PROPERTIES_PREFIX;
+    config.entries().forEach((key, value) -> {
+      if (key.startsWith(prefix)) {
+        props.setProperty(key.substring(prefix.length()), value.value());
+      }
+    });
+    config.markRead(MessagingSettings.KAFKA_PROPERTIES.name());
+    props.setProperty("bootstrap.servers", servers);
+    return props;
   }
 
   /** Builds and starts one consumer. Settings not given here come from {@code platform.messaging.*}. */
@@ -213,24 +261,8 @@ public final class EventConsumers {
         }
       }
       PlatformConfig config = context.config();
-      String servers = config.find(MessagingSettings.BOOTSTRAP_SERVERS).orElse("").strip();
-      if (servers.isEmpty()) {
-        throw new ConfigException(List.of(new ConfigProblem(
-            MessagingSettings.BOOTSTRAP_SERVERS.name(),
-            "not set",
-            "consumer '" + name + "' has no Kafka brokers",
-            "set platform.messaging.kafka.bootstrap-servers (PLATFORM_MESSAGING_KAFKA_BOOTSTRAP_SERVERS), e.g. kafka:9092")));
-      }
-      Properties props = new Properties();
-      String prefix = MessagingSettings.KAFKA_PROPERTIES_PREFIX;
-      config.entries().forEach((key, value) -> {
-        if (key.startsWith(prefix)) {
-          props.setProperty(key.substring(prefix.length()), value.value());
-        }
-      });
-      config.markRead(MessagingSettings.KAFKA_PROPERTIES.name());
+      Properties props = clientProperties(config, "consumer '" + name + "'");
       props.putAll(properties);
-      props.setProperty("bootstrap.servers", servers);
       Backoff b = backoff;
       if (b == null) {
         Duration initial = config.get(MessagingSettings.BACKOFF_INITIAL);
