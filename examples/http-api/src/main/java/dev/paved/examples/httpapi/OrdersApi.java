@@ -15,6 +15,8 @@ import dev.paved.config.secrets.Secrets;
 import dev.paved.core.HealthKind;
 import dev.paved.core.HealthResult;
 import dev.paved.core.Platform;
+import dev.paved.messaging.EventProducer;
+import dev.paved.messaging.Events;
 import dev.paved.observability.Observability;
 import dev.paved.resilience.Resilience;
 import dev.paved.resilience.ResilientHttpClient;
@@ -30,6 +32,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,15 +57,23 @@ final class OrdersApi implements AutoCloseable {
   private final ResilientHttpClient inventory;
   private final Secrets secrets;
   private final Flags flags;
+  private final @Nullable EventProducer<String, String> events;
 
   private OrdersApi(
-      HttpServer server, OrderStore store, Bound<OrdersSettings> settings, ResilientHttpClient inventory, Secrets secrets, Flags flags) {
+      HttpServer server,
+      OrderStore store,
+      Bound<OrdersSettings> settings,
+      ResilientHttpClient inventory,
+      Secrets secrets,
+      Flags flags,
+      @Nullable EventProducer<String, String> events) {
     this.server = server;
     this.store = store;
     this.settings = settings;
     this.inventory = inventory;
     this.secrets = secrets;
     this.flags = flags;
+    this.events = events;
   }
 
   static OrdersApi start(Platform platform, int port) throws IOException {
@@ -75,7 +87,11 @@ final class OrdersApi implements AutoCloseable {
     if (!settings.get().inventoryUrl().isEmpty()) {
       secrets.require(INVENTORY_API_KEY); // fails start-up, naming the secret, when it cannot be read
     }
-    OrdersApi api = new OrdersApi(server, store, settings, Resilience.of(platform).httpClient("inventory"), secrets, Flags.of(platform));
+    // Order events, when a topic is set: each send is a PRODUCER span, its trace in the record's headers.
+    EventProducer<String, String> events =
+        settings.get().eventsTopic().isEmpty() ? null : Events.of(platform).producer(new StringSerializer(), new StringSerializer());
+    OrdersApi api =
+        new OrdersApi(server, store, settings, Resilience.of(platform).httpClient("inventory"), secrets, Flags.of(platform), events);
     server.setExecutor(executor);
     server.createContext("/api/orders", api::handle)
         .getFilters()
@@ -130,6 +146,11 @@ final class OrdersApi implements AutoCloseable {
       // The new-checkout flag, sticky per order: the response shows the variant in use.
       FlagVariant checkout = flags.getVariant("new-checkout", id);
       body.put("checkout", checkout.name().equals("disabled") ? "classic" : checkout.name());
+      EventProducer<String, String> producer = events;
+      if (producer != null && !current.eventsTopic().isEmpty()) {
+        // Not awaited: the answer never waits for Kafka; a failed send is counted and logged by Paved.
+        producer.send(current.eventsTopic(), id, JSON.writeValueAsString(Map.of("type", "order-viewed", "orderId", id)));
+      }
       String inventoryUrl = current.inventoryUrl();
       if (!inventoryUrl.isEmpty()) {
         body.put("stock", stock(inventoryUrl, id));

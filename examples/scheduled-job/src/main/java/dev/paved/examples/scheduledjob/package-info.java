@@ -1,0 +1,5 @@
+/** The scheduled job example. */
+@NullMarked
+package dev.paved.examples.scheduledjob;
+
+import org.jspecify.annotations.NullMarked;
