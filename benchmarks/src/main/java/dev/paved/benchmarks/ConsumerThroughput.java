@@ -26,7 +26,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Records per second through Paved's consumer runtime against a hand-written {@code KafkaConsumer}
  * poll loop (commit after each batch, as at-least-once needs) doing the same handler work, on the
- * same broker (KafkaBroker: one KRaft node on loopback), in interleaved rounds, each on a fresh
+ * same broker (KafkaBroker: one KRaft node on loopback), the handler parsing each event's JSON with
+ * Jackson, in interleaved rounds, each on a fresh
  * consumer group over the same records. Paved's runs are fully instrumented (a CONSUMER span per
  * record, sampled, into the in-process buffer; metrics; the messaging SLO hook).
  *
@@ -54,23 +55,45 @@ public final class ConsumerThroughput {
         }
         producer.flush();
       }
+      // A warm-up round of each, not counted: the JIT and the broker's page cache.
+      handWritten(broker.bootstrapServers(), "warm-hand", records);
+      paved(broker.bootstrapServers(), "warm-paved", records, "1.0");
       List<Double> paved = new ArrayList<>();
+      List<Double> unsampled = new ArrayList<>();
       List<Double> hand = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {
+        long c0 = cpu();
         double h = handWritten(broker.bootstrapServers(), "hand-" + round, records);
-        double p = paved(broker.bootstrapServers(), "paved-" + round, records);
+        long c1 = cpu();
+        double p = paved(broker.bootstrapServers(), "paved-" + round, records, "1.0");
+        long c2 = cpu();
+        double u = paved(broker.bootstrapServers(), "unsampled-" + round, records, "0");
+        System.out.printf("  CPU of this JVM per record: hand-written %.2f us, Paved %.2f us (start and stop included)%n", (c1 - c0) / 1e3 / records, (c2 - c1) / 1e3 / records);
         hand.add(h);
         paved.add(p);
-        System.out.printf("round %d: hand-written %,.0f records/s, Paved %,.0f records/s (%.2fx)%n", round, h, p, p / h);
+        unsampled.add(u);
+        System.out.printf(
+            "round %d: hand-written %,.0f records/s, Paved %,.0f records/s (%.2fx), Paved with no trace sampled %,.0f records/s (%.2fx)%n",
+            round, h, p, p / h, u, u / h);
       }
       double mh = median(hand);
       double mp = median(paved);
-      System.out.printf("median of %d rounds, %,d records: hand-written %,.0f records/s, Paved %,.0f records/s, ratio %.2fx%n", rounds, records, mh, mp, mp / mh);
+      double mu = median(unsampled);
+      System.out.printf(
+          "median of %d rounds, %,d records: hand-written %,.0f records/s, Paved %,.0f records/s (%.2fx), unsampled %,.0f records/s (%.2fx)%n",
+          rounds, records, mh, mp, mp / mh, mu, mu / mh);
     }
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** The same handler work on both sides: parse the event, as examples/event-consumer does. */
   private static long work(ConsumerRecord<String, String> r) {
-    return r.value().indexOf("orderId") + r.key().length(); // the same small handler work on both sides
+    try {
+      return JSON.readTree(r.value()).path("orderId").asText().length();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
   }
 
   private static double handWritten(String servers, String group, int records) {
@@ -106,7 +129,7 @@ public final class ConsumerThroughput {
     }
   }
 
-  private static double paved(String servers, String group, int records) throws Exception {
+  private static double paved(String servers, String group, int records, String samplerRatio) throws Exception {
     AtomicLong sink = new AtomicLong();
     AtomicLong seen = new AtomicLong();
     AtomicLong first = new AtomicLong();
@@ -119,6 +142,7 @@ public final class ConsumerThroughput {
             .drain(Duration.ZERO)
             .property("platform.observability.metrics.jvm", "false")
             .property("platform.messaging.kafka.bootstrap-servers", servers)
+            .property("platform.observability.traces.sampler-ratio", samplerRatio)
             .start()) {
       Events.of(platform)
           .consumer(group, new StringDeserializer(), new StringDeserializer())
@@ -135,6 +159,10 @@ public final class ConsumerThroughput {
       }
       return records / ((System.nanoTime() - first.get()) / 1e9);
     }
+  }
+
+  private static long cpu() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static double median(List<Double> values) {

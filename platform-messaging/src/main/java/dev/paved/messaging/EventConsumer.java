@@ -61,11 +61,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One running Kafka consumer (see {@link Events}).
  *
- * <p>How it works: one thread polls; the handler runs on {@code concurrency} other threads, one
- * batch of one partition at a time, in offset order. A partition with a batch in progress is
- * paused, so polling goes on (the group never sees a slow handler as a dead consumer: {@code
- * max.poll.interval.ms} is never exceeded by handler time) and the partition is resumed once its
- * batch is done. Offsets are committed after the handler returned (at-least-once), asynchronously
+ * <p>How it works: one thread polls and appends each partition's records to that partition's
+ * queue; the handler runs on {@code concurrency} other threads, one partition at a time per
+ * thread, in offset order. A partition whose queue holds a window of records ({@code
+ * max-poll-records}) is paused, so polling goes on (the group never sees a slow handler as a dead
+ * consumer: {@code max.poll.interval.ms} is never exceeded by handler time) and fetching stays
+ * ahead of the handler; it is resumed when its queue is half empty. Offsets are committed after the handler returned (at-least-once), asynchronously
  * after every poll and synchronously when partitions are revoked and at shutdown. Records are
  * fetched as bytes and deserialized in the handler's span, so a record that cannot be deserialized
  * goes to the dead-letter topic instead of stopping the partition.
@@ -113,7 +114,13 @@ public final class EventConsumer<K, V> implements AutoCloseable {
     final TopicPartition partition;
     final CountDownLatch cancelled = new CountDownLatch(1);
     final AtomicLong lag = new AtomicLong();
-    volatile boolean busy;
+    /** Fetched, not yet handled; appended by the poll thread, taken by one worker at a time. */
+    final java.util.concurrent.ConcurrentLinkedQueue<ConsumerRecord<byte[], byte[]>> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    /** A worker runs (or is about to run) this partition. */
+    final java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Set by the poll thread when it paused the partition because its queue was full. */
+    volatile boolean full;
     /** The offset after the last record finished (handled or dead-lettered); -1 before the first. */
     volatile long processed = -1;
     /** Where to seek when a batch ended early without the partition going (-1: nowhere). */
@@ -348,17 +355,26 @@ public final class EventConsumer<K, V> implements AutoCloseable {
       PartitionWork w = works.get(tp);
       List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
       consumed.increment(batch.size());
-      if (w == null) {
-        continue; // revoked under us: its next owner fetches it from the committed offset
+      if (w == null || w.rewindTo >= 0 || w.isCancelled()) {
+        continue; // revoked under us, or about to seek back: fetched again from the right offset
       }
-      if (w.busy) {
-        consumer.seek(tp, batch.get(0).offset()); // never skipped: fetched again once the batch in progress is done
-        continue;
+      w.queue.addAll(batch);
+      if (w.queued.addAndGet(batch.size()) >= window() && paused.add(tp)) {
+        w.full = true;
+        consumer.pause(List.of(tp)); // a window of records waits: fetch more once half of it is done
       }
-      w.busy = true;
-      consumer.pause(List.of(tp));
-      paused.add(tp);
-      workers.execute(() -> runBatch(w, batch));
+      schedule(w);
+    }
+  }
+
+  /** Records a partition may have waiting before it is paused: two polls' worth. */
+  private int window() {
+    return 2 * settings.maxPollRecords();
+  }
+
+  private void schedule(PartitionWork w) {
+    if (!w.queue.isEmpty() && w.busy.compareAndSet(false, true)) {
+      workers.execute(() -> drain(w));
     }
   }
 
@@ -370,15 +386,17 @@ public final class EventConsumer<K, V> implements AutoCloseable {
         offsets.put(w.partition, new OffsetAndMetadata(p));
         w.requested = p;
       }
-      if (!w.busy && !intakeStopped && !w.isCancelled()) {
-        long rewind = w.rewindTo;
-        if (rewind >= 0) {
-          consumer.seek(w.partition, rewind); // the batch ended early: the rest is fetched again
-          w.rewindTo = -1;
-        }
-        if (paused.remove(w.partition)) {
-          consumer.resume(List.of(w.partition));
-        }
+      if (intakeStopped || w.isCancelled()) {
+        continue;
+      }
+      long rewind = w.rewindTo;
+      if (rewind >= 0 && !w.busy.get()) {
+        consumer.seek(w.partition, rewind); // handling ended early: the rest is fetched again
+        w.rewindTo = -1;
+      }
+      if (w.full && w.queued.get() <= window() / 2 && paused.remove(w.partition)) {
+        w.full = false;
+        consumer.resume(List.of(w.partition));
       }
     }
     if (offsets.isEmpty()) {
@@ -463,7 +481,7 @@ public final class EventConsumer<K, V> implements AutoCloseable {
   private void waitIdle(Collection<PartitionWork> ws, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     for (PartitionWork w : ws) {
-      while (w.busy && System.nanoTime() < deadline) {
+      while (w.busy.get() && System.nanoTime() < deadline) {
         try {
           Thread.sleep(2);
         } catch (InterruptedException e) {
@@ -471,7 +489,7 @@ public final class EventConsumer<K, V> implements AutoCloseable {
           return;
         }
       }
-      if (w.busy) {
+      if (w.busy.get()) {
         LOG.warn("Kafka consumer '{}': the record in progress on {} did not finish in {} ms; it will be redelivered", settings.name(), w.partition, timeout.toMillis());
       }
     }
@@ -611,24 +629,40 @@ public final class EventConsumer<K, V> implements AutoCloseable {
 
   // ---- the handler threads ----
 
-  private void runBatch(PartitionWork w, List<ConsumerRecord<byte[], byte[]>> batch) {
+  /** Handles the partition's queued records in order, at most a window per turn so that partitions take turns. */
+  private void drain(PartitionWork w) {
     try {
-      for (ConsumerRecord<byte[], byte[]> record : batch) {
+      for (int handled = 0; handled < settings.maxPollRecords(); handled++) {
         if (w.isCancelled() || intakeStopped) {
-          return; // the rest is refetched from the committed offset by whoever owns the partition next
+          clear(w); // the rest is fetched again from the committed offset by whoever owns the partition next
+          return;
         }
+        ConsumerRecord<byte[], byte[]> record = w.queue.poll();
+        if (record == null) {
+          return;
+        }
+        w.queued.decrementAndGet();
         if (!process(w, record)) {
           w.rewindTo = record.offset();
+          clear(w);
           return;
         }
         w.processed = record.offset() + 1;
+        if (w.full && w.queued.get() == window() / 2 && !closed) {
+          consumer.wakeup(); // so the poll thread resumes the partition now
+        }
       }
     } finally {
-      w.busy = false;
-      if (!closed) {
-        consumer.wakeup(); // so the poll thread commits and resumes the partition now
+      w.busy.set(false);
+      if (!w.isCancelled() && !intakeStopped && w.rewindTo < 0) {
+        schedule(w); // records appended while this turn ended, or the next turn
       }
     }
+  }
+
+  private static void clear(PartitionWork w) {
+    w.queue.clear();
+    w.queued.set(0);
   }
 
   /** Processes one record to an outcome: handled, or dead-lettered. False when abandoned. */

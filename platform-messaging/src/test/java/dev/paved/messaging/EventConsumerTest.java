@@ -314,7 +314,7 @@ class EventConsumerTest {
       }
       assertThat(seen.keySet()).isEqualTo(expected);
       long duplicates = seen.values().stream().mapToInt(AtomicInteger::get).filter(n -> n > 1).count();
-      // Redelivered at most what was fetched and not yet committed: one batch per partition.
+      // Redelivered at most what was handled and not yet committed: within one window per partition.
       assertThat(duplicates).isLessThanOrEqualTo(2 * 20);
       Awaitility.await()
           .atMost(Duration.ofSeconds(30))
