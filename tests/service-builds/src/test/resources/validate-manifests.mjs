@@ -21,6 +21,9 @@ function modelPath(apiVersion, kind) {
   if (apiVersion === "monitoring.coreos.com/v1") {
     return `@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/${kind}`;
   }
+  if (apiVersion === "keda.sh/v1alpha1") {
+    return `@kubernetes-models/keda/keda.sh/v1alpha1/${kind}`;
+  }
   return `kubernetes-models/${apiVersion}/${kind}`;
 }
 

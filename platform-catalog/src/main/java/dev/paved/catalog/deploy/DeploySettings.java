@@ -50,6 +50,27 @@ public final class DeploySettings {
           .withDescription("Memory request and limit, a Kubernetes quantity (default by tier: 1 → 1Gi, 2 → 768Mi, 3 → 512Mi, 4 → 256Mi).");
   static final ConfigKey<Integer> CPU_TARGET =
       ConfigKey.integer("platform.deploy.autoscaling.cpu-utilization", 1, 100).withDefault("70").withDescription("The autoscaler's target CPU utilization, percent.");
+  static final ConfigKey<String> WORKLOAD =
+      ConfigKey.string("platform.deploy.workload")
+          .withDefault("deployment")
+          .withDescription("deployment (a long-running service) or cronjob (a job run once per process on a schedule: Jobs.runOnce).");
+  static final ConfigKey<String> SCHEDULE =
+      ConfigKey.string("platform.deploy.schedule").withDescription("For a cronjob: its schedule in cron syntax, such as '0 3 * * *' (required).");
+  static final ConfigKey<String> TIME_ZONE =
+      ConfigKey.string("platform.deploy.time-zone").withDefault("Etc/UTC").withDescription("For a cronjob: the time zone of its schedule.");
+  static final ConfigKey<java.time.Duration> JOB_DEADLINE =
+      ConfigKey.duration("platform.deploy.job.active-deadline")
+          .withDefault("1h")
+          .withDescription("For a cronjob: how long one run may take before Kubernetes stops it (activeDeadlineSeconds).");
+  static final ConfigKey<Integer> LAG_THRESHOLD =
+      ConfigKey.integer("platform.deploy.autoscaling.kafka-lag-threshold", 1, 1_000_000_000)
+          .withDescription("For an event consumer: scale with KEDA on the consumer group's lag, this many records behind per replica (instead of CPU).");
+  static final ConfigKey<String> LAG_GROUP =
+      ConfigKey.string("platform.deploy.autoscaling.kafka-consumer-group")
+          .withDescription("The consumer group whose lag (messaging_kafka_consumer_group_lag) KEDA scales on; required with kafka-lag-threshold.");
+  static final ConfigKey<String> PROMETHEUS_URL =
+      ConfigKey.string("platform.deploy.autoscaling.prometheus-url")
+          .withDescription("The Prometheus KEDA queries for the lag, such as http://prometheus.monitoring:9090; required with kafka-lag-threshold.");
   static final ConfigKey<String> DEP_NAMESPACE =
       ConfigKey.string(DEPENDENCIES + ".*.namespace").withDescription("Where a dependency's pods run (default: the service's namespace).");
   static final ConfigKey<Integer> DEP_PORT =
@@ -61,6 +82,7 @@ public final class DeploySettings {
   /** Every key. */
   public static List<ConfigKey<?>> keys() {
     return List.of(
-        ENV_NAMESPACE, ENV_REPLICAS, ENV_MAX_REPLICAS, ENV_FROM_SECRET, ENV_VARIABLE, SHARED_NAMESPACE, EGRESS_CIDR, EGRESS_NAMESPACE, EGRESS_PORT, DNS_NAMESPACE, DNS_CIDR, IMAGE, HTTP_PORT, CPU, CPU_LIMIT, MEMORY, CPU_TARGET, DEP_NAMESPACE, DEP_PORT, DEP_CIDR);
+        ENV_NAMESPACE, ENV_REPLICAS, ENV_MAX_REPLICAS, ENV_FROM_SECRET, ENV_VARIABLE, SHARED_NAMESPACE, EGRESS_CIDR, EGRESS_NAMESPACE, EGRESS_PORT, DNS_NAMESPACE, DNS_CIDR, IMAGE, HTTP_PORT, CPU, CPU_LIMIT, MEMORY, CPU_TARGET, WORKLOAD, SCHEDULE, TIME_ZONE, JOB_DEADLINE, LAG_THRESHOLD,
+        LAG_GROUP, PROMETHEUS_URL, DEP_NAMESPACE, DEP_PORT, DEP_CIDR);
   }
 }

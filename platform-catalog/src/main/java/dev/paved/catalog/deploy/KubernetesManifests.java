@@ -40,6 +40,7 @@ public final class KubernetesManifests {
   private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?");
   private static final Pattern QUANTITY =
       Pattern.compile("(\\+)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?");
+  private static final Pattern CRON = Pattern.compile("(@(yearly|annually|monthly|weekly|daily|midnight|hourly))|(\\S+(\\s+\\S+){4})");
   private static final Pattern IPV4_CIDR = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
 
   private KubernetesManifests() {}
@@ -169,6 +170,30 @@ public final class KubernetesManifests {
       c.getString(prefix + ".env." + name).ifPresent(v -> extraEnv.put(name, v));
     }
     productionChecks(in, env, prefix, envFromSecret, extraEnv, problems);
+    String workload = c.get(DeploySettings.WORKLOAD).strip();
+    boolean cronJob = workload.equals("cronjob");
+    if (!cronJob && !workload.equals("deployment")) {
+      problems.add(problem(c, DeploySettings.WORKLOAD.name(), workload, "not a workload Paved renders", "use deployment or cronjob"));
+    }
+    String schedule = c.find(DeploySettings.SCHEDULE).map(String::strip).orElse("");
+    if (cronJob && !CRON.matcher(schedule).matches()) {
+      problems.add(
+          problem(c, DeploySettings.SCHEDULE.name(), schedule.isEmpty() ? "not set" : schedule, "a cronjob needs a schedule of five cron fields", "set it, such as '0 3 * * *' (every day at 03:00)"));
+    }
+    Integer lagThreshold = c.find(DeploySettings.LAG_THRESHOLD).orElse(null);
+    String lagGroup = c.find(DeploySettings.LAG_GROUP).map(String::strip).orElse("");
+    String prometheusUrl = c.find(DeploySettings.PROMETHEUS_URL).map(String::strip).orElse("");
+    if (lagThreshold != null) {
+      if (!LABEL_VALUE.matcher(lagGroup).matches() || lagGroup.isEmpty()) {
+        problems.add(problem(c, DeploySettings.LAG_GROUP.name(), lagGroup.isEmpty() ? "not set" : lagGroup, "scaling on lag needs the consumer group", "name the group the service consumes as (its consumer's name by default)"));
+      }
+      if (!prometheusUrl.matches("https?://[^\\s\"]+")) {
+        problems.add(problem(c, DeploySettings.PROMETHEUS_URL.name(), prometheusUrl.isEmpty() ? "not set" : prometheusUrl, "scaling on lag needs the Prometheus KEDA asks", "set it, such as http://prometheus.monitoring:9090"));
+      }
+      if (cronJob) {
+        problems.add(problem(c, DeploySettings.LAG_THRESHOLD.name(), String.valueOf(lagThreshold), "a cronjob does not scale", "remove it, or make the workload a deployment"));
+      }
+    }
     List<Map<String, Object>> egress = egress(d, c, problems);
     egress.addAll(backendEgress(c, extraEnv, problems));
     if (!problems.isEmpty()) {
@@ -186,13 +211,22 @@ public final class KubernetesManifests {
     docs.add(new Document("serviceaccount.yaml", serviceAccount(d, namespace, envLabels, kubernetesAuth)));
     docs.add(new Document("configmap.yaml", configMap(d, namespace, envLabels, in.configFiles())));
     Shutdown shutdown = shutdown(c);
-    docs.add(
-        new Document(
-            "deployment.yaml",
-            deployment(d, env, namespace, envLabels, image, in.pavedVersion(), httpPort, adminPort, resources, shutdown, probeTimeout(c), envFromSecret, extraEnv, kubernetesAuth)));
+    Map<String, Object> deployment =
+        deployment(d, env, namespace, envLabels, image, in.pavedVersion(), httpPort, adminPort, resources, shutdown, probeTimeout(c), envFromSecret, extraEnv, kubernetesAuth);
+    if (cronJob) {
+      docs.add(new Document("cronjob.yaml", cronJob(d, namespace, envLabels, deployment, schedule, c.get(DeploySettings.TIME_ZONE), c.get(DeploySettings.JOB_DEADLINE))));
+      docs.add(new Document("networkpolicy.yaml", networkPolicy(d, namespace, envLabels, httpPort, adminPort, egress, namespace)));
+      return new Environment(env, namespace, docs);
+    }
+    docs.add(new Document("deployment.yaml", deployment));
     docs.add(new Document("service.yaml", service(d, namespace, envLabels, httpPort, adminPort)));
     docs.add(new Document("poddisruptionbudget.yaml", pdb(d, namespace, envLabels)));
-    docs.add(new Document("horizontalpodautoscaler.yaml", hpa(d, namespace, envLabels, replicas, maxReplicas, c.get(DeploySettings.CPU_TARGET))));
+    if (lagThreshold != null) {
+      // KEDA makes and owns the autoscaler: a second one from Paved would fight it.
+      docs.add(new Document("scaledobject.yaml", scaledObject(d, namespace, envLabels, replicas, maxReplicas, lagThreshold, lagGroup, prometheusUrl)));
+    } else {
+      docs.add(new Document("horizontalpodautoscaler.yaml", hpa(d, namespace, envLabels, replicas, maxReplicas, c.get(DeploySettings.CPU_TARGET))));
+    }
     docs.add(new Document("servicemonitor.yaml", serviceMonitor(d, namespace, envLabels)));
     docs.add(new Document("networkpolicy.yaml", networkPolicy(d, namespace, envLabels, httpPort, adminPort, egress, namespace)));
     return new Environment(env, namespace, docs);
@@ -756,6 +790,76 @@ public final class KubernetesManifests {
             "minReplicas", min,
             "maxReplicas", max,
             "metrics", List.of(map("type", "Resource", "resource", map("name", "cpu", "target", map("type", "Utilization", "averageUtilization", cpu))))));
+    return m;
+  }
+
+  /**
+   * A job run once per process ({@code Jobs.runOnce}): the Deployment's pod without what a server
+   * needs (probes, preStop drain, spreading), never two runs at once, and a pod failure policy
+   * from the job's exit codes: 2 (could not start), 3 (past its deadline) and 4 (skipped) fail the
+   * run at once, 1 is retried.
+   */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> cronJob(
+      ServiceDescriptor d, String namespace, Map<String, String> labels, Map<String, Object> deployment, String schedule, String timeZone, Duration deadline) {
+    Map<String, Object> template = child(child(deployment, "spec"), "template");
+    Map<String, Object> pod = new LinkedHashMap<>(child(template, "spec"));
+    Map<String, Object> container = new LinkedHashMap<>(((List<Map<String, Object>>) java.util.Objects.requireNonNull(pod.get("containers"))).get(0));
+    container.remove("startupProbe");
+    container.remove("livenessProbe");
+    container.remove("readinessProbe");
+    container.remove("lifecycle");
+    pod.put("containers", List.of(container));
+    pod.remove("topologySpreadConstraints");
+    pod.put("restartPolicy", "Never");
+    Map<String, Object> podTemplate = map("metadata", child(template, "metadata"), "spec", pod);
+    Map<String, Object> jobSpec = new LinkedHashMap<>();
+    jobSpec.put("backoffLimit", 2);
+    jobSpec.put("activeDeadlineSeconds", Math.max(1, deadline.toSeconds()));
+    jobSpec.put(
+        "podFailurePolicy",
+        map("rules", List.of(map("action", "FailJob", "onExitCodes", map("containerName", d.name(), "operator", "In", "values", List.of(2, 3, 4))))));
+    jobSpec.put("template", podTemplate);
+    Map<String, Object> metadata = meta(d.name(), namespace, labels);
+    metadata.put("annotations", child(child(deployment, "metadata"), "annotations"));
+    Map<String, Object> m = doc("batch/v1", "CronJob", metadata);
+    m.put(
+        "spec",
+        map(
+            "schedule", schedule,
+            "timeZone", timeZone,
+            "concurrencyPolicy", "Forbid",
+            "startingDeadlineSeconds", 300,
+            "successfulJobsHistoryLimit", 3,
+            "failedJobsHistoryLimit", 3,
+            "jobTemplate", map("metadata", map("labels", new LinkedHashMap<>(labels)), "spec", jobSpec)));
+    return m;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> child(Map<String, Object> m, String key) {
+    return (Map<String, Object>) java.util.Objects.requireNonNull(m.get(key), key);
+  }
+
+  /** KEDA scaling the Deployment on the consumer group's lag, read from Prometheus. */
+  private static Map<String, Object> scaledObject(
+      ServiceDescriptor d, String namespace, Map<String, String> labels, int min, int max, int threshold, String group, String prometheusUrl) {
+    Map<String, Object> m = doc("keda.sh/v1alpha1", "ScaledObject", meta(d.name(), namespace, labels));
+    m.put(
+        "spec",
+        map(
+            "scaleTargetRef", map("apiVersion", "apps/v1", "kind", "Deployment", "name", d.name()),
+            "minReplicaCount", min,
+            "maxReplicaCount", max,
+            "triggers",
+            List.of(
+                map(
+                    "type", "prometheus",
+                    "metadata",
+                    map(
+                        "serverAddress", prometheusUrl,
+                        "query", "sum(messaging_kafka_consumer_group_lag{messaging_consumer_group_name=\"" + group + "\"})",
+                        "threshold", String.valueOf(threshold))))));
     return m;
   }
 

@@ -214,4 +214,59 @@ class KubernetesManifestsTest {
     assertThat(KubernetesManifests.validCidr("db.example.com/32")).isFalse();
     assertThat(KubernetesManifests.labelSafe("1.0.0+build.7")).isEqualTo("1.0.0_build.7");
   }
+
+  @Test
+  void aCronJobRunsThePodOnceOnItsScheduleWithoutServerPartsAndFailsFastOnTheJobsExitCodes() {
+    KubernetesManifests.Environment staging =
+        render(
+                "platform.deploy.environments.staging.replicas", "1",
+                "platform.deploy.workload", "cronjob",
+                "platform.deploy.schedule", "0 3 * * *",
+                "platform.deploy.job.active-deadline", "10m")
+            .get(0);
+    assertThat(staging.documents()).extracting(KubernetesManifests.Document::file)
+        .contains("cronjob.yaml", "serviceaccount.yaml", "configmap.yaml", "networkpolicy.yaml")
+        .doesNotContain("deployment.yaml", "service.yaml", "horizontalpodautoscaler.yaml", "poddisruptionbudget.yaml", "servicemonitor.yaml");
+    Map<String, Object> cron = doc(staging, "cronjob.yaml");
+    assertThat(at(cron, "spec", "schedule")).isEqualTo("0 3 * * *");
+    assertThat(at(cron, "spec", "concurrencyPolicy")).isEqualTo("Forbid");
+    assertThat(at(cron, "spec", "jobTemplate", "spec", "activeDeadlineSeconds")).isEqualTo(600L);
+    assertThat(at(cron, "spec", "jobTemplate", "spec", "podFailurePolicy", "rules", 0, "onExitCodes", "values")).isEqualTo(List.of(2, 3, 4));
+    Map<String, Object> container = (Map<String, Object>) at(cron, "spec", "jobTemplate", "spec", "template", "spec", "containers", 0);
+    assertThat(container).doesNotContainKeys("readinessProbe", "livenessProbe", "startupProbe", "lifecycle").containsKeys("image", "env", "securityContext");
+    assertThat(at(cron, "spec", "jobTemplate", "spec", "template", "spec", "restartPolicy")).isEqualTo("Never");
+  }
+
+  @Test
+  void aCronJobWithoutAScheduleOrAnUnknownWorkloadIsRefusedNamingTheKey() {
+    assertThatThrownBy(() -> render("platform.deploy.environments.staging.replicas", "1", "platform.deploy.workload", "cronjob"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("platform.deploy.schedule")
+        .hasMessageContaining("five cron fields");
+    assertThatThrownBy(() -> render("platform.deploy.environments.staging.replicas", "1", "platform.deploy.workload", "statefulset"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("use deployment or cronjob");
+  }
+
+  @Test
+  void anEventConsumerScalesWithKedaOnItsGroupsLagInsteadOfCpu() {
+    KubernetesManifests.Environment staging =
+        render(
+                "platform.deploy.environments.staging.replicas", "2",
+                "platform.deploy.environments.staging.max-replicas", "8",
+                "platform.deploy.autoscaling.kafka-lag-threshold", "1000",
+                "platform.deploy.autoscaling.kafka-consumer-group", "order-events",
+                "platform.deploy.autoscaling.prometheus-url", "http://prometheus.monitoring:9090")
+            .get(0);
+    assertThat(staging.documents()).extracting(KubernetesManifests.Document::file).contains("scaledobject.yaml").doesNotContain("horizontalpodautoscaler.yaml");
+    Map<String, Object> so = doc(staging, "scaledobject.yaml");
+    assertThat(at(so, "spec", "minReplicaCount")).isEqualTo(2);
+    assertThat(at(so, "spec", "maxReplicaCount")).isEqualTo(8);
+    assertThat(at(so, "spec", "triggers", 0, "metadata", "query")).isEqualTo("sum(messaging_kafka_consumer_group_lag{messaging_consumer_group_name=\"order-events\"})");
+    assertThat(at(so, "spec", "triggers", 0, "metadata", "threshold")).isEqualTo("1000");
+    assertThatThrownBy(() -> render("platform.deploy.environments.staging.replicas", "1", "platform.deploy.autoscaling.kafka-lag-threshold", "10"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("platform.deploy.autoscaling.kafka-consumer-group")
+        .hasMessageContaining("platform.deploy.autoscaling.prometheus-url");
+  }
 }

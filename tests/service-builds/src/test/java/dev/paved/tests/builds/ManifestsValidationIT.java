@@ -32,6 +32,8 @@ class ManifestsValidationIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path NPM = Path.of("target", "npm", "node_modules").toAbsolutePath();
   private static final Path EXAMPLE = Path.of(System.getProperty("examples.dir", "../../examples"), "http-api", "target", "platform", "kubernetes");
+  private static final Path CONSUMER = Path.of(System.getProperty("examples.dir", "../../examples"), "event-consumer", "target", "platform", "kubernetes");
+  private static final Path JOB = Path.of(System.getProperty("examples.dir", "../../examples"), "scheduled-job", "target", "platform", "kubernetes");
   private static final Path NEW_SERVICE = Path.of("target", "it-maven-3.9", "new-service", "target", "platform", "kubernetes");
 
   private static List<Path> manifests(Path dir) throws IOException {
@@ -58,6 +60,8 @@ class ManifestsValidationIT {
   void everyGeneratedManifestIsValidWithUnknownFieldsRefused() throws Exception {
     List<Path> files = new ArrayList<>(manifests(EXAMPLE));
     files.addAll(manifests(NEW_SERVICE));
+    files.addAll(manifests(CONSUMER));
+    files.addAll(manifests(JOB));
     Map<String, Integer> kinds = new TreeMap<>();
     for (Path f : files) {
       kinds.merge(YAML.readTree(f.toFile()).path("kind").asText(), 1, Integer::sum);
@@ -65,7 +69,7 @@ class ManifestsValidationIT {
     assertThat(kinds.keySet())
         .contains(
             "Deployment", "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler", "ServiceMonitor", "PrometheusRule", "NetworkPolicy", "ConfigMap", "Namespace",
-            "ResourceQuota", "LimitRange");
+            "ResourceQuota", "LimitRange", "CronJob", "ScaledObject");
     JsonNode result = validate(files);
     assertThat(result.path("documents").asInt()).isEqualTo(files.size());
     assertThat(result.path("errors")).as("validation errors").isEmpty();
@@ -75,7 +79,10 @@ class ManifestsValidationIT {
   void eachKindBrokenOnPurposeIsRefused(@TempDir Path dir) throws Exception {
     List<Path> broken = new ArrayList<>();
     Map<String, String> why = new TreeMap<>();
-    for (Path f : manifests(EXAMPLE.resolve("production"))) {
+    List<Path> originals = new ArrayList<>(manifests(EXAMPLE.resolve("production")));
+    originals.add(CONSUMER.resolve("staging/scaledobject.yaml"));
+    originals.add(JOB.resolve("staging/cronjob.yaml"));
+    for (Path f : originals) {
       ObjectNode doc = (ObjectNode) YAML.readTree(f.toFile());
       String kind = doc.path("kind").asText();
       // A field the API does not have, where a typo would put it: refused, not silently dropped.
@@ -90,6 +97,8 @@ class ManifestsValidationIT {
             case "PodDisruptionBudget" -> d -> ((ObjectNode) d.path("spec")).put("maxUnavailabe", 1);
             case "ResourceQuota" -> d -> ((ObjectNode) d.path("spec")).put("limits", "x");
             case "LimitRange" -> d -> ((ObjectNode) d.at("/spec/limits/0")).put("defaults", "x");
+            case "CronJob" -> d -> ((ObjectNode) d.at("/spec/jobTemplate/spec")).put("backoffLimitt", 1);
+            case "ScaledObject" -> d -> ((ObjectNode) d.path("spec")).put("maxReplicas", 3);
             default -> d -> d.put("spec", "x"); // ConfigMap, Namespace: a field they do not have
           };
       typo.accept(doc);
