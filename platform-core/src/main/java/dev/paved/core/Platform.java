@@ -378,12 +378,7 @@ public final class Platform implements AutoCloseable {
             health.close();
           });
       LOG.info("Paved shutdown of {} finished in {} ms", descriptor.name(), millisSince(total));
-      List<PlatformModule> reverse;
-      synchronized (started) {
-        reverse = new ArrayList<>(started);
-      }
-      Collections.reverse(reverse);
-      for (PlatformModule m : reverse) {
+      for (PlatformModule m : startedInReverse()) {
         try {
           m.afterStop();
         } catch (RuntimeException | LinkageError e) {
@@ -407,12 +402,17 @@ public final class Platform implements AutoCloseable {
         .log("Paved shutdown phase '{}' finished in {} ms", name, millisSince(start));
   }
 
-  private void stopIntake() {
+  private List<PlatformModule> startedInReverse() {
     List<PlatformModule> reverse;
     synchronized (started) {
       reverse = new ArrayList<>(started);
     }
     Collections.reverse(reverse);
+    return reverse;
+  }
+
+  private void stopIntake() {
+    List<PlatformModule> reverse = startedInReverse();
     for (PlatformModule m : reverse) {
       try {
         m.stopIntake();
@@ -423,11 +423,7 @@ public final class Platform implements AutoCloseable {
   }
 
   private void stopModules() {
-    List<PlatformModule> reverse;
-    synchronized (started) {
-      reverse = new ArrayList<>(started);
-    }
-    Collections.reverse(reverse);
+    List<PlatformModule> reverse = startedInReverse();
     for (PlatformModule m : reverse) {
       long start = System.nanoTime();
       try {

@@ -121,6 +121,8 @@ public final class EventConsumer<K, V> implements AutoCloseable {
     final java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
     /** Set by the poll thread when it paused the partition because its queue was full. */
     volatile boolean full;
+    /** The work of an earlier assignment of this partition whose record was still in progress at the revoke. */
+    @Nullable PartitionWork predecessor;
     /** The offset after the last record finished (handled or dead-lettered); -1 before the first. */
     volatile long processed = -1;
     /** Where to seek when a batch ended early without the partition going (-1: nowhere). */
@@ -159,6 +161,8 @@ public final class EventConsumer<K, V> implements AutoCloseable {
   private final Thread pollThread;
   private final Map<TopicPartition, PartitionWork> works = new ConcurrentHashMap<>();
   private final Set<TopicPartition> paused = new HashSet<>();
+  /** Revoked partitions whose record in progress outlived the revoke timeout (poll thread only). */
+  private final Map<TopicPartition, PartitionWork> lingering = new HashMap<>();
   private final Counter deadLetters;
   private final Counter retries;
   private final Counter consumed;
@@ -170,6 +174,8 @@ public final class EventConsumer<K, V> implements AutoCloseable {
   private volatile boolean closed;
   private volatile double connections = -1;
   private volatile @Nullable Throwable loopFailure;
+  /** Failed sends to the dead-letter topic since the last one that worked: readiness is DEGRADED while above zero. */
+  private final AtomicLong deadLetterFailures = new AtomicLong();
   private @Nullable Metric connectionCount;
 
   EventConsumer(
@@ -254,9 +260,11 @@ public final class EventConsumer<K, V> implements AutoCloseable {
       return HealthResult.down("stopping");
     }
     HealthResult r =
-        connections > 0
-            ? HealthResult.up()
-            : HealthResult.degraded("no connection to a Kafka broker (" + settings.properties().getProperty("bootstrap.servers") + ")");
+        connections <= 0
+            ? HealthResult.degraded("no connection to a Kafka broker (" + settings.properties().getProperty("bootstrap.servers") + ")")
+            : deadLetterFailures.get() > 0
+                ? HealthResult.degraded("the dead-letter topic refuses records; their partitions wait (" + deadLetterFailures.get() + " failed sends)")
+                : HealthResult.up();
     long total = 0;
     for (PartitionWork w : works.values()) {
       total += w.lag.get();
@@ -373,7 +381,14 @@ public final class EventConsumer<K, V> implements AutoCloseable {
   }
 
   private void schedule(PartitionWork w) {
-    if (!w.queue.isEmpty() && w.busy.compareAndSet(false, true)) {
+    PartitionWork before = w.predecessor;
+    if (before != null) {
+      if (before.busy.get()) {
+        return; // one record of a partition at a time, even across a rebalance
+      }
+      w.predecessor = null;
+    }
+    if (!w.queue.isEmpty() && w.rewindTo < 0 && w.busy.compareAndSet(false, true)) {
       workers.execute(() -> drain(w));
     }
   }
@@ -391,8 +406,12 @@ public final class EventConsumer<K, V> implements AutoCloseable {
       }
       long rewind = w.rewindTo;
       if (rewind >= 0 && !w.busy.get()) {
-        consumer.seek(w.partition, rewind); // handling ended early: the rest is fetched again
+        clear(w); // records queued after the one given up: fetched again, in order, after the seek
+        consumer.seek(w.partition, rewind);
         w.rewindTo = -1;
+        schedule(w);
+      } else if (rewind < 0) {
+        schedule(w); // a predecessor finished (see onPartitionsAssigned), or records wait
       }
       if (w.full && w.queued.get() <= window() / 2 && paused.remove(w.partition)) {
         w.full = false;
@@ -563,6 +582,11 @@ public final class EventConsumer<K, V> implements AutoCloseable {
       }
       waitIdle(going, settings.revokeTimeout());
       commitSync(going);
+      for (PartitionWork w : going) {
+        if (w.busy.get()) {
+          lingering.put(w.partition, w);
+        }
+      }
       forget(partitions);
       if (!partitions.isEmpty()) {
         LOG.atInfo().addKeyValue("messaging.consumer.group.name", settings.group()).log("Kafka consumer '{}': partitions revoked {}", settings.name(), partitions);
@@ -592,8 +616,10 @@ public final class EventConsumer<K, V> implements AutoCloseable {
       } catch (KafkaException e) {
         committed = Map.of();
       }
+      lingering.values().removeIf(old -> !old.busy.get());
       for (TopicPartition tp : partitions) {
         PartitionWork w = new PartitionWork(tp);
+        w.predecessor = lingering.remove(tp);
         OffsetAndMetadata c = committed.get(tp);
         if (c != null) {
           w.committed = c.offset();
@@ -643,8 +669,13 @@ public final class EventConsumer<K, V> implements AutoCloseable {
         }
         w.queued.decrementAndGet();
         if (!process(w, record)) {
+          // Given up without an outcome (the handler was interrupted): fetched again from here by
+          // the poll thread, which clears the queue when it seeks; a pause keeps a handler that is
+          // always interrupted from spinning.
           w.rewindTo = record.offset();
-          clear(w);
+          if (!w.isCancelled() && !intakeStopped) {
+            pauseBriefly();
+          }
           return;
         }
         w.processed = record.offset() + 1;
@@ -665,19 +696,38 @@ public final class EventConsumer<K, V> implements AutoCloseable {
     w.queued.set(0);
   }
 
-  /** Processes one record to an outcome: handled, or dead-lettered. False when abandoned. */
+  /**
+   * Processes one record to an outcome: handled, or dead-lettered. False when it has neither (the
+   * partition was revoked, the consumer is stopping, the handler thread was interrupted): the
+   * record stays uncommitted, whatever was thrown.
+   */
   private boolean process(PartitionWork w, ConsumerRecord<byte[], byte[]> raw) {
+    boolean[] settled = {false};
     try {
-      kafka.process(raw, settings.group(), r -> attempts(w, r));
+      kafka.process(raw, settings.group(), r -> attempts(w, r, settled));
       return true;
-    } catch (Abandoned e) {
-      return false;
-    } catch (Exception e) {
-      return true; // dead-lettered: recorded on the span, in messaging.process.duration{error.type} and in the SLO
+    } catch (Throwable e) {
+      if (e instanceof InterruptedException || Thread.interrupted()) {
+        // The worker goes on with the next turn: its interrupt is spent here.
+      }
+      // Dead-lettered: recorded on the span, in messaging.process.duration{error.type} and the SLO.
+      return settled[0];
     }
   }
 
-  private void attempts(PartitionWork w, ConsumerRecord<byte[], byte[]> raw) throws Exception {
+  private boolean isRetryable(Throwable e) {
+    if (e instanceof Error) {
+      return false;
+    }
+    try {
+      return retryable.test(e);
+    } catch (RuntimeException broken) {
+      warnings.warn("Kafka consumer '" + settings.name() + "': its retryable(...) rule threw " + broken + "; not retrying", null);
+      return false;
+    }
+  }
+
+  private void attempts(PartitionWork w, ConsumerRecord<byte[], byte[]> raw, boolean[] settled) throws Exception {
     ConsumerRecord<K, V> record;
     try {
       K key = keyDeserializer.deserialize(raw.topic(), raw.headers(), raw.key());
@@ -687,32 +737,40 @@ public final class EventConsumer<K, V> implements AutoCloseable {
           raw.serializedValueSize(), key, value, raw.headers(), raw.leaderEpoch());
     } catch (RuntimeException e) {
       deadLetter(w, raw, e, 0);
+      settled[0] = true;
       throw e;
     }
     for (int attempt = 1; ; attempt++) {
       try {
         handler.handle(record);
+        settled[0] = true;
         return;
-      } catch (Exception e) {
-        if (e instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-          throw new Abandoned();
+      } catch (InterruptedException e) {
+        throw new Abandoned();
+      } catch (Exception | Error e) {
+        if (e instanceof VirtualMachineError) {
+          throw e; // out of memory, say: no outcome, the record stays uncommitted
         }
-        if (attempt >= settings.maxAttempts() || !retryable.test(e)) {
+        if (attempt >= settings.maxAttempts() || !isRetryable(e)) {
           deadLetter(w, raw, e, attempt);
+          settled[0] = true;
           throw e;
         }
         Duration delay = settings.backoff().delay(attempt, null);
         retries.increment();
         Span.current().addEvent("retry", Attributes.of(ATTEMPT, (long) attempt + 1, DELAY, delay.toMillis(), CAUSE, e.getClass().getName()));
-        if (!w.sleep(delay)) {
+        try {
+          if (!w.sleep(delay)) {
+            throw new Abandoned();
+          }
+        } catch (InterruptedException interrupted) {
           throw new Abandoned();
         }
       }
     }
   }
 
-  private void deadLetter(PartitionWork w, ConsumerRecord<byte[], byte[]> raw, Throwable error, int attempts) throws Abandoned, InterruptedException {
+  private void deadLetter(PartitionWork w, ConsumerRecord<byte[], byte[]> raw, Throwable error, int attempts) throws Abandoned {
     String topic = settings.deadLetterTopic() != null ? settings.deadLetterTopic() : raw.topic() + settings.deadLetterSuffix();
     RecordHeaders headers = new RecordHeaders(raw.headers().toArray());
     String message = Redaction.mask(String.valueOf(error.getMessage()));
@@ -731,15 +789,23 @@ public final class EventConsumer<K, V> implements AutoCloseable {
       try {
         kafka.send(deadLetterProducer(), out).get(30, TimeUnit.SECONDS);
         deadLetters.increment();
+        deadLetterFailures.set(0);
         warnings.warn(
             "Kafka consumer '" + settings.name() + "': record " + raw.topic() + "-" + raw.partition() + "@" + raw.offset()
                 + " sent to " + topic + " after " + attempts + " attempt(s): " + error.getClass().getName() + ": " + message,
             null);
         return;
+      } catch (InterruptedException e) {
+        throw new Abandoned();
       } catch (ExecutionException | TimeoutException | KafkaException e) {
         // The record stays where it is until the dead-letter topic takes it: nothing is lost.
+        deadLetterFailures.incrementAndGet();
         warnings.warn("Kafka consumer '" + settings.name() + "': sending to dead-letter topic " + topic + " failed (retrying): " + e, null);
-        if (!w.sleep(settings.backoff().delay(Math.min(tries, 10), null))) {
+        try {
+          if (!w.sleep(settings.backoff().delay(Math.min(tries, 10), null))) {
+            throw new Abandoned();
+          }
+        } catch (InterruptedException interrupted) {
           throw new Abandoned();
         }
       }

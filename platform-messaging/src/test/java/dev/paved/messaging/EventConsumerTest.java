@@ -33,11 +33,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -97,8 +94,8 @@ class EventConsumerTest {
     return b.start();
   }
 
-  private static void createTopic(String topic, int partitions) throws Exception {
-    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+  private static void createTopic(String topic, int partitions) {
+    broker.createTopic(topic, partitions);
   }
 
   private static KafkaProducer<String, String> producer() {
@@ -142,19 +139,7 @@ class EventConsumerTest {
   }
 
   private static List<ConsumerRecord<String, String>> readAll(String topic, int expected) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic);
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<ConsumerRecord<String, String>> records = new ArrayList<>();
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-      c.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (records.size() < expected && System.nanoTime() < deadline) {
-        c.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    return records;
+    return broker.read(topic, expected);
   }
 
   private static String header(ConsumerRecord<?, ?> r, String key) {
@@ -279,6 +264,32 @@ class EventConsumerTest {
           .start();
       List<ConsumerRecord<String, String>> dead = readAll("masked.dlt", 1);
       assertThat(header(dead.get(0), DeadLetters.EXCEPTION_MESSAGE)).isEqualTo("upstream refused token ******").doesNotContain("s3cr3t");
+    }
+  }
+
+  @Test
+  void anErrorThrownByTheHandlerIsDeadLetteredNotCommittedAsDone() throws Exception {
+    createTopic("errors", 1);
+    produce("errors", 0, 2);
+    List<String> done = Collections.synchronizedList(new ArrayList<>());
+    try (Platform platform = platform()) {
+      Events.of(platform)
+          .consumer("errors-consumer", new StringDeserializer(), new StringDeserializer())
+          .topics("errors")
+          .handler(r -> {
+            if (r.value().equals("id-0")) {
+              throw new AssertionError("a bug in the handler");
+            }
+            done.add(r.value());
+          })
+          .start();
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> done.size() == 1);
+      List<ConsumerRecord<String, String>> dead = readAll("errors.dlt", 1);
+      assertThat(dead).singleElement().satisfies(r -> {
+        assertThat(r.value()).isEqualTo("id-0");
+        assertThat(header(r, DeadLetters.EXCEPTION_CLASS)).isEqualTo("java.lang.AssertionError");
+        assertThat(header(r, DeadLetters.ATTEMPTS)).isEqualTo("1"); // an Error is not retried
+      });
     }
   }
 

@@ -60,7 +60,11 @@ public final class Jobs {
     try (Scope scope = span.makeCurrent(); InFlight.Ticket ticket = inFlight.begin()) {
       try {
         T result = job.call();
-        tracked(name).set(System.currentTimeMillis());
+        if (deadlineExceeded.getAsBoolean()) {
+          outcome = JobOutcome.DEADLINE_EXCEEDED; // it ignored the interrupt and finished late: not a fresh success
+        } else {
+          tracked(name).set(System.currentTimeMillis());
+        }
         return result;
       } catch (Exception | Error e) {
         outcome =
@@ -83,13 +87,34 @@ public final class Jobs {
     if (deadline.isNegative() || deadline.isZero()) {
       throw new IllegalArgumentException("deadline: " + deadline + " (expected: > 0)");
     }
+    return run(name, deadline, job, () -> {});
+  }
+
+  /** {@code onFinish} runs on the job's thread when the job has returned, however long after the deadline. */
+  private JobOutcome run(String name, Duration deadline, Callable<?> job, Runnable onFinish) {
     java.util.concurrent.atomic.AtomicBoolean exceeded = new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.concurrent.Future<JobOutcome> f = runners.submit(() -> runQuietly(name, job, exceeded::get));
+    java.util.concurrent.Future<JobOutcome> f =
+        runners.submit(() -> {
+          try {
+            return runQuietly(name, job, exceeded::get);
+          } finally {
+            onFinish.run();
+          }
+        });
     try {
       return f.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       exceeded.set(true);
-      f.cancel(true);
+      if (!f.cancel(true)) {
+        try {
+          return f.get(); // it finished at the deadline: its own outcome
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException | InterruptedException late) {
+          if (late instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+          }
+          return JobOutcome.FAILURE;
+        }
+      }
       LOG.atWarn().addKeyValue("job.name", name).addKeyValue("event.kind", "job_deadline_exceeded")
           .log("Job {} exceeded its deadline of {} ms and was cancelled", name, deadline.toMillis());
       return JobOutcome.DEADLINE_EXCEEDED;
@@ -124,7 +149,7 @@ public final class Jobs {
       throw new IllegalStateException("job " + name + ": the platform is shutting down");
     }
     track(name);
-    JobSchedule schedule = new JobSchedule(name);
+    JobSchedule schedule = new JobSchedule(name, System.nanoTime());
     schedule.next(this, interval, jitter, deadline, job);
     return schedule;
   }
@@ -132,12 +157,15 @@ public final class Jobs {
   /** A job's schedule; {@link #close} stops it (a run in progress goes on). */
   public static final class JobSchedule implements AutoCloseable {
     private final String name;
+    private final long start;
+    private final java.util.concurrent.atomic.AtomicLong runs = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean cancelled;
     private volatile java.util.concurrent.@org.jspecify.annotations.Nullable ScheduledFuture<?> pending;
 
-    private JobSchedule(String name) {
+    private JobSchedule(String name, long start) {
       this.name = name;
+      this.start = start;
     }
 
     public String name() {
@@ -153,23 +181,28 @@ public final class Jobs {
       if (cancelled || jobs.stopped) {
         return;
       }
-      long delay = interval.toNanos() + (jitter.isZero() ? 0 : (long) (java.util.concurrent.ThreadLocalRandom.current().nextDouble() * jitter.toNanos()));
+      // Run k is due at start + k * interval, plus its own jitter: jitter never makes the schedule drift.
+      long k = runs.incrementAndGet();
+      long due = start + k * interval.toNanos() + (jitter.isZero() ? 0 : (long) (java.util.concurrent.ThreadLocalRandom.current().nextDouble() * jitter.toNanos()));
+      long delay = Math.max(0, due - System.nanoTime());
       try {
-        pending = jobs.ticker.schedule(() -> {
-          // The next run is due interval (+ jitter) after this one was due, however long this one takes.
+        var p = jobs.ticker.schedule(() -> {
           next(jobs, interval, jitter, deadline, job);
           if (!running.compareAndSet(false, true)) {
             jobs.skipped(name);
             return;
           }
-          jobs.runners.execute(() -> {
-            try {
-              jobs.run(name, deadline, job);
-            } finally {
-              running.set(false);
-            }
-          });
+          try {
+            // Not running again until the job itself has returned, even past its deadline.
+            jobs.runners.execute(() -> jobs.run(name, deadline, job, () -> running.set(false)));
+          } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            running.set(false);
+          }
         }, delay, TimeUnit.NANOSECONDS);
+        pending = p;
+        if (cancelled) {
+          p.cancel(false); // close() ran while this run was being scheduled
+        }
       } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
         // The platform stopped scheduling.
       }
@@ -213,7 +246,14 @@ public final class Jobs {
     }
     JobOutcome outcome;
     try {
-      outcome = Observability.of(platform).jobs().run(name, deadline, () -> {
+      Jobs jobs;
+      try {
+        jobs = Observability.of(platform).jobs();
+      } catch (RuntimeException e) {
+        LOG.atError().addKeyValue("event.kind", "fatal").addKeyValue("job.name", name).setCause(e).log("Job {} has no observability module", name);
+        return Platform.EXIT_START_FAILED;
+      }
+      outcome = jobs.run(name, deadline, () -> {
         job.run(platform);
         return null;
       });

@@ -151,4 +151,26 @@ class JobsTest {
     assertThat(span.getAttributes().get(AttributeKey.stringKey("paved.job.outcome"))).isEqualTo("failure");
     assertThat(span.getParentSpanContext().isValid()).isFalse();
   }
+
+  @Test
+  void aRunThatIgnoresItsDeadlineStillNeverOverlapsTheNext() throws Exception {
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    AtomicInteger runs = new AtomicInteger();
+    try (Jobs.JobSchedule schedule =
+        obs.jobs().schedule("stubborn", Duration.ofMillis(20), Duration.ZERO, Duration.ofMillis(50), () -> {
+          most.accumulateAndGet(running.incrementAndGet(), Math::max);
+          long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+          while (System.nanoTime() < until) {
+            Thread.onSpinWait(); // ignores the interrupt its deadline sends
+          }
+          running.decrementAndGet();
+          runs.incrementAndGet();
+          return null;
+        })) {
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() >= 2);
+    }
+    assertThat(most.get()).isEqualTo(1);
+    assertThat(registry().get("paved.job.duration").tag("job.name", "stubborn").tag("outcome", "deadline_exceeded").timer().count()).isGreaterThanOrEqualTo(1);
+  }
 }

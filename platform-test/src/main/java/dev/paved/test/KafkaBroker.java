@@ -30,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * Topics are created on first use (one partition) or by the test with an {@code AdminClient}.
+ * Topics are created on first use (one partition) or with {@link #createTopic}; {@link #read}
+ * reads what a topic holds (a dead-letter topic, say).
  * Every wait is bounded (60 s) and fails with the broker's last log lines.
  */
 public final class KafkaBroker implements AutoCloseable {
@@ -44,6 +45,13 @@ public final class KafkaBroker implements AutoCloseable {
   private final Path properties;
   private @Nullable Process process;
   private int starts;
+  /** Kills the broker if the test JVM exits without {@link #close}: no broker outlives its tests. */
+  private final Thread reaper = new Thread(() -> {
+    Process p = process;
+    if (p != null) {
+      p.destroyForcibly();
+    }
+  }, "paved-kafka-reaper");
 
   private KafkaBroker(Path dir, int port, int controllerPort) throws IOException {
     this.dir = dir;
@@ -90,13 +98,23 @@ public final class KafkaBroker implements AutoCloseable {
       throw new IllegalStateException(
           "KafkaBroker needs the Kafka server on the test class path: add org.apache.kafka:kafka_2.13 in test scope (the Paved BOM manages its version)");
     }
+    Path dir;
     try {
-      KafkaBroker broker = new KafkaBroker(Files.createTempDirectory("paved-kafka-"), freePort(), freePort());
+      dir = Files.createTempDirectory("paved-kafka-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      KafkaBroker broker = new KafkaBroker(dir, freePort(), freePort());
       broker.format();
       broker.launch();
       return broker;
     } catch (IOException e) {
+      delete(dir);
       throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      delete(dir);
+      throw e;
     }
   }
 
@@ -126,6 +144,42 @@ public final class KafkaBroker implements AutoCloseable {
     launch();
   }
 
+  /** Creates {@code topic} with {@code partitions} partitions (replication factor 1) and waits for it. */
+  public void createTopic(String topic, int partitions) {
+    java.util.Properties p = new java.util.Properties();
+    p.put("bootstrap.servers", bootstrapServers());
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, partitions, (short) 1))).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("could not create topic " + topic, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topic " + topic, e);
+    }
+  }
+
+  /**
+   * Reads {@code topic} from its beginning, as text, until it has {@code atLeast} records or 30 s
+   * have passed; what it read, in order per partition.
+   */
+  public List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> read(String topic, int atLeast) {
+    java.util.Properties p = new java.util.Properties();
+    p.put("bootstrap.servers", bootstrapServers());
+    p.put("group.id", "paved-test-reader-" + java.util.UUID.randomUUID());
+    p.put("auto.offset.reset", "earliest");
+    p.put("enable.auto.commit", "false");
+    List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> records = new ArrayList<>();
+    org.apache.kafka.common.serialization.StringDeserializer text = new org.apache.kafka.common.serialization.StringDeserializer();
+    try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> c = new org.apache.kafka.clients.consumer.KafkaConsumer<>(p, text, text)) {
+      c.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (records.size() < atLeast && System.nanoTime() < deadline) {
+        c.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+
   /** Whether the broker process is running. */
   public boolean isRunning() {
     Process p = process;
@@ -149,6 +203,11 @@ public final class KafkaBroker implements AutoCloseable {
       }
       process = null;
     }
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException | IllegalArgumentException alreadyExitingOrNeverAdded) {
+      // Nothing to remove.
+    }
     delete(dir);
   }
 
@@ -166,6 +225,9 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private void launch() {
+    if (starts == 0) {
+      Runtime.getRuntime().addShutdownHook(reaper);
+    }
     Path log = dir.resolve("broker-" + (++starts) + ".log");
     Process p = java(SERVER_MAIN, List.of(properties.toString()), log);
     process = p;

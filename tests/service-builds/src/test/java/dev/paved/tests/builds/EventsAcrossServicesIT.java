@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,15 +18,12 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -54,7 +50,7 @@ class EventsAcrossServicesIT {
     Properties p = new Properties();
     p.put("bootstrap.servers", broker.bootstrapServers());
     admin = Admin.create(p);
-    admin.createTopics(List.of(new NewTopic("orders", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    broker.createTopic("orders", 2);
   }
 
   @AfterAll
@@ -104,7 +100,7 @@ class EventsAcrossServicesIT {
       Awaitility.await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> consumer.events().stream().anyMatch(e -> "order event processed".equals(e.get("message")) && "2".equals(e.get("order.id"))));
-      List<ConsumerRecord<String, String>> dead = read("orders.dlt", 1);
+      List<ConsumerRecord<String, String>> dead = broker.read("orders.dlt", 1);
       assertThat(dead).singleElement().satisfies(r -> {
         assertThat(r.value()).isEqualTo("{not an event");
         assertThat(new String(Objects.requireNonNull(r.headers().lastHeader("paved.dlt.attempts")).value(), StandardCharsets.UTF_8)).isEqualTo("1");
@@ -114,7 +110,7 @@ class EventsAcrossServicesIT {
 
   @Test
   void sigtermDuringABurstFinishesCommitsAndExitsInItsDeadline() throws Exception {
-    admin.createTopics(List.of(new NewTopic("burst", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    broker.createTopic("burst", 2);
     try (ServiceProcess consumer =
         ServiceProcess.jar(EXAMPLES.resolve("event-consumer/target/event-consumer.jar"))
             .env("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers())
@@ -179,21 +175,5 @@ class EventsAcrossServicesIT {
     p.put("bootstrap.servers", broker.bootstrapServers());
     p.put("linger.ms", "5");
     return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
-  }
-
-  private static List<ConsumerRecord<String, String>> read(String topic, int expected) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", broker.bootstrapServers());
-    p.put("group.id", "reader-" + topic);
-    p.put("auto.offset.reset", "earliest");
-    List<ConsumerRecord<String, String>> records = new ArrayList<>();
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-      c.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (records.size() < expected && System.nanoTime() < deadline) {
-        c.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    return records;
   }
 }
