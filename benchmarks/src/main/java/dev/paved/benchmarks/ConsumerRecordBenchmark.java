@@ -75,12 +75,9 @@ public class ConsumerRecordBenchmark {
   @Setup
   public void setUp() {
     platform =
-        Platform.builder()
+        // The kit's test defaults: loopback admin on a free port, no hook, no drain, no JVM environment.
+        dev.paved.test.TestPlatforms.builder()
             .serviceName("bench")
-            .adminPort(0)
-            .property("platform.admin.bind-address", "127.0.0.1")
-            .shutdownHook(false)
-            .discoverModules(false)
             .module(new dev.paved.observability.ObservabilityModule())
             .property("platform.observability.metrics.jvm", "false")
             .property("platform.observability.traces.buffer-size", "0")

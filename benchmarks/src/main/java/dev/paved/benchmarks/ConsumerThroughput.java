@@ -55,33 +55,43 @@ public final class ConsumerThroughput {
         }
         producer.flush();
       }
+      if (System.getProperty("paved.only") != null) { // for a profiler: Paved's runtime alone, round after round
+        for (int round = 1; round <= rounds; round++) {
+          System.out.printf("Paved alone, round %d: %,.0f records/s%n", round, paved(broker.bootstrapServers(), "alone-" + round, records, "1.0", 1));
+        }
+        return;
+      }
       // A warm-up round of each, not counted: the JIT and the broker's page cache.
       handWritten(broker.bootstrapServers(), "warm-hand", records);
-      paved(broker.bootstrapServers(), "warm-paved", records, "1.0");
+      paved(broker.bootstrapServers(), "warm-paved", records, "1.0", 1);
       List<Double> paved = new ArrayList<>();
       List<Double> unsampled = new ArrayList<>();
+      List<Double> two = new ArrayList<>();
       List<Double> hand = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {
         long c0 = cpu();
         double h = handWritten(broker.bootstrapServers(), "hand-" + round, records);
         long c1 = cpu();
-        double p = paved(broker.bootstrapServers(), "paved-" + round, records, "1.0");
+        double p = paved(broker.bootstrapServers(), "paved-" + round, records, "1.0", 1);
         long c2 = cpu();
-        double u = paved(broker.bootstrapServers(), "unsampled-" + round, records, "0");
+        double u = paved(broker.bootstrapServers(), "unsampled-" + round, records, "0", 1);
+        double t = paved(broker.bootstrapServers(), "two-" + round, records, "1.0", 2);
         System.out.printf("  CPU of this JVM per record: hand-written %.2f us, Paved %.2f us (start and stop included)%n", (c1 - c0) / 1e3 / records, (c2 - c1) / 1e3 / records);
         hand.add(h);
         paved.add(p);
         unsampled.add(u);
+        two.add(t);
         System.out.printf(
-            "round %d: hand-written %,.0f records/s, Paved %,.0f records/s (%.2fx), Paved with no trace sampled %,.0f records/s (%.2fx)%n",
-            round, h, p, p / h, u, u / h);
+            "round %d: hand-written %,.0f records/s; Paved %,.0f (%.2fx); no trace sampled %,.0f (%.2fx); concurrency 2 %,.0f (%.2fx)%n",
+            round, h, p, p / h, u, u / h, t, t / h);
       }
       double mh = median(hand);
       double mp = median(paved);
       double mu = median(unsampled);
+      double mt = median(two);
       System.out.printf(
-          "median of %d rounds, %,d records: hand-written %,.0f records/s, Paved %,.0f records/s (%.2fx), unsampled %,.0f records/s (%.2fx)%n",
-          rounds, records, mh, mp, mp / mh, mu, mu / mh);
+          "median of %d rounds, %,d records: hand-written %,.0f records/s; Paved %,.0f (%.2fx); no trace sampled %,.0f (%.2fx); concurrency 2 %,.0f (%.2fx)%n",
+          rounds, records, mh, mp, mp / mh, mu, mu / mh, mt, mt / mh);
     }
   }
 
@@ -129,20 +139,18 @@ public final class ConsumerThroughput {
     }
   }
 
-  private static double paved(String servers, String group, int records, String samplerRatio) throws Exception {
+  private static double paved(String servers, String group, int records, String samplerRatio, int concurrency) throws Exception {
     AtomicLong sink = new AtomicLong();
     AtomicLong seen = new AtomicLong();
     AtomicLong first = new AtomicLong();
     try (Platform platform =
-        Platform.builder()
+        // Every module on the class path, with the kit's test defaults (loopback admin, no hook, no drain).
+        dev.paved.test.TestPlatforms.withDiscovery()
             .serviceName("bench")
-            .adminPort(0)
-            .property("platform.admin.bind-address", "127.0.0.1")
-            .shutdownHook(false)
-            .drain(Duration.ZERO)
             .property("platform.observability.metrics.jvm", "false")
             .property("platform.messaging.kafka.bootstrap-servers", servers)
             .property("platform.observability.traces.sampler-ratio", samplerRatio)
+            .property("platform.messaging.consumer.concurrency", String.valueOf(concurrency))
             .start()) {
       Events.of(platform)
           .consumer(group, new StringDeserializer(), new StringDeserializer())

@@ -56,11 +56,8 @@ public class PropagationBenchmark {
   @Setup
   public void setUp() {
     platform =
-        Platform.builder()
+        dev.paved.test.TestPlatforms.withDiscovery()
             .serviceName("bench")
-            .adminPort(0)
-            .property("platform.admin.bind-address", "127.0.0.1")
-            .shutdownHook(false)
             .property("platform.observability.metrics.jvm", "false")
             .start();
     messaging = Observability.of(platform).messaging();

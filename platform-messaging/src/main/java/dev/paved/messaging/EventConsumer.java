@@ -129,6 +129,8 @@ public final class EventConsumer<K, V> implements AutoCloseable {
     volatile long rewindTo = -1;
     long requested = -1;
     volatile long committed = -1;
+    /** Where consumption of the partition began when the group had no committed offset for it (-1: unknown). */
+    long start = -1;
     @Nullable Gauge gauge;
 
     PartitionWork(TopicPartition partition) {
@@ -492,7 +494,8 @@ public final class EventConsumer<K, V> implements AutoCloseable {
       }
       long position = consumer.position(w.partition, CALL_TIMEOUT);
       long end = position + behind.getAsLong();
-      long committed = w.committed >= 0 ? w.committed : position;
+      // Nothing committed yet: behind by everything since where consumption began, as KEDA counts it.
+      long committed = w.committed >= 0 ? w.committed : w.start >= 0 ? w.start : position;
       w.lag.set(Math.max(0, end - committed));
     }
   }
@@ -624,6 +627,12 @@ public final class EventConsumer<K, V> implements AutoCloseable {
         if (c != null) {
           w.committed = c.offset();
           w.requested = c.offset();
+        } else {
+          try {
+            w.start = consumer.position(tp, CALL_TIMEOUT); // auto.offset.reset applied
+          } catch (KafkaException e) {
+            // Unknown until the first commit; the lag counts from the fetch position meanwhile.
+          }
         }
         w.gauge =
             Gauge.builder(LAG, w.lag, AtomicLong::get)

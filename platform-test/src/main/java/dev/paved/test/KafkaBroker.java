@@ -144,11 +144,16 @@ public final class KafkaBroker implements AutoCloseable {
     launch();
   }
 
-  /** Creates {@code topic} with {@code partitions} partitions (replication factor 1) and waits for it. */
-  public void createTopic(String topic, int partitions) {
+  /** An admin client of this broker (the caller closes it): offsets, groups, topics. */
+  public org.apache.kafka.clients.admin.Admin admin() {
     java.util.Properties p = new java.util.Properties();
     p.put("bootstrap.servers", bootstrapServers());
-    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+    return org.apache.kafka.clients.admin.Admin.create(p);
+  }
+
+  /** Creates {@code topic} with {@code partitions} partitions (replication factor 1) and waits for it. */
+  public void createTopic(String topic, int partitions) {
+    try (org.apache.kafka.clients.admin.Admin admin = admin()) {
       admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, partitions, (short) 1))).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException("could not create topic " + topic, e);

@@ -47,9 +47,7 @@ class EventsAcrossServicesIT {
   @BeforeAll
   static void startBroker() throws Exception {
     broker = KafkaBroker.start();
-    Properties p = new Properties();
-    p.put("bootstrap.servers", broker.bootstrapServers());
-    admin = Admin.create(p);
+    admin = broker.admin();
     broker.createTopic("orders", 2);
   }
 
