@@ -122,7 +122,7 @@ public final class EventConsumer<K, V> implements AutoCloseable {
     /** Set by the poll thread when it paused the partition because its queue was full. */
     volatile boolean full;
     /** The work of an earlier assignment of this partition whose record was still in progress at the revoke. */
-    @Nullable PartitionWork predecessor;
+    volatile @Nullable PartitionWork predecessor;
     /** The offset after the last record finished (handled or dead-lettered); -1 before the first. */
     volatile long processed = -1;
     /** Where to seek when a batch ended early without the partition going (-1: nowhere). */
