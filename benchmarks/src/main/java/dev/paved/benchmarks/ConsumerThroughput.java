@@ -31,7 +31,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * consumer group over the same records. Paved's runs are fully instrumented (a CONSUMER span per
  * record, sampled, into the in-process buffer; metrics; the messaging SLO hook).
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar dev.paved.benchmarks.ConsumerThroughput [records] [rounds]</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.paved.benchmarks.ConsumerThroughput [records] [rounds] [handler-io-micros]</pre>
+ *
+ * With {@code handler-io-micros} above 0 the handler also waits that long per record (parked, as
+ * for a database write), on both sides.
  */
 public final class ConsumerThroughput {
   private ConsumerThroughput() {}
@@ -39,6 +42,7 @@ public final class ConsumerThroughput {
   public static void main(String[] args) throws Exception {
     int records = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    ioNanos = args.length > 2 ? TimeUnit.MICROSECONDS.toNanos(Long.parseLong(args[2])) : 0;
     try (KafkaBroker broker = KafkaBroker.start()) {
       Properties ap = new Properties();
       ap.put("bootstrap.servers", broker.bootstrapServers());
@@ -97,8 +101,13 @@ public final class ConsumerThroughput {
 
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-  /** The same handler work on both sides: parse the event, as examples/event-consumer does. */
+  private static long ioNanos;
+
+  /** The same handler work on both sides: parse the event, as examples/event-consumer does (and wait for "I/O"). */
   private static long work(ConsumerRecord<String, String> r) {
+    if (ioNanos > 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(ioNanos);
+    }
     try {
       return JSON.readTree(r.value()).path("orderId").asText().length();
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
