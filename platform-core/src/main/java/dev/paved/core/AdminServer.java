@@ -33,6 +33,7 @@ public final class AdminServer {
   private static final ThrottledLogger LOG = new ThrottledLogger(LoggerFactory.getLogger(AdminServer.class));
 
   private final Map<String, AdminEndpoint> endpoints = new ConcurrentHashMap<>();
+  private volatile AdminAccess access = AdminAccess.open();
   private final AtomicLong rejected;
   private final @Nullable HttpServer server;
   private final @Nullable ThreadPoolExecutor executor;
@@ -69,12 +70,18 @@ public final class AdminServer {
    * refused and counted.
    */
   static AdminServer start(String bindAddress, int port, int threads, int queue) throws IOException {
+    return start(bindAddress, port, threads, queue, AdminAccess.open());
+  }
+
+  /** {@link #start(String, int, int, int)} with who may read what ({@link AdminAccess}). */
+  static AdminServer start(String bindAddress, int port, int threads, int queue, AdminAccess access) throws IOException {
     dev.paved.core.internal.JdkHttpServerDefaults.apply();
     AtomicLong rejectedCounter = new AtomicLong();
     ThreadPoolExecutor executor = pool("paved-admin", threads * READERS_PER_THREAD, queue, rejectedCounter);
     ThreadPoolExecutor endpointExecutor = pool("paved-admin-endpoint", threads, queue, rejectedCounter);
     HttpServer http = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
     AdminServer admin = new AdminServer(http, executor, endpointExecutor, rejectedCounter);
+    admin.access = access;
     http.setExecutor(executor);
     http.createContext("/", admin::dispatch);
     http.start();
@@ -135,6 +142,11 @@ public final class AdminServer {
     return Collections.unmodifiableSet(new TreeSet<>(endpoints.keySet()));
   }
 
+  /** Requests refused for want of a valid credential ({@code platform.admin.auth.tokens-file}). */
+  public long refusedForAuth() {
+    return access.failures();
+  }
+
   /** Requests refused because the admin executor's queue was full. */
   public long rejectedRequests() {
     return rejected.get();
@@ -177,6 +189,8 @@ public final class AdminServer {
       AdminResponse response;
       if (dev.paved.core.internal.JdkHttpServerDefaults.headerBytes(exchange) > MAX_HEADER_BYTES) {
         response = AdminResponse.json(431, Map.of("error", "request headers too large", "limitBytes", MAX_HEADER_BYTES));
+      } else if ((response = authorize(exchange, path)) != null) {
+        // refused: 401 or 403, before anything else is said about the path
       } else if (endpoint == null) {
         response = AdminResponse.json(404, Map.of("error", "not found", "paths", paths()));
       } else if (!method.equals("GET") && !method.equals("HEAD")) {
@@ -196,6 +210,9 @@ public final class AdminServer {
       byte[] body = response.bodyUnsafe();
       exchange.getResponseHeaders().set("Content-Type", response.contentType());
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+      exchange.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+      exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
       if (method.equals("HEAD")) {
         exchange.sendResponseHeaders(response.status(), -1);
       } else {
@@ -207,6 +224,29 @@ public final class AdminServer {
         }
       }
     }
+  }
+
+  /** Null when the request may go on; else the refusal. */
+  private @Nullable AdminResponse authorize(HttpExchange exchange, String path) {
+    AdminAccess a = access;
+    if (a.isOpen(path)) {
+      return null;
+    }
+    String client = exchange.getRemoteAddress() == null ? "?" : exchange.getRemoteAddress().getAddress().getHostAddress();
+    return switch (a.check(path, AdminAccess.Role.VIEWER, exchange.getRequestHeaders().getFirst("Authorization"), client)) {
+      case OPEN, ALLOWED -> null;
+      case NO_CREDENTIAL -> {
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"paved-admin\"");
+        yield AdminResponse.json(401, Map.of(
+            "error", "authentication required",
+            "fix", "send 'Authorization: Bearer <token>' with a token of platform.admin.auth.tokens-file, or list the path in platform.admin.open-endpoints"));
+      }
+      case INVALID_CREDENTIAL -> {
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"paved-admin\", error=\"invalid_token\"");
+        yield AdminResponse.json(401, Map.of("error", "invalid credential"));
+      }
+      case FORBIDDEN -> AdminResponse.json(403, Map.of("error", "forbidden: the token's role may not do this"));
+    };
   }
 
   void stop() {

@@ -53,6 +53,12 @@ public final class CoreSettings {
       ConfigKey.string("platform.admin.bind-address")
           .withDefault("0.0.0.0")
           .withDescription("The address the admin server binds to.");
+  public static final ConfigKey<String> ADMIN_TOKENS_FILE =
+      ConfigKey.string("platform.admin.auth.tokens-file")
+          .withDescription("A file of '<viewer|operator> <token>' lines: the bearer tokens of the admin endpoints that need one; read again when it changes.");
+  public static final ConfigKey<java.util.List<String>> ADMIN_OPEN_ENDPOINTS =
+      ConfigKey.list("platform.admin.open-endpoints")
+          .withDescription("Admin paths served without a credential outside local and dev, such as /slo (health, /info and /metrics always are).");
   public static final ConfigKey<Integer> ADMIN_THREADS =
       ConfigKey.integer("platform.admin.threads", 1, 32).withDefault("2").withDescription("Admin server threads.");
   public static final ConfigKey<Integer> ADMIN_QUEUE =
@@ -85,7 +91,7 @@ public final class CoreSettings {
     return List.of(
         SERVICE_NAME, SERVICE_VERSION, SERVICE_ENVIRONMENT, SERVICE_OWNER, SERVICE_SYSTEM, SERVICE_TIER,
         SERVICE_LIFECYCLE, SERVICE_COST_CENTRE, SERVICE_LINKS, SERVICE_DEPENDENCY_KIND,
-        ADMIN_ENABLED, ADMIN_PORT, ADMIN_BIND_ADDRESS, ADMIN_THREADS, ADMIN_QUEUE,
+        ADMIN_ENABLED, ADMIN_PORT, ADMIN_BIND_ADDRESS, ADMIN_TOKENS_FILE, ADMIN_OPEN_ENDPOINTS, ADMIN_THREADS, ADMIN_QUEUE,
         HEALTH_TIMEOUT, HEALTH_THREADS,
         SHUTDOWN_HOOK, SHUTDOWN_DRAIN, SHUTDOWN_TIMEOUT);
   }

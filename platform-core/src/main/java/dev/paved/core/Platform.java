@@ -799,6 +799,16 @@ public final class Platform implements AutoCloseable {
      * @throws ConfigException listing every configuration problem
      * @throws PlatformStartException when a module or the admin server cannot start
      */
+    private static AdminAccess adminAccess(ServiceDescriptor descriptor, PlatformConfig config) {
+      java.util.Optional<ConfigValue> file = config.value(CoreSettings.ADMIN_TOKENS_FILE.name());
+      java.util.Optional<String> path = config.find(CoreSettings.ADMIN_TOKENS_FILE).map(String::strip).filter(p -> !p.isEmpty());
+      return AdminAccess.of(
+          descriptor.environment(),
+          config.find(CoreSettings.ADMIN_OPEN_ENDPOINTS).orElse(List.of()),
+          path.map(java.nio.file.Path::of).orElse(null),
+          file.map(ConfigValue::source).orElse("not set"));
+    }
+
     public Platform start() {
       long begin = System.nanoTime();
       Loaded l = load();
@@ -809,6 +819,8 @@ public final class Platform implements AutoCloseable {
       ServiceDescriptor descriptor = l.descriptor();
       PlatformConfig config = loaded.config();
 
+      // Who may read what on the admin port: a tokens file that cannot be read fails start-up here.
+      AdminAccess access = config.get(CoreSettings.ADMIN_ENABLED) ? adminAccess(descriptor, config) : AdminAccess.open();
       HealthRegistry health = new HealthRegistry(config.get(CoreSettings.HEALTH_TIMEOUT), config.get(CoreSettings.HEALTH_THREADS));
       AdminServer admin;
       if (config.get(CoreSettings.ADMIN_ENABLED)) {
@@ -819,7 +831,8 @@ public final class Platform implements AutoCloseable {
                   config.get(CoreSettings.ADMIN_BIND_ADDRESS),
                   config.get(CoreSettings.ADMIN_PORT),
                   config.get(CoreSettings.ADMIN_THREADS),
-                  config.get(CoreSettings.ADMIN_QUEUE));
+                  config.get(CoreSettings.ADMIN_QUEUE),
+                  access);
         } catch (BindException e) {
           health.close();
           throw new ConfigException(

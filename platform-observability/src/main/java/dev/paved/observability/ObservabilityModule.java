@@ -195,6 +195,9 @@ public final class ObservabilityModule implements PlatformModule {
     FunctionCounter.builder("paved.admin.rejected", admin, dev.paved.core.AdminServer::rejectedRequests)
         .description("Admin requests refused because the admin server's queue was full")
         .register(meters);
+    FunctionCounter.builder("paved.admin.auth.failures", admin, dev.paved.core.AdminServer::refusedForAuth)
+        .description("Admin requests refused for want of a valid credential or role")
+        .register(meters);
     FunctionCounter.builder("paved.logs.throttled", ObservabilityModule.class, c -> dev.paved.observability.internal.ClientTriggeredLogThrottle.suppressed())
         .description("Log events a client could trigger in a library (a malformed baggage header), suppressed after the first one a minute")
         .register(meters);

@@ -1,0 +1,227 @@
+package dev.paved.core;
+
+import dev.paved.core.internal.ThrottledLogger;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who may read what on the admin port. Health ({@code /health/live}, {@code /health/ready}), {@code
+ * /info} and {@code /metrics} are open: probes and Prometheus need them. Every other endpoint
+ * ({@code /config}, {@code /config/history}, {@code /traces}, {@code /slo}, ...) needs a bearer
+ * token of role {@code viewer} or {@code operator}, unless the environment is {@code local}, {@code
+ * dev} or {@code development}, or the operator opens the path ({@code platform.admin.open-endpoints}).
+ *
+ * <p>Tokens come from {@code platform.admin.auth.tokens-file}: one {@code <role> <token>} per line
+ * ({@code #} comments), such as a Kubernetes Secret mounted as a file; the file is read again when
+ * it changes (checked at most once a second), so a rotated token works without a restart. Tokens are
+ * compared by their SHA-256 digests in constant time and never logged; failed attempts are counted
+ * and logged a few times, then once a minute, with the client's address.
+ */
+final class AdminAccess {
+  /** Endpoints that never need a credential. */
+  static final Set<String> ALWAYS_OPEN = Set.of("/health/live", "/health/ready", "/info", "/metrics");
+  /** Environments in which every endpoint is open. */
+  static final Set<String> OPEN_ENVIRONMENTS = Set.of("local", "dev", "development");
+
+  /** Per platform: one platform's refusals never use up another's log lines. */
+  private final ThrottledLogger log = new ThrottledLogger(LoggerFactory.getLogger(AdminAccess.class));
+  private static final long RECHECK_NANOS = 1_000_000_000L;
+
+  /** A role; an operator may do what a viewer may. */
+  enum Role {
+    VIEWER,
+    OPERATOR
+  }
+
+  /** The outcome of a check. */
+  enum Outcome {
+    OPEN,
+    ALLOWED,
+    NO_CREDENTIAL,
+    INVALID_CREDENTIAL,
+    FORBIDDEN
+  }
+
+  private record Token(byte[] digest, Role role) {}
+
+  private record Tokens(List<Token> tokens, @Nullable FileTime modified, long size) {}
+
+  private final boolean allOpen;
+  private final Set<String> openEndpoints;
+  private final @Nullable Path tokensFile;
+  private volatile Tokens tokens = new Tokens(List.of(), null, -1);
+  private volatile long checkedAt = System.nanoTime();
+  private final AtomicLong failures = new AtomicLong();
+
+  private AdminAccess(boolean allOpen, Set<String> openEndpoints, @Nullable Path tokensFile) {
+    this.allOpen = allOpen;
+    this.openEndpoints = Set.copyOf(openEndpoints);
+    this.tokensFile = tokensFile;
+  }
+
+  /** Every endpoint open (tests of the server itself, a disabled server). */
+  static AdminAccess open() {
+    return new AdminAccess(true, Set.of(), null);
+  }
+
+  /**
+   * The access of a platform in {@code environment}.
+   *
+   * @throws ConfigException when the tokens file is set but cannot be read, or holds no valid line
+   */
+  static AdminAccess of(String environment, List<String> openEndpoints, @Nullable Path tokensFile, String tokensFileSource) {
+    AdminAccess a = new AdminAccess(OPEN_ENVIRONMENTS.contains(environment.toLowerCase(Locale.ROOT)), Set.copyOf(openEndpoints), tokensFile);
+    if (tokensFile != null) {
+      List<String> problems = new ArrayList<>();
+      Tokens read = read(tokensFile, problems);
+      if (read == null || read.tokens().isEmpty()) {
+        throw new ConfigException(List.of(new ConfigProblem(
+            CoreSettings.ADMIN_TOKENS_FILE.name(),
+            tokensFileSource,
+            read == null ? "cannot read " + tokensFile : "no token in " + tokensFile + (problems.isEmpty() ? "" : ": " + String.join("; ", problems)),
+            "write one '<viewer|operator> <token>' per line, or unset it")));
+      }
+      a.tokens = read;
+    }
+    return a;
+  }
+
+  /** Failed attempts so far (no credential, a wrong one, or a role too low). */
+  long failures() {
+    return failures.get();
+  }
+
+  /** Whether {@code path} needs a credential at all. */
+  boolean isOpen(String path) {
+    return allOpen || ALWAYS_OPEN.contains(path) || openEndpoints.contains(path);
+  }
+
+  /**
+   * Checks a request for {@code path} that needs {@code role}, with its {@code Authorization}
+   * header (or null) from {@code client}.
+   */
+  Outcome check(String path, Role role, @Nullable String authorization, String client) {
+    if (isOpen(path)) {
+      return Outcome.OPEN;
+    }
+    if (authorization == null || authorization.isBlank()) {
+      return fail(Outcome.NO_CREDENTIAL, path, client);
+    }
+    String value = authorization.strip();
+    if (value.length() < 8 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return fail(Outcome.INVALID_CREDENTIAL, path, client);
+    }
+    byte[] digest = sha256(value.substring(7).strip());
+    Role found = null;
+    for (Token t : current().tokens()) {
+      // Every token is compared, each in constant time: neither the match nor its position shows in the timing.
+      if (MessageDigest.isEqual(t.digest(), digest) && found == null) {
+        found = t.role();
+      }
+    }
+    if (found == null) {
+      return fail(Outcome.INVALID_CREDENTIAL, path, client);
+    }
+    if (found.ordinal() < role.ordinal()) {
+      return fail(Outcome.FORBIDDEN, path, client);
+    }
+    return Outcome.ALLOWED;
+  }
+
+  private Outcome fail(Outcome outcome, String path, String client) {
+    failures.incrementAndGet();
+    log.warn("Admin request for " + path + " from " + client + " refused: " + outcome.name().toLowerCase(Locale.ROOT).replace('_', ' '), null);
+    return outcome;
+  }
+
+  /** The tokens, read again when the file changed (looked at most once a second). */
+  private Tokens current() {
+    Path file = tokensFile;
+    Tokens t = tokens;
+    long now = System.nanoTime();
+    if (file == null || now - checkedAt < RECHECK_NANOS) {
+      return t;
+    }
+    checkedAt = now;
+    try {
+      FileTime modified = Files.getLastModifiedTime(file);
+      long size = Files.size(file);
+      if (modified.equals(t.modified()) && size == t.size()) {
+        return t;
+      }
+    } catch (IOException e) {
+      log.warn("Admin tokens file " + file + " cannot be read (" + e.getClass().getSimpleName() + "); the tokens read before stay valid", null);
+      return t;
+    }
+    List<String> problems = new ArrayList<>();
+    Tokens read = read(file, problems);
+    if (read == null || read.tokens().isEmpty()) {
+      log.warn("Admin tokens file " + file + " holds no valid token now; the tokens read before stay valid", null);
+      return t;
+    }
+    if (!problems.isEmpty()) {
+      log.warn("Admin tokens file " + file + ": " + String.join("; ", problems), null);
+    }
+    tokens = read;
+    LoggerFactory.getLogger(AdminAccess.class).info("Admin tokens read again from {}: {} tokens", file, read.tokens().size());
+    return read;
+  }
+
+  /** The file's tokens; null when it cannot be read. Problems name lines, never their text. */
+  private static @Nullable Tokens read(Path file, List<String> problems) {
+    try {
+      FileTime modified = Files.getLastModifiedTime(file);
+      long size = Files.size(file);
+      if (size > 1_000_000) {
+        problems.add("larger than 1 MB");
+        return new Tokens(List.of(), modified, size);
+      }
+      List<Token> tokens = new ArrayList<>();
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      for (int i = 0; i < lines.size(); i++) {
+        String line = lines.get(i).strip();
+        if (line.isEmpty() || line.startsWith("#")) {
+          continue;
+        }
+        String[] parts = line.split("\\s+");
+        Role role = parts.length == 2 ? role(parts[0]) : null;
+        if (role == null || parts[1].length() < 16) {
+          problems.add("line " + (i + 1) + " is not '<viewer|operator> <token of 16 or more characters>'");
+          continue;
+        }
+        tokens.add(new Token(sha256(parts[1]), role));
+      }
+      return new Tokens(List.copyOf(tokens), modified, size);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static @Nullable Role role(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "viewer" -> Role.VIEWER;
+      case "operator" -> Role.OPERATOR;
+      default -> null;
+    };
+  }
+
+  private static byte[] sha256(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}
