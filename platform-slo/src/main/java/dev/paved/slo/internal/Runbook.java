@@ -42,7 +42,7 @@ public final class Runbook {
     for (Map.Entry<String, URI> link : d.links().entrySet()) {
       md.append("| ").append(link.getKey()).append(" | ").append(link.getValue()).append(" |\n");
     }
-    md.append("| admin port | `/health/ready`, `/info`, `/config`, `/config/history`, `/metrics`, `/traces`, `/slo` |\n\n");
+    md.append("| admin port | `/health/ready`, `/info`, `/metrics` open; `/config`, `/config/history`, `/traces`, `/slo` with a viewer token of `platform.admin.auth.tokens-file` (`Authorization: Bearer …`) |\n\n");
 
     md.append("## Alerts\n\n");
     if (slos.isEmpty()) {
