@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * it changes (checked at most once a second), so a rotated token works without a restart. Tokens are
  * compared by their SHA-256 digests in constant time and never logged; failed attempts are counted
  * and logged a few times, then once a minute, with the client's address.
+ *
+ * <p>Behind a service mesh, the sidecar's client identity may stand in for a token: with {@code
+ * platform.admin.auth.client-identity-header} set (such as {@code x-forwarded-client-cert}, whose
+ * {@code URI=} element is the caller's SPIFFE ID), an identity listed in {@code
+ * platform.admin.auth.viewers} or {@code .operators} has that role. Only for a sidecar that
+ * removes the header from requests it did not authenticate (Envoy's {@code SANITIZE_SET}).
  */
 final class AdminAccess {
   /** Endpoints that never need a credential. */
@@ -61,6 +67,9 @@ final class AdminAccess {
   private final boolean allOpen;
   private final Set<String> openEndpoints;
   private final @Nullable Path tokensFile;
+  private @Nullable String identityHeader;
+  private Set<String> viewers = Set.of();
+  private Set<String> operators = Set.of();
   private volatile Tokens tokens = new Tokens(List.of(), null, -1);
   private volatile long checkedAt = System.nanoTime();
   private final AtomicLong failures = new AtomicLong();
@@ -98,6 +107,41 @@ final class AdminAccess {
     return a;
   }
 
+  /** Trusts {@code header} as the caller's identity, with these roles. */
+  AdminAccess identities(@Nullable String header, List<String> viewers, List<String> operators) {
+    this.identityHeader = header == null || header.isBlank() ? null : header.strip().toLowerCase(Locale.ROOT);
+    this.viewers = Set.copyOf(viewers);
+    this.operators = Set.copyOf(operators);
+    return this;
+  }
+
+  /** The header holding the caller's identity, lower case, or null when none is trusted. */
+  @Nullable String identityHeader() {
+    return identityHeader;
+  }
+
+  /**
+   * The identity in a header value: for {@code x-forwarded-client-cert}, the {@code URI=} of its
+   * first element (the caller that reached the sidecar); otherwise the value itself.
+   */
+  static @Nullable String identity(String header, @Nullable String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    if (!header.equals("x-forwarded-client-cert")) {
+      return value.strip();
+    }
+    String first = value.split(",", 2)[0];
+    for (String part : first.split(";")) {
+      String p = part.strip();
+      if (p.regionMatches(true, 0, "URI=", 0, 4)) {
+        String uri = p.substring(4).strip();
+        return uri.startsWith("\"") && uri.endsWith("\"") && uri.length() >= 2 ? uri.substring(1, uri.length() - 1) : uri;
+      }
+    }
+    return null;
+  }
+
   /** Failed attempts so far (no credential, a wrong one, or a role too low). */
   long failures() {
     return failures.get();
@@ -113,8 +157,24 @@ final class AdminAccess {
    * header (or null) from {@code client}.
    */
   Outcome check(String path, Role role, @Nullable String authorization, String client) {
+    return check(path, role, authorization, null, client);
+  }
+
+  /** {@link #check(String, Role, String, String)} with the value of the trusted identity header (or null). */
+  Outcome check(String path, Role role, @Nullable String authorization, @Nullable String identityValue, String client) {
     if (isOpen(path)) {
       return Outcome.OPEN;
+    }
+    String header = identityHeader;
+    if ((authorization == null || authorization.isBlank()) && header != null) {
+      String id = identity(header, identityValue);
+      if (id != null) {
+        Role granted = operators.contains(id) ? Role.OPERATOR : viewers.contains(id) ? Role.VIEWER : null;
+        if (granted == null) {
+          return fail(Outcome.INVALID_CREDENTIAL, path, client + " (identity " + id + ")");
+        }
+        return granted.ordinal() >= role.ordinal() ? Outcome.ALLOWED : fail(Outcome.FORBIDDEN, path, client + " (identity " + id + ")");
+      }
     }
     if (authorization == null || authorization.isBlank()) {
       return fail(Outcome.NO_CREDENTIAL, path, client);

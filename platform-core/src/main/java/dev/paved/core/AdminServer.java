@@ -233,7 +233,9 @@ public final class AdminServer {
       return null;
     }
     String client = exchange.getRemoteAddress() == null ? "?" : exchange.getRemoteAddress().getAddress().getHostAddress();
-    return switch (a.check(path, AdminAccess.Role.VIEWER, exchange.getRequestHeaders().getFirst("Authorization"), client)) {
+    String identityHeader = a.identityHeader();
+    String identity = identityHeader == null ? null : exchange.getRequestHeaders().getFirst(identityHeader);
+    return switch (a.check(path, AdminAccess.Role.VIEWER, exchange.getRequestHeaders().getFirst("Authorization"), identity, client)) {
       case OPEN, ALLOWED -> null;
       case NO_CREDENTIAL -> {
         exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"paved-admin\"");

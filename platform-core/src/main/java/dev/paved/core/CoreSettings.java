@@ -56,6 +56,13 @@ public final class CoreSettings {
   public static final ConfigKey<String> ADMIN_TOKENS_FILE =
       ConfigKey.string("platform.admin.auth.tokens-file")
           .withDescription("A file of '<viewer|operator> <token>' lines: the bearer tokens of the admin endpoints that need one; read again when it changes.");
+  public static final ConfigKey<String> ADMIN_IDENTITY_HEADER =
+      ConfigKey.string("platform.admin.auth.client-identity-header")
+          .withDescription("A header the mesh's sidecar sets to the caller's identity (x-forwarded-client-cert: its URI); only when the sidecar strips it from outside requests.");
+  public static final ConfigKey<java.util.List<String>> ADMIN_VIEWERS =
+      ConfigKey.list("platform.admin.auth.viewers").withDescription("Client identities (SPIFFE IDs) with the viewer role, from client-identity-header.");
+  public static final ConfigKey<java.util.List<String>> ADMIN_OPERATORS =
+      ConfigKey.list("platform.admin.auth.operators").withDescription("Client identities (SPIFFE IDs) with the operator role, from client-identity-header.");
   public static final ConfigKey<java.util.List<String>> ADMIN_OPEN_ENDPOINTS =
       ConfigKey.list("platform.admin.open-endpoints")
           .withDescription("Admin paths served without a credential outside local and dev, such as /slo (health, /info and /metrics always are).");
@@ -91,7 +98,7 @@ public final class CoreSettings {
     return List.of(
         SERVICE_NAME, SERVICE_VERSION, SERVICE_ENVIRONMENT, SERVICE_OWNER, SERVICE_SYSTEM, SERVICE_TIER,
         SERVICE_LIFECYCLE, SERVICE_COST_CENTRE, SERVICE_LINKS, SERVICE_DEPENDENCY_KIND,
-        ADMIN_ENABLED, ADMIN_PORT, ADMIN_BIND_ADDRESS, ADMIN_TOKENS_FILE, ADMIN_OPEN_ENDPOINTS, ADMIN_THREADS, ADMIN_QUEUE,
+        ADMIN_ENABLED, ADMIN_PORT, ADMIN_BIND_ADDRESS, ADMIN_TOKENS_FILE, ADMIN_IDENTITY_HEADER, ADMIN_VIEWERS, ADMIN_OPERATORS, ADMIN_OPEN_ENDPOINTS, ADMIN_THREADS, ADMIN_QUEUE,
         HEALTH_TIMEOUT, HEALTH_THREADS,
         SHUTDOWN_HOOK, SHUTDOWN_DRAIN, SHUTDOWN_TIMEOUT);
   }

@@ -803,10 +803,14 @@ public final class Platform implements AutoCloseable {
       java.util.Optional<ConfigValue> file = config.value(CoreSettings.ADMIN_TOKENS_FILE.name());
       java.util.Optional<String> path = config.find(CoreSettings.ADMIN_TOKENS_FILE).map(String::strip).filter(p -> !p.isEmpty());
       return AdminAccess.of(
-          descriptor.environment(),
-          config.find(CoreSettings.ADMIN_OPEN_ENDPOINTS).orElse(List.of()),
-          path.map(java.nio.file.Path::of).orElse(null),
-          file.map(ConfigValue::source).orElse("not set"));
+              descriptor.environment(),
+              config.find(CoreSettings.ADMIN_OPEN_ENDPOINTS).orElse(List.of()),
+              path.map(java.nio.file.Path::of).orElse(null),
+              file.map(ConfigValue::source).orElse("not set"))
+          .identities(
+              config.find(CoreSettings.ADMIN_IDENTITY_HEADER).orElse(null),
+              config.find(CoreSettings.ADMIN_VIEWERS).orElse(List.of()),
+              config.find(CoreSettings.ADMIN_OPERATORS).orElse(List.of()));
     }
 
     public Platform start() {

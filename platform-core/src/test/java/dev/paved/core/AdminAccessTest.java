@@ -146,4 +146,30 @@ class AdminAccessTest {
         .hasMessageContaining("line 1 is not")
         .hasMessageNotContaining("short");
   }
+
+  @Test
+  void theMeshsClientIdentityStandsInForATokenOnlyWhenConfiguredAndListed() throws Exception {
+    String oncall = "spiffe://cluster.local/ns/ops/sa/oncall";
+    String xfcc = "By=spiffe://cluster.local/ns/orders/sa/orders;Hash=abc123;URI=" + oncall + ",By=x;URI=spiffe://other";
+    try (Platform p =
+        production(
+            tokens("viewer " + VIEWER),
+            "platform.admin.auth.client-identity-header", "x-forwarded-client-cert",
+            "platform.admin.auth.viewers", oncall)) {
+      HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.admin().port() + "/traces")).GET();
+      assertThat(client.send(r.copy().header("x-forwarded-client-cert", xfcc).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+      String stranger = "By=spiffe://cluster.local/ns/orders/sa/orders;URI=spiffe://cluster.local/ns/web/sa/frontend";
+      assertThat(client.send(r.copy().header("x-forwarded-client-cert", stranger).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+      assertThat(get(p, "/traces", VIEWER).statusCode()).isEqualTo(200);
+    }
+    // Not configured: the header is just a header.
+    try (Platform p = production(tokens("viewer " + VIEWER))) {
+      HttpRequest withHeader =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.admin().port() + "/traces")).header("x-forwarded-client-cert", xfcc).GET().build();
+      assertThat(client.send(withHeader, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+    }
+    assertThat(AdminAccess.identity("x-forwarded-client-cert", "Hash=1;URI=\"spiffe://a/b\";DNS=x")).isEqualTo("spiffe://a/b");
+    assertThat(AdminAccess.identity("x-client-id", " svc-a ")).isEqualTo("svc-a");
+    assertThat(AdminAccess.identity("x-forwarded-client-cert", "Hash=1")).isNull();
+  }
 }
