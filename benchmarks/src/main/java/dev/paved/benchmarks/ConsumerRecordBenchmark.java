@@ -65,6 +65,10 @@ public class ConsumerRecordBenchmark {
         }
       };
 
+  /** 0: spans go nowhere; 2048: the in-process buffer of GET /traces, as with no OTLP endpoint (the default). */
+  @org.openjdk.jmh.annotations.Param({"0", "2048"})
+  public String bufferSize = "0";
+
   private Platform platform;
   private KafkaMessaging kafka;
   private Tracer tracer;
@@ -80,7 +84,7 @@ public class ConsumerRecordBenchmark {
             .serviceName("bench")
             .module(new dev.paved.observability.ObservabilityModule())
             .property("platform.observability.metrics.jvm", "false")
-            .property("platform.observability.traces.buffer-size", "0")
+            .property("platform.observability.traces.buffer-size", bufferSize)
             .start();
     Observability obs = Observability.of(platform);
     kafka = obs.kafka();

@@ -59,8 +59,29 @@ public final class RecentSpans implements SpanProcessor {
 
   private static long attributeChars(io.opentelemetry.api.common.Attributes attributes) {
     long[] chars = {0};
-    attributes.forEach((k, v) -> chars[0] += k.getKey().length() + String.valueOf(v).length() + 16);
+    attributes.forEach((k, v) -> chars[0] += k.getKey().length() + valueChars(v) + 16);
     return chars[0];
+  }
+
+  /**
+   * A value's length in characters, without printing a number to count its digits (a span per
+   * consumed record carries its partition and offset): numbers at their longest, so the estimate
+   * stays an upper bound.
+   */
+  private static int valueChars(Object v) {
+    if (v instanceof String text) {
+      return text.length();
+    }
+    if (v instanceof Long || v instanceof Integer) {
+      return 20;
+    }
+    if (v instanceof Boolean) {
+      return 5;
+    }
+    if (v instanceof Double) {
+      return 24;
+    }
+    return String.valueOf(v).length();
   }
 
   @Override
