@@ -73,14 +73,10 @@ public final class ConsumerThroughput {
       List<Double> two = new ArrayList<>();
       List<Double> hand = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {
-        long c0 = cpu();
         double h = handWritten(broker.bootstrapServers(), "hand-" + round, records);
-        long c1 = cpu();
         double p = paved(broker.bootstrapServers(), "paved-" + round, records, "1.0", 1);
-        long c2 = cpu();
         double u = paved(broker.bootstrapServers(), "unsampled-" + round, records, "0", 1);
         double t = paved(broker.bootstrapServers(), "two-" + round, records, "1.0", 2);
-        System.out.printf("  CPU of this JVM per record: hand-written %.2f us, Paved %.2f us (start and stop included)%n", (c1 - c0) / 1e3 / records, (c2 - c1) / 1e3 / records);
         hand.add(h);
         paved.add(p);
         unsampled.add(u);
@@ -176,10 +172,6 @@ public final class ConsumerThroughput {
       }
       return records / ((System.nanoTime() - first.get()) / 1e9);
     }
-  }
-
-  private static long cpu() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static double median(List<Double> values) {

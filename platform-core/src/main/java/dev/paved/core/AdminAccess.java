@@ -67,22 +67,26 @@ final class AdminAccess {
   private final boolean allOpen;
   private final Set<String> openEndpoints;
   private final @Nullable Path tokensFile;
-  private @Nullable String identityHeader;
-  private Set<String> viewers = Set.of();
-  private Set<String> operators = Set.of();
+  private final @Nullable String identityHeader;
+  private final Set<String> viewers;
+  private final Set<String> operators;
   private volatile Tokens tokens = new Tokens(List.of(), null, -1);
   private volatile long checkedAt = System.nanoTime();
   private final AtomicLong failures = new AtomicLong();
 
-  private AdminAccess(boolean allOpen, Set<String> openEndpoints, @Nullable Path tokensFile) {
+  private AdminAccess(
+      boolean allOpen, Set<String> openEndpoints, @Nullable Path tokensFile, @Nullable String identityHeader, List<String> viewers, List<String> operators) {
     this.allOpen = allOpen;
     this.openEndpoints = Set.copyOf(openEndpoints);
     this.tokensFile = tokensFile;
+    this.identityHeader = identityHeader == null || identityHeader.isBlank() ? null : identityHeader.strip().toLowerCase(Locale.ROOT);
+    this.viewers = Set.copyOf(viewers);
+    this.operators = Set.copyOf(operators);
   }
 
   /** Every endpoint open (tests of the server itself, a disabled server). */
   static AdminAccess open() {
-    return new AdminAccess(true, Set.of(), null);
+    return new AdminAccess(true, Set.of(), null, null, List.of(), List.of());
   }
 
   /**
@@ -90,8 +94,17 @@ final class AdminAccess {
    *
    * @throws ConfigException when the tokens file is set but cannot be read, or holds no valid line
    */
-  static AdminAccess of(String environment, List<String> openEndpoints, @Nullable Path tokensFile, String tokensFileSource) {
-    AdminAccess a = new AdminAccess(OPEN_ENVIRONMENTS.contains(environment.toLowerCase(Locale.ROOT)), Set.copyOf(openEndpoints), tokensFile);
+  static AdminAccess of(
+      String environment,
+      List<String> openEndpoints,
+      @Nullable Path tokensFile,
+      String tokensFileSource,
+      @Nullable String identityHeader,
+      List<String> viewers,
+      List<String> operators) {
+    AdminAccess a =
+        new AdminAccess(
+            OPEN_ENVIRONMENTS.contains(environment.toLowerCase(Locale.ROOT)), Set.copyOf(openEndpoints), tokensFile, identityHeader, viewers, operators);
     if (tokensFile != null) {
       List<String> problems = new ArrayList<>();
       Tokens read = read(tokensFile, problems);
@@ -105,14 +118,6 @@ final class AdminAccess {
       a.tokens = read;
     }
     return a;
-  }
-
-  /** Trusts {@code header} as the caller's identity, with these roles. */
-  AdminAccess identities(@Nullable String header, List<String> viewers, List<String> operators) {
-    this.identityHeader = header == null || header.isBlank() ? null : header.strip().toLowerCase(Locale.ROOT);
-    this.viewers = Set.copyOf(viewers);
-    this.operators = Set.copyOf(operators);
-    return this;
   }
 
   /** The header holding the caller's identity, lower case, or null when none is trusted. */

@@ -390,17 +390,9 @@ public final class Platform implements AutoCloseable {
   }
 
   private void phase(String name, Runnable action) {
-    long start = System.nanoTime();
-    try {
-      action.run();
-    } catch (RuntimeException e) {
-      LOG.warn("Paved shutdown phase '{}' failed", name, e);
-    }
-    LOG.atInfo()
-        .addKeyValue("event.kind", "shutdown_phase")
-        .addKeyValue("paved.shutdown.phase", name)
-        .log("Paved shutdown phase '{}' finished in {} ms", name, millisSince(start));
+    dev.paved.core.internal.ShutdownPhase.run(LOG, name, "Paved shutdown phase '" + name + "'", action);
   }
+
 
   private List<PlatformModule> startedInReverse() {
     List<PlatformModule> reverse;
@@ -806,8 +798,7 @@ public final class Platform implements AutoCloseable {
               descriptor.environment(),
               config.find(CoreSettings.ADMIN_OPEN_ENDPOINTS).orElse(List.of()),
               path.map(java.nio.file.Path::of).orElse(null),
-              file.map(ConfigValue::source).orElse("not set"))
-          .identities(
+              file.map(ConfigValue::source).orElse("not set"),
               config.find(CoreSettings.ADMIN_IDENTITY_HEADER).orElse(null),
               config.find(CoreSettings.ADMIN_VIEWERS).orElse(List.of()),
               config.find(CoreSettings.ADMIN_OPERATORS).orElse(List.of()));

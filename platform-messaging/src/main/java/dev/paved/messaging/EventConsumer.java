@@ -217,7 +217,7 @@ public final class EventConsumer<K, V> implements AutoCloseable {
             .tag("messaging.consumer.group.name", group)
             .register(registry);
     this.groupLag =
-        Gauge.builder(GROUP_LAG, works, w -> w.values().stream().mapToLong(p -> p.lag.get()).sum())
+        Gauge.builder(GROUP_LAG, this, EventConsumer::totalLag)
             .description("Records not yet committed by the group on this consumer's partitions: what to scale on")
             .tag("messaging.system", "kafka")
             .tag("messaging.consumer.group.name", group)
@@ -267,11 +267,15 @@ public final class EventConsumer<K, V> implements AutoCloseable {
             : deadLetterFailures.get() > 0
                 ? HealthResult.degraded("the dead-letter topic refuses records; their partitions wait (" + deadLetterFailures.get() + " failed sends)")
                 : HealthResult.up();
+    return r.withDetail("group", settings.group()).withDetail("assigned-partitions", works.size()).withDetail("lag", totalLag());
+  }
+
+  private long totalLag() {
     long total = 0;
     for (PartitionWork w : works.values()) {
       total += w.lag.get();
     }
-    return r.withDetail("group", settings.group()).withDetail("assigned-partitions", works.size()).withDetail("lag", total);
+    return total;
   }
 
   /** Stops polling; the records in progress finish. Called when graceful shutdown begins. */
@@ -543,18 +547,10 @@ public final class EventConsumer<K, V> implements AutoCloseable {
   }
 
   private void shutdownPhase(String phase, Runnable action) {
-    long start = System.nanoTime();
-    try {
-      action.run();
-    } catch (RuntimeException e) {
-      LOG.warn("Kafka consumer '{}': shutdown step '{}' failed", settings.name(), phase, e);
-    }
-    LOG.atInfo()
-        .addKeyValue("event.kind", "shutdown_phase")
-        .addKeyValue("paved.shutdown.phase", "consumer " + settings.name() + ": " + phase)
-        .addKeyValue("messaging.consumer.group.name", settings.group())
-        .log("Kafka consumer '{}': shutdown step '{}' finished in {} ms", settings.name(), phase, (System.nanoTime() - start) / 1_000_000);
+    dev.paved.core.internal.ShutdownPhase.run(
+        LOG, "consumer " + settings.name() + ": " + phase, "Kafka consumer '" + settings.name() + "': shutdown step '" + phase + "'", action);
   }
+
 
   private void pauseBriefly() {
     try {
@@ -716,10 +712,8 @@ public final class EventConsumer<K, V> implements AutoCloseable {
       kafka.process(raw, settings.group(), r -> attempts(w, r, settled));
       return true;
     } catch (Throwable e) {
-      if (e instanceof InterruptedException || Thread.interrupted()) {
-        // The worker goes on with the next turn: its interrupt is spent here.
-      }
-      // Dead-lettered: recorded on the span, in messaging.process.duration{error.type} and the SLO.
+      Thread.interrupted(); // an interrupt is spent on this record: the worker's next turn is not cut short
+      // Dead-lettered (settled): recorded on the span, in messaging.process.duration{error.type} and the SLO.
       return settled[0];
     }
   }

@@ -365,17 +365,11 @@ public final class Jobs {
 
   /** A {@link Runnable} for a scheduler that runs {@code job} with {@link #run}; failures are recorded, not rethrown. */
   public Runnable wrap(String name, Runnable job) {
-    return () -> {
-      try {
-        run(name, () -> {
-          job.run();
-          return null;
-        });
-      } catch (Exception e) {
-        // Recorded on the span and in paved.job.duration{outcome="failure"}; a scheduler would
-        // otherwise stop repeating the task.
-        org.slf4j.LoggerFactory.getLogger(Jobs.class).warn("Job {} failed", name, e);
-      }
-    };
+    // Recorded on the span and in paved.job.duration{outcome}, logged, never rethrown: a scheduler
+    // would otherwise stop repeating the task.
+    return () -> runQuietly(name, () -> {
+      job.run();
+      return null;
+    }, () -> false);
   }
 }

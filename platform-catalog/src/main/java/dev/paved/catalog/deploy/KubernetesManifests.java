@@ -786,7 +786,7 @@ public final class KubernetesManifests {
     m.put(
         "spec",
         map(
-            "scaleTargetRef", map("apiVersion", "apps/v1", "kind", "Deployment", "name", d.name()),
+            "scaleTargetRef", deploymentRef(d),
             "minReplicas", min,
             "maxReplicas", max,
             "metrics", List.of(map("type", "Resource", "resource", map("name", "cpu", "target", map("type", "Utilization", "averageUtilization", cpu))))));
@@ -841,6 +841,11 @@ public final class KubernetesManifests {
     return (Map<String, Object>) java.util.Objects.requireNonNull(m.get(key), key);
   }
 
+  /** What an autoscaler scales: the service's Deployment. */
+  private static Map<String, Object> deploymentRef(ServiceDescriptor d) {
+    return map("apiVersion", "apps/v1", "kind", "Deployment", "name", d.name());
+  }
+
   /** KEDA scaling the Deployment on the consumer group's lag, read from Prometheus. */
   private static Map<String, Object> scaledObject(
       ServiceDescriptor d, String namespace, Map<String, String> labels, int min, int max, int threshold, String group, String prometheusUrl) {
@@ -848,7 +853,7 @@ public final class KubernetesManifests {
     m.put(
         "spec",
         map(
-            "scaleTargetRef", map("apiVersion", "apps/v1", "kind", "Deployment", "name", d.name()),
+            "scaleTargetRef", deploymentRef(d),
             "minReplicaCount", min,
             "maxReplicaCount", max,
             "triggers",
