@@ -134,6 +134,21 @@ public final class ConfigModule implements PlatformModule {
           "/config/history",
           request -> AdminResponse.json(200, Map.of("changes", c.history().stream().map(ConfigChange::toMap).toList())));
     }
+    context.admin().addAction(
+        "config-reload",
+        "Read every configuration source again now and apply the result if it is valid (as a file change would)",
+        List.of(),
+        request -> {
+          long before = c.snapshot().version();
+          ConfigChange change = c.reload("admin");
+          String after =
+              switch (change.outcome()) {
+                case APPLIED -> "version " + change.version() + " (" + change.changes().size() + " keys changed)";
+                case UNCHANGED -> "version " + change.version() + " (nothing changed)";
+                case REJECTED -> "version " + change.version() + " kept; rejected: " + change.problems().stream().map(Object::toString).toList();
+              };
+          return new dev.paved.core.AdminActionResult("configuration", "version " + before, after, null);
+        });
     if (config.get(ConfigSettings.RELOAD_ENABLED)) {
       FileWatcher w =
           new FileWatcher(

@@ -18,13 +18,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Who may read what on the admin port. Health ({@code /health/live}, {@code /health/ready}), {@code
- * /info} and {@code /metrics} are open: probes and Prometheus need them. Every other endpoint
+ * /info} and {@code /metrics} are open: probes and Prometheus need them. So is the console's shell
+ * ({@code /}, its script and style sheet, and {@code /console/session}, which tells the page its
+ * caller's role): it holds no data, and every view's data is fetched with the caller's token. Every other endpoint
  * ({@code /config}, {@code /config/history}, {@code /traces}, {@code /slo}, ...) needs a bearer
  * token of role {@code viewer} or {@code operator}, unless the environment is {@code local}, {@code
  * dev} or {@code development}, or the operator opens the path ({@code platform.admin.open-endpoints}).
  *
- * <p>Tokens come from {@code platform.admin.auth.tokens-file}: one {@code <role> <token>} per line
- * ({@code #} comments), such as a Kubernetes Secret mounted as a file; the file is read again when
+ * <p>Tokens come from {@code platform.admin.auth.tokens-file}: one {@code <role> <token> [name]}
+ * per line ({@code #} comments; the name is what the audit log shows of the caller, else the
+ * first 8 hex digits of the token's SHA-256), such as a Kubernetes Secret mounted as a file; the file is read again when
  * it changes (checked at most once a second), so a rotated token works without a restart. Tokens are
  * compared by their SHA-256 digests in constant time and never logged; failed attempts are counted
  * and logged a few times, then once a minute, with the client's address.
@@ -37,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AdminAccess {
   /** Endpoints that never need a credential. */
-  static final Set<String> ALWAYS_OPEN = Set.of("/health/live", "/health/ready", "/info", "/metrics");
+  static final Set<String> ALWAYS_OPEN = Set.of("/health/live", "/health/ready", "/info", "/metrics", "/", "/console/app.js", "/console/app.css", "/console/session");
   /** Environments in which every endpoint is open. */
   static final Set<String> OPEN_ENVIRONMENTS = Set.of("local", "dev", "development");
 
@@ -60,7 +63,8 @@ final class AdminAccess {
     FORBIDDEN
   }
 
-  private record Token(byte[] digest, Role role) {}
+  /** A token: its digest, role, and the name the audit log uses (never the token). */
+  private record Token(byte[] digest, Role role, String name) {}
 
   private record Tokens(List<Token> tokens, @Nullable FileTime modified, long size) {}
 
@@ -152,9 +156,12 @@ final class AdminAccess {
     return failures.get();
   }
 
-  /** Whether {@code path} needs a credential at all. */
+  /**
+   * Whether {@code path} needs a credential at all. An action ({@code /actions/...}) is never
+   * opened by {@code platform.admin.open-endpoints}: it needs an operator, or an open environment.
+   */
   boolean isOpen(String path) {
-    return allOpen || ALWAYS_OPEN.contains(path) || openEndpoints.contains(path);
+    return allOpen || ALWAYS_OPEN.contains(path) || openEndpoints.contains(path) && !path.startsWith(AdminServer.ACTIONS + "/");
   }
 
   /**
@@ -170,39 +177,58 @@ final class AdminAccess {
     if (isOpen(path)) {
       return Outcome.OPEN;
     }
+    Caller caller = authenticate(authorization, identityValue, client);
+    Role granted = caller.role();
+    if (granted == null) {
+      return fail(caller.refusal(), path, caller.who());
+    }
+    return granted.ordinal() >= role.ordinal() ? Outcome.ALLOWED : fail(Outcome.FORBIDDEN, path, caller.who());
+  }
+
+  /**
+   * Who is asking: their role (null when refused, with why) and a description for the audit log
+   * that never holds a token: the token's name from the tokens file, or the first 8 hex digits of
+   * its SHA-256, or the mesh identity; and the client's address.
+   */
+  record Caller(@Nullable Role role, String who, Outcome refusal) {}
+
+  /** The caller of a request, without counting a refusal (see {@link #check}). */
+  Caller authenticate(@Nullable String authorization, @Nullable String identityValue, String client) {
+    if (allOpen) {
+      return new Caller(Role.OPERATOR, "anonymous from " + client + " (open environment)", Outcome.OPEN);
+    }
     String header = identityHeader;
     if ((authorization == null || authorization.isBlank()) && header != null) {
       String id = identity(header, identityValue);
       if (id != null) {
         Role granted = operators.contains(id) ? Role.OPERATOR : viewers.contains(id) ? Role.VIEWER : null;
-        if (granted == null) {
-          return fail(Outcome.INVALID_CREDENTIAL, path, client + " (identity " + id + ")");
-        }
-        return granted.ordinal() >= role.ordinal() ? Outcome.ALLOWED : fail(Outcome.FORBIDDEN, path, client + " (identity " + id + ")");
+        return new Caller(granted, "identity " + id + " from " + client, Outcome.INVALID_CREDENTIAL);
       }
     }
     if (authorization == null || authorization.isBlank()) {
-      return fail(Outcome.NO_CREDENTIAL, path, client);
+      return new Caller(null, client, Outcome.NO_CREDENTIAL);
     }
     String value = authorization.strip();
     if (value.length() < 8 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return fail(Outcome.INVALID_CREDENTIAL, path, client);
+      return new Caller(null, client, Outcome.INVALID_CREDENTIAL);
     }
     byte[] digest = sha256(value.substring(7).strip());
-    Role found = null;
+    Token found = null;
     for (Token t : current().tokens()) {
       // Every token is compared, each in constant time: neither the match nor its position shows in the timing.
       if (MessageDigest.isEqual(t.digest(), digest) && found == null) {
-        found = t.role();
+        found = t;
       }
     }
     if (found == null) {
-      return fail(Outcome.INVALID_CREDENTIAL, path, client);
+      return new Caller(null, client, Outcome.INVALID_CREDENTIAL);
     }
-    if (found.ordinal() < role.ordinal()) {
-      return fail(Outcome.FORBIDDEN, path, client);
-    }
-    return Outcome.ALLOWED;
+    return new Caller(found.role(), "token " + found.name() + " from " + client, Outcome.ALLOWED);
+  }
+
+  /** Counts and logs a refusal that happened outside {@link #check}. */
+  void refused(Outcome outcome, String path, String who) {
+    fail(outcome, path, who);
   }
 
   private Outcome fail(Outcome outcome, String path, String client) {
@@ -261,12 +287,14 @@ final class AdminAccess {
           continue;
         }
         String[] parts = line.split("\\s+");
-        Role role = parts.length == 2 ? role(parts[0]) : null;
+        Role role = parts.length == 2 || parts.length == 3 ? role(parts[0]) : null;
         if (role == null || parts[1].length() < 16) {
-          problems.add("line " + (i + 1) + " is not '<viewer|operator> <token of 16 or more characters>'");
+          problems.add("line " + (i + 1) + " is not '<viewer|operator> <token of 16 or more characters> [name]'");
           continue;
         }
-        tokens.add(new Token(sha256(parts[1]), role));
+        byte[] digest = sha256(parts[1]);
+        String name = parts.length == 3 ? parts[2] : "sha256:" + java.util.HexFormat.of().formatHex(digest, 0, 4);
+        tokens.add(new Token(digest, role, name));
       }
       return new Tokens(List.copyOf(tokens), modified, size);
     } catch (IOException e) {

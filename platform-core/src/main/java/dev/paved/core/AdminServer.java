@@ -33,6 +33,24 @@ public final class AdminServer {
   private static final ThrottledLogger LOG = new ThrottledLogger(LoggerFactory.getLogger(AdminServer.class));
 
   private final Map<String, AdminEndpoint> endpoints = new ConcurrentHashMap<>();
+  private final Map<String, Action> actions = new ConcurrentHashMap<>();
+  private final Map<String, Temporary> temporaries = new ConcurrentHashMap<>();
+  private static final org.slf4j.Logger AUDIT = LoggerFactory.getLogger("dev.paved.admin.audit");
+
+  /** A registered action: what it does, in a line, and the parameters it takes. */
+  private record Action(String description, java.util.List<String> parameters, AdminAction action) {}
+
+  /** A state an action set that ends by itself. */
+  private record Temporary(String action, String target, java.time.Instant expiresAt, String setBy, Runnable revert) {}
+
+  /** The path prefix of actions: {@code POST /actions/<name>}. */
+  public static final String ACTIONS = "/actions";
+
+  /** The header every action request must carry, with the action's name as its value. */
+  public static final String ACTION_HEADER = "X-Paved-Action";
+
+  /** The largest action request body (8 KB); above it the answer is 413 and no action runs. */
+  public static final int MAX_ACTION_BODY_BYTES = 8 * 1024;
   private volatile AdminAccess access = AdminAccess.open();
   private final AtomicLong rejected;
   private final @Nullable HttpServer server;
@@ -142,6 +160,95 @@ public final class AdminServer {
     return Collections.unmodifiableSet(new TreeSet<>(endpoints.keySet()));
   }
 
+  /**
+   * Adds an operator action at {@code POST /actions/<name>} (see {@link AdminAction}). {@code
+   * GET /actions} lists every action and the states they set that have not yet ended.
+   *
+   * @param parameters the names of the parameters it reads, for the list and the console
+   * @throws IllegalArgumentException if the name is taken or not lower-case letters, digits and '-'
+   */
+  public void addAction(String name, String description, java.util.List<String> parameters, AdminAction action) {
+    Objects.requireNonNull(action, "action");
+    if (!name.matches("[a-z][a-z0-9-]*") || name.equals("revert")) {
+      throw new IllegalArgumentException("name: '" + name + "' (expected: lower-case letters, digits and '-', not 'revert')");
+    }
+    if (actions.putIfAbsent(name, new Action(description, java.util.List.copyOf(parameters), action)) != null) {
+      throw new IllegalArgumentException("name: '" + name + "' (expected: an action name not yet taken)");
+    }
+  }
+
+  /** The names of the actions. */
+  public Set<String> actions() {
+    return Collections.unmodifiableSet(new TreeSet<>(actions.keySet()));
+  }
+
+  /**
+   * Records a state that an action set for {@code duration}: {@code revert} runs when it ends — by
+   * itself, at {@code POST /actions/revert} with its key, or when the platform stops. When the key
+   * already holds a state, the first one's {@code revert} is kept (it restores what was there before
+   * any action) and only the end moves. Returns when it ends.
+   *
+   * @param key what the state is on, such as {@code logger:dev.paved}: one state per key
+   */
+  public java.time.Instant temporary(String key, String action, String setBy, java.time.Duration duration, Runnable revert) {
+    java.time.Instant end = java.time.Instant.now().plus(duration);
+    temporaries.merge(key, new Temporary(action, key, end, setBy, revert), (old, next) -> new Temporary(action, key, end, setBy, old.revert()));
+    return end;
+  }
+
+  /** Ends the states whose time is up; the platform calls it every second. */
+  void expireTemporaries() {
+    java.time.Instant now = java.time.Instant.now();
+    for (Temporary t : temporaries.values()) {
+      if (!t.expiresAt().isAfter(now) && temporaries.remove(t.target(), t)) {
+        end(t, "expired", "the platform");
+      }
+    }
+  }
+
+  /** Ends every state an action set (the platform stops). */
+  void revertTemporaries() {
+    for (Temporary t : temporaries.values()) {
+      if (temporaries.remove(t.target(), t)) {
+        end(t, "reverted at shutdown", "the platform");
+      }
+    }
+  }
+
+  private void end(Temporary t, String outcome, String by) {
+    try {
+      t.revert().run();
+      audit(t.action(), outcome, by, t.target(), null, null, null);
+    } catch (RuntimeException e) {
+      LOG.warn("Admin action " + t.action() + " on " + t.target() + " could not be reverted", e);
+    }
+  }
+
+  private static void audit(
+      String action, String outcome, String caller, @Nullable String target, @Nullable String before, @Nullable String after, java.time.@Nullable Instant until) {
+    AUDIT.atInfo()
+        .addKeyValue("event.kind", "admin_action")
+        .addKeyValue("admin.action", action)
+        .addKeyValue("admin.outcome", outcome)
+        .addKeyValue("admin.caller", caller)
+        .addKeyValue("admin.target", target)
+        .addKeyValue("admin.before", before)
+        .addKeyValue("admin.after", after)
+        .addKeyValue("admin.expires_at", until == null ? null : until.toString())
+        .log("Admin action {} {} by {}{}{}", action, outcome, caller, target == null ? "" : " on " + target,
+            before == null && after == null ? "" : ": " + before + " -> " + after + (until == null ? "" : " until " + until));
+  }
+
+  private Map<String, Object> actionsBody() {
+    java.util.List<Object> list = new java.util.ArrayList<>();
+    new java.util.TreeMap<>(actions).forEach((name, a) -> list.add(Map.of("name", name, "description", a.description(), "parameters", a.parameters())));
+    java.util.List<Object> active = new java.util.ArrayList<>();
+    temporaries.values().stream()
+        .sorted(java.util.Comparator.comparing(Temporary::expiresAt))
+        .forEach(t -> active.add(Map.of("key", t.target(), "action", t.action(), "expiresAt", t.expiresAt().toString(), "setBy", t.setBy())));
+    return Map.of("actions", list, "active", active);
+  }
+
   /** Requests refused for want of a valid credential ({@code platform.admin.auth.tokens-file}). */
   public long refusedForAuth() {
     return access.failures();
@@ -186,11 +293,19 @@ public final class AdminServer {
       String path = exchange.getRequestURI().getPath();
       String method = exchange.getRequestMethod();
       AdminEndpoint endpoint = endpoints.get(path);
+      String actionName = path.startsWith(ACTIONS + "/") ? path.substring(ACTIONS.length() + 1) : null;
+      boolean isAction = actionName != null && (actions.containsKey(actionName) || actionName.equals("revert"));
       AdminResponse response;
       if (dev.paved.core.internal.JdkHttpServerDefaults.headerBytes(exchange) > MAX_HEADER_BYTES) {
         response = AdminResponse.json(431, Map.of("error", "request headers too large", "limitBytes", MAX_HEADER_BYTES));
-      } else if ((response = authorize(exchange, path)) != null) {
+      } else if ((response = authorize(exchange, path, isAction ? AdminAccess.Role.OPERATOR : AdminAccess.Role.VIEWER)) != null) {
         // refused: 401 or 403, before anything else is said about the path
+      } else if (isAction) {
+        response = perform(exchange, java.util.Objects.requireNonNull(actionName));
+      } else if (path.equals(ACTIONS) && (method.equals("GET") || method.equals("HEAD"))) {
+        response = AdminResponse.json(200, actionsBody());
+      } else if (path.equals("/console/session") && (method.equals("GET") || method.equals("HEAD"))) {
+        response = AdminResponse.json(200, session(exchange));
       } else if (endpoint == null) {
         response = AdminResponse.json(404, Map.of("error", "not found", "paths", paths()));
       } else if (!method.equals("GET") && !method.equals("HEAD")) {
@@ -211,7 +326,8 @@ public final class AdminServer {
       exchange.getResponseHeaders().set("Content-Type", response.contentType());
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
       exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-      exchange.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+      exchange.getResponseHeaders().set("Content-Security-Policy", response.contentType().startsWith("text/html") ? CONSOLE_POLICY : "default-src 'none'; frame-ancestors 'none'");
+      exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
       exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
       if (method.equals("HEAD")) {
         exchange.sendResponseHeaders(response.status(), -1);
@@ -226,16 +342,111 @@ public final class AdminServer {
     }
   }
 
+  /**
+   * The console page's policy: its script and style sheet from this server only (no inline script
+   * or style), data fetched from this server only, never framed.
+   */
+  static final String CONSOLE_POLICY =
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+  private static String client(HttpExchange exchange) {
+    return exchange.getRemoteAddress() == null ? "?" : exchange.getRemoteAddress().getAddress().getHostAddress();
+  }
+
+  private AdminAccess.Caller caller(HttpExchange exchange) {
+    AdminAccess a = access;
+    String identityHeader = a.identityHeader();
+    String identity = identityHeader == null ? null : exchange.getRequestHeaders().getFirst(identityHeader);
+    return a.authenticate(exchange.getRequestHeaders().getFirst("Authorization"), identity, client(exchange));
+  }
+
+  /** What the console asks first: the caller's role, and what it may see and do. */
+  private Map<String, Object> session(HttpExchange exchange) {
+    AdminAccess.Caller c = caller(exchange);
+    AdminAccess.Role role = c.role();
+    String credential = c.refusal() == AdminAccess.Outcome.OPEN ? "open" : role != null ? "valid" : c.refusal() == AdminAccess.Outcome.NO_CREDENTIAL ? "none" : "invalid";
+    if (credential.equals("invalid")) {
+      access.refused(c.refusal(), "/console/session", c.who());
+    }
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("credential", credential);
+    body.put("role", role == null ? null : role.name().toLowerCase(java.util.Locale.ROOT));
+    body.put("paths", role == null ? java.util.List.of() : java.util.List.copyOf(paths()));
+    body.put("actions", role == AdminAccess.Role.OPERATOR ? java.util.List.copyOf(actions()) : java.util.List.of());
+    return body;
+  }
+
+  /** Runs an action after checking what an action request must be; its outcome is audited. */
+  private AdminResponse perform(HttpExchange exchange, String name) throws IOException {
+    if (!exchange.getRequestMethod().equals("POST")) {
+      exchange.getResponseHeaders().set("Allow", "POST");
+      return AdminResponse.json(405, Map.of("error", "method not allowed: an action is a POST"));
+    }
+    if (!name.equals(exchange.getRequestHeaders().getFirst(ACTION_HEADER))) {
+      // A header a form or a link cannot set, so that another site's page cannot trigger an action.
+      return AdminResponse.json(400, Map.of("error", "missing header " + ACTION_HEADER + ": " + name));
+    }
+    String type = exchange.getRequestHeaders().getFirst("Content-Type");
+    if (type != null && !type.strip().toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      return AdminResponse.json(415, Map.of("error", "unsupported media type: send application/json"));
+    }
+    byte[] body = exchange.getRequestBody().readNBytes(MAX_ACTION_BODY_BYTES + 1);
+    if (body.length > MAX_ACTION_BODY_BYTES) {
+      return AdminResponse.json(413, Map.of("error", "request body too large", "limitBytes", MAX_ACTION_BODY_BYTES));
+    }
+    String who = caller(exchange).who();
+    Map<String, String> parameters = new java.util.TreeMap<>();
+    String text = new String(body, java.nio.charset.StandardCharsets.UTF_8).strip();
+    if (!text.isEmpty()) {
+      try {
+        if (!(dev.paved.core.internal.YamlReader.readTree(text) instanceof Map<?, ?>)) {
+          return AdminResponse.json(400, Map.of("error", "the body is not a JSON object"));
+        }
+        dev.paved.core.internal.YamlReader.read(text).forEach((k, v) -> parameters.put(k, v.value()));
+      } catch (dev.paved.core.internal.YamlReader.YamlException e) {
+        return AdminResponse.json(400, Map.of("error", "the body is not a JSON object: " + e.getMessage()));
+      }
+    }
+    if (name.equals("revert")) {
+      String key = parameters.getOrDefault("key", "");
+      Temporary t = temporaries.remove(key);
+      if (t == null) {
+        return AdminResponse.json(404, Map.of("error", "no active state with key '" + key + "'", "active", java.util.List.copyOf(temporaries.keySet())));
+      }
+      end(t, "reverted", who);
+      return AdminResponse.json(200, Map.of("action", "revert", "target", key));
+    }
+    Action action = java.util.Objects.requireNonNull(actions.get(name));
+    AdminActionResult result;
+    try {
+      result = action.action().perform(new AdminActionRequest(name, parameters, who));
+    } catch (IllegalArgumentException e) {
+      audit(name, "rejected", who, null, null, null, null);
+      return AdminResponse.json(400, Map.of("error", String.valueOf(e.getMessage())));
+    } catch (Exception | LinkageError e) {
+      LOG.warn("Admin action " + name + " failed", e);
+      audit(name, "failed", who, null, null, null, null);
+      return AdminResponse.json(500, Map.of("error", "internal error"));
+    }
+    audit(name, "applied", who, result.target(), result.before(), result.after(), result.expiresAt());
+    Map<String, Object> answer = new java.util.LinkedHashMap<>();
+    answer.put("action", name);
+    answer.put("target", result.target());
+    answer.put("before", result.before());
+    answer.put("after", result.after());
+    answer.put("expiresAt", result.expiresAt() == null ? null : result.expiresAt().toString());
+    return AdminResponse.json(200, answer);
+  }
+
   /** Null when the request may go on; else the refusal. */
-  private @Nullable AdminResponse authorize(HttpExchange exchange, String path) {
+  private @Nullable AdminResponse authorize(HttpExchange exchange, String path, AdminAccess.Role role) {
     AdminAccess a = access;
     if (a.isOpen(path)) {
       return null;
     }
-    String client = exchange.getRemoteAddress() == null ? "?" : exchange.getRemoteAddress().getAddress().getHostAddress();
     String identityHeader = a.identityHeader();
     String identity = identityHeader == null ? null : exchange.getRequestHeaders().getFirst(identityHeader);
-    return switch (a.check(path, AdminAccess.Role.VIEWER, exchange.getRequestHeaders().getFirst("Authorization"), identity, client)) {
+    return switch (a.check(path, role, exchange.getRequestHeaders().getFirst("Authorization"), identity, client(exchange))) {
       case OPEN, ALLOWED -> null;
       case NO_CREDENTIAL -> {
         exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"paved-admin\"");

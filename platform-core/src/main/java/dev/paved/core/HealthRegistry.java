@@ -48,6 +48,8 @@ public final class HealthRegistry implements AutoCloseable {
     @Nullable Future<HealthResult> running;
     long runningSince;
     volatile HealthReport.@Nullable Check last;
+    /** The last {@value #HISTORY} results, oldest first. */
+    final java.util.ArrayDeque<HealthReport.Check> history = new java.util.ArrayDeque<>();
 
     Entry(String name, HealthKind kind, HealthCheck check, Duration timeout) {
       this.name = name;
@@ -169,6 +171,12 @@ public final class HealthRegistry implements AutoCloseable {
       Entry e = selected.get(i);
       HealthReport.Check c = await(e, futures.get(i), starts.get(i));
       e.last = c;
+      synchronized (e.history) {
+        if (e.history.size() == HISTORY) {
+          e.history.removeFirst();
+        }
+        e.history.addLast(c);
+      }
       results.add(c);
       aggregate = aggregate.worst(c.status());
     }
@@ -204,6 +212,36 @@ public final class HealthRegistry implements AutoCloseable {
 
   private static HealthReport.Check check(Entry e, HealthResult r, long nanos, Instant at) {
     return new HealthReport.Check(e.name, r.status(), r.reason(), r.details(), Duration.ofNanos(nanos), at);
+  }
+
+  /** How many results of each check {@link #history} keeps: {@value}. */
+  public static final int HISTORY = 30;
+
+  /**
+   * Each check with its last {@value #HISTORY} results (status, reason, duration, time; oldest
+   * first), without running anything: {@code GET /health/history} and the console's strip.
+   */
+  public List<Map<String, Object>> history() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      List<Map<String, Object>> results = new ArrayList<>();
+      synchronized (e.history) {
+        for (HealthReport.Check c : e.history) {
+          Map<String, Object> r = new java.util.LinkedHashMap<>();
+          r.put("status", c.status().name());
+          r.put("reason", c.reason());
+          r.put("durationMs", c.duration().toMillis());
+          r.put("checkedAt", c.checkedAt().toString());
+          results.add(r);
+        }
+      }
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("name", e.name);
+      m.put("kind", e.kind.name().toLowerCase(java.util.Locale.ROOT));
+      m.put("results", results);
+      out.add(m);
+    }
+    return out;
   }
 
   /** The last result of each check, without running anything. */

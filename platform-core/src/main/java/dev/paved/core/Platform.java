@@ -53,6 +53,8 @@ public final class Platform implements AutoCloseable {
   private static final String SDK_VERSION = readSdkVersion();
 
   private final ServiceDescriptor descriptor;
+  /** When the platform was built: the start of its uptime in {@code /info}. */
+  private final java.time.Instant createdAt = java.time.Instant.now();
   private volatile PlatformConfig config;
   private final ConfigLoader.Inputs configInputs;
   private final List<ConfigKey<?>> configKeys;
@@ -369,6 +371,7 @@ public final class Platform implements AutoCloseable {
           () -> {
             // Periodic work first, and waited for: no task runs against a module that has stopped.
             stopScheduler();
+            admin.revertTemporaries();
             stopModules();
           });
       phase(
@@ -474,6 +477,8 @@ public final class Platform implements AutoCloseable {
     Map<String, Object> platform = new LinkedHashMap<>();
     platform.put("sdkVersion", SDK_VERSION);
     platform.put("modules", modules());
+    platform.put("startedAt", createdAt.toString());
+    platform.put("uptimeSeconds", Duration.between(createdAt, java.time.Instant.now()).toSeconds());
     body.put("platform", platform);
     Map<String, Object> cfg = new LinkedHashMap<>();
     PlatformConfig current = config;
@@ -498,7 +503,16 @@ public final class Platform implements AutoCloseable {
   private void registerCoreEndpoints() {
     admin.addEndpoint("/health/live", r -> report(health.liveness()));
     admin.addEndpoint("/health/ready", r -> report(health.readiness()));
+    admin.addEndpoint(
+        "/health/history",
+        r -> {
+          // Probes the checks first (a probe already running is waited for, not started twice), so the strip is current.
+          health.liveness();
+          health.readiness();
+          return AdminResponse.json(200, Map.of("checks", health.history()));
+        });
     admin.addEndpoint("/info", r -> AdminResponse.json(200, infoBody()));
+    AdminConsole.register(admin);
   }
 
   private static AdminResponse report(HealthReport report) {
@@ -850,6 +864,8 @@ public final class Platform implements AutoCloseable {
       Context context = platform.new Context();
       // Retired secret values leave once their grace is over, also when nothing registers again.
       context.every("redaction-purge", Duration.ofMinutes(1), Redaction::purgeExpired);
+      // What operators set through the admin port's actions ends by itself.
+      context.every("admin-actions-expiry", Duration.ofSeconds(1), admin::expireTemporaries);
       for (PlatformModule m : ordered) {
         long moduleStart = System.nanoTime();
         try {

@@ -32,6 +32,12 @@ final class LogCapture implements BeforeEachCallback, AfterEachCallback {
     }
   }
 
+  List<ILoggingEvent> events() {
+    synchronized (appender.list) {
+      return List.copyOf(appender.list);
+    }
+  }
+
   private static Logger root() {
     return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   }

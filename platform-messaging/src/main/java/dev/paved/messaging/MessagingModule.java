@@ -45,6 +45,7 @@ public final class MessagingModule implements PlatformModule {
     Events c = new Events(context, obs);
     context.register(Events.class, c);
     this.consumers = c;
+    context.admin().addEndpoint("/consumers", request -> dev.paved.core.AdminResponse.json(200, java.util.Map.of("consumers", consoleView(c))));
   }
 
   @Override
@@ -61,5 +62,22 @@ public final class MessagingModule implements PlatformModule {
     if (c != null) {
       c.close();
     }
+  }
+
+  /** What the admin console shows of each consumer: its group, assignment and lag per partition. */
+  private static java.util.List<Object> consoleView(Events events) {
+    java.util.List<Object> out = new java.util.ArrayList<>();
+    for (EventConsumer<?, ?> consumer : events.consumers()) {
+      java.util.Map<String, Long> lag = new java.util.TreeMap<>();
+      consumer.lag().forEach((tp, n) -> lag.put(tp.toString(), n));
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("name", consumer.name());
+      m.put("group", consumer.group());
+      m.put("assignment", consumer.assignment().stream().map(Object::toString).sorted().toList());
+      m.put("lag", lag);
+      m.put("totalLag", lag.values().stream().mapToLong(Long::longValue).sum());
+      out.add(m);
+    }
+    return out;
   }
 }

@@ -245,6 +245,11 @@ public final class ObservabilityModule implements PlatformModule {
             return AdminResponse.json(200, Map.of("traces", spansBuffer.recentTraces(limit), "droppedSpans", spansBuffer.dropped()));
           });
     }
+    RouteTraffic traffic = new RouteTraffic(meters, context.inFlight()::current);
+    traffic.sample();
+    context.every("admin-route-traffic", java.time.Duration.ofSeconds(RouteTraffic.STEP_SECONDS), traffic::sample);
+    context.admin().addEndpoint("/routes", request -> AdminResponse.json(200, traffic.toMap()));
+    LoggerLevels.register(context.admin());
     String problem = sdkProblem;
     dev.paved.observability.internal.RecentSpans buffer = recent;
     context.health().register(

@@ -40,6 +40,14 @@ public final class DependencyPolicy {
       return null;
     }
 
+    /**
+     * What made a retried result fail, for the {@code retry} span event's {@code paved.retry.cause}
+     * and the admin console (a short, bounded text such as {@code http_503}).
+     */
+    default String cause(T result) {
+      return "retryable result";
+    }
+
     /** Whether the breaker should count this result as a failure of the dependency. */
     default boolean isFailure(T result) {
       return retryable(result);
@@ -365,7 +373,7 @@ public final class DependencyPolicy {
     if (!outcome.retryable(result)) {
       return STOP;
     }
-    return retryWait(attempts, deadlineAt, outcome.retryAfter(result), "retryable result");
+    return retryWait(attempts, deadlineAt, outcome.retryAfter(result), outcome.cause(result));
   }
 
   /** Gives a result that will not be returned to {@link Outcome#discard}; a discard that throws is logged. */

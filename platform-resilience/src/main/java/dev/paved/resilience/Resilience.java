@@ -34,6 +34,8 @@ public final class Resilience {
   private final Map<String, DependencyPolicy> policies = new ConcurrentHashMap<>();
   private final Map<String, ResilientHttpClient> clients = new ConcurrentHashMap<>();
   private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
+  /** What the admin console shows of each policy. */
+  final PolicyActivity activity = new PolicyActivity();
 
   Resilience(PlatformConfig config, Observability observability, ResilienceTelemetry telemetry) {
     this.config = config;
@@ -184,9 +186,11 @@ public final class Resilience {
         .circuitBreaker(breaker)
         .bulkhead(BulkheadConfig.custom().maxConcurrentCalls(ResilienceSettings.BULKHEAD_MAX.resolve(config, d)).maxWaitDuration(Duration.ZERO).fairCallHandlingStrategyEnabled(false).build())
         .listener(telemetry)
+        .listener(activity)
         .closing(closing)
         .build();
     telemetry.watch(policy);
+    activity.watch(policy);
     return policy;
   }
 

@@ -46,6 +46,7 @@ public final class ResilienceModule implements PlatformModule {
       resilience.policy(d.name());
     }
     context.register(Resilience.class, resilience);
+    resilience.activity.register(context.admin(), resilience);
     this.resilience = resilience;
     context.health().register("circuit-breakers", HealthKind.READINESS, () -> {
       Map<String, Object> states = new LinkedHashMap<>();

@@ -79,6 +79,11 @@ public final class ResilientHttpClient {
           }
 
           @Override
+          public String cause(HttpResponse<T> r) {
+            return "http_" + r.statusCode();
+          }
+
+          @Override
           public void discard(HttpResponse<T> r) {
             // A body the handler left open (ofInputStream, ofLines) holds the connection.
             if (r.body() instanceof AutoCloseable body) {

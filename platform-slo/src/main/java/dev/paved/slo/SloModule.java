@@ -92,8 +92,13 @@ public final class SloModule implements PlatformModule {
         "/slo",
         request -> {
           Map<String, Object> body = new LinkedHashMap<>();
+          int points = request.queryParameter("points").map(SloModule::points).orElse(0);
           for (SloTracker t : trackers) {
-            body.put(t.slo().name(), t.toMap());
+            Map<String, Object> one = t.toMap();
+            if (points > 0) {
+              one.put("series", t.series(points));
+            }
+            body.put(t.slo().name(), one);
           }
           return AdminResponse.json(200, body);
         });
@@ -159,6 +164,15 @@ public final class SloModule implements PlatformModule {
     java.util.concurrent.Future<?> t = ticker;
     if (t != null) {
       t.cancel(false);
+    }
+  }
+
+  /** {@code ?points=N}: 1 to 1440 minutes of burn-rate history per window (60 when not a number). */
+  private static int points(String text) {
+    try {
+      return Math.max(1, Math.min(1440, Integer.parseInt(text.strip())));
+    } catch (NumberFormatException e) {
+      return 60;
     }
   }
 }

@@ -174,7 +174,69 @@ final class SloTracker implements ServerRequestListener, MessageProcessListener 
       rates.put(label(w), burnRate(w));
     }
     m.put("burnRates", rates);
+    int days = slo.window().days();
+    List<Object> alerts = new java.util.ArrayList<>();
+    for (dev.paved.slo.internal.PrometheusRules.Pair p : dev.paved.slo.internal.PrometheusRules.PAIRS) {
+      double factor = p.factor(days);
+      double longRate = burnRate(parse(p.longWindow()));
+      double shortRate = burnRate(parse(p.shortWindow()));
+      Map<String, Object> a = new LinkedHashMap<>();
+      a.put("severity", p.severity());
+      a.put("longWindow", p.longWindow());
+      a.put("shortWindow", p.shortWindow());
+      a.put("factor", factor);
+      a.put("firing", longRate > factor && shortRate > factor);
+      alerts.add(a);
+    }
+    m.put("alerts", alerts);
     return m;
+  }
+
+  private static Duration parse(String label) {
+    long n = Long.parseLong(label.substring(0, label.length() - 1));
+    return switch (label.charAt(label.length() - 1)) {
+      case 'm' -> Duration.ofMinutes(n);
+      case 'h' -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
+    };
+  }
+
+  /**
+   * The burn rate of every window at each of the last {@code points} minutes (oldest first), for
+   * the console's charts: each point is the rate over the window that ended at that minute.
+   */
+  Map<String, Object> series(int points) {
+    tick();
+    long now = currentMinute;
+    long longest = WINDOWS.get(WINDOWS.size() - 1).toMinutes();
+    int span = (int) Math.min(slots, longest + points);
+    // Prefix sums over the minutes now-span+1 .. now: any window's counts in O(1).
+    long[] t = new long[span + 1];
+    long[] b = new long[span + 1];
+    for (int i = 0; i < span; i++) {
+      long m = now - span + 1 + i;
+      int slot = (int) Math.floorMod(m, (long) slots);
+      boolean live = minuteOf.get(slot) == m;
+      t[i + 1] = t[i] + (live ? total.get(slot) : 0);
+      b[i + 1] = b[i] + (live ? bad.get(slot) : 0);
+    }
+    List<Long> minutes = new java.util.ArrayList<>();
+    Map<String, Object> rates = new LinkedHashMap<>();
+    for (int p = points - 1; p >= 0; p--) {
+      minutes.add((now - p) * 60_000);
+    }
+    for (Duration w : WINDOWS) {
+      List<Double> values = new java.util.ArrayList<>();
+      for (int p = points - 1; p >= 0; p--) {
+        int end = span - p;
+        int start = (int) Math.max(0, end - w.toMinutes());
+        long n = end <= 0 ? 0 : t[end] - t[start];
+        long bd = end <= 0 ? 0 : b[end] - b[start];
+        values.add(n == 0 ? 0 : ((double) bd / n) / slo.errorBudget());
+      }
+      rates.put(label(w), values);
+    }
+    return Map.of("minutes", minutes, "burnRates", rates);
   }
 
   static String label(Duration w) {

@@ -129,6 +129,16 @@ final class FlagTelemetryHook implements Hook<Object> {
     return byReason == null ? null : byReason.get(reason);
   }
 
+  /** Evaluations so far of {@code key} by variant ({@code ""} when none), summed over reasons. */
+  Map<String, Long> evaluations(String key) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    Map<String, Map<String, LongAdder>> byVariant = counts.get(key);
+    if (byVariant != null) {
+      byVariant.forEach((variant, byReason) -> out.put(variant.isEmpty() ? "(none)" : variant, byReason.values().stream().mapToLong(LongAdder::sum).sum()));
+    }
+    return out;
+  }
+
   int seriesCount() {
     return series.get();
   }

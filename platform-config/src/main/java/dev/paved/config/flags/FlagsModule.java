@@ -133,9 +133,9 @@ public final class FlagsModule implements PlatformModule {
     OpenFeatureAPI isolated = OpenFeatureAPI.createIsolated();
     isolated.setProviderAndWait(p);
     isolated.setTransactionContextPropagator(new BaggageContextPropagator());
-    isolated.addHooks(
-        new FlagTelemetryHook(
-            context.component(MeterRegistry.class).orElse(null), config.get(FlagsSettings.RECORD_VALUE), config.get(FlagsSettings.MAX_SERIES)));
+    FlagTelemetryHook hook =
+        new FlagTelemetryHook(context.component(MeterRegistry.class).orElse(null), config.get(FlagsSettings.RECORD_VALUE), config.get(FlagsSettings.MAX_SERIES));
+    isolated.addHooks(hook);
     this.api = isolated;
     if (config.get(FlagsSettings.REGISTER_GLOBAL)) {
       OpenFeatureAPI.getInstance().setProvider(p);
@@ -152,6 +152,7 @@ public final class FlagsModule implements PlatformModule {
           m.put("flags", p.unleash().more().getFeatureToggleNames().size());
           return m;
         });
+    FlagsConsole.register(context.admin(), p, s, hook);
     if (url.isEmpty()) {
       config.find(FlagsSettings.FILE).filter(f -> !f.startsWith("classpath:")).ifPresent(f -> watch(context, Path.of(f), d, p, s, config.get(FlagsSettings.FILE_POLL)));
     }

@@ -65,6 +65,24 @@ final class UnleashProvider implements FeatureProvider {
 
   private volatile Overrides overrides = NONE;
 
+  /** The reason of an evaluation an operator forced ({@code POST /actions/flag}). */
+  static final String FORCED = "OVERRIDE";
+
+  /** Flags an operator forced on or off for a while, by key. */
+  private volatile Map<String, Boolean> forced = Map.of();
+
+  /** Forces {@code key} on or off, or ends that with null; returns what was forced before, or null. */
+  synchronized @Nullable Boolean force(String key, @Nullable Boolean value) {
+    Map<String, Boolean> next = new java.util.HashMap<>(forced);
+    Boolean before = value == null ? next.remove(key) : next.put(key, value);
+    forced = Map.copyOf(next);
+    return before;
+  }
+
+  Map<String, Boolean> forced() {
+    return forced;
+  }
+
   UnleashProvider(Unleash unleash) {
     this.unleash = unleash;
   }
@@ -104,6 +122,10 @@ final class UnleashProvider implements FeatureProvider {
 
   @Override
   public ProviderEvaluation<Boolean> getBooleanEvaluation(String key, Boolean defaultValue, EvaluationContext ctx) {
+    Boolean f = forced.get(key);
+    if (f != null) {
+      return ProviderEvaluation.<Boolean>builder().value(f).variant(f ? "enabled" : "disabled").reason(FORCED).build();
+    }
     boolean[] missing = MISSING.get();
     missing[0] = false;
     boolean enabled = clientFor(key).isEnabled(key, context(ctx), defaultValue ? MISSING_TRUE : MISSING_FALSE);
@@ -148,6 +170,10 @@ final class UnleashProvider implements FeatureProvider {
   }
 
   private <T> ProviderEvaluation<T> variant(String key, T defaultValue, EvaluationContext ctx, Parser<T> parser) {
+    if (Boolean.FALSE.equals(forced.get(key))) {
+      // Forced off: the default, as for a disabled toggle. (Forced on evaluates the toggle's variants.)
+      return ProviderEvaluation.<T>builder().value(defaultValue).variant("disabled").reason(FORCED).build();
+    }
     Unleash unleash = clientFor(key);
     Variant v = unleash.getVariant(key, context(ctx));
     if (!v.isFeatureEnabled()) {

@@ -28,14 +28,15 @@ public final class PrometheusRules {
   static final List<String> WINDOWS = List.of("5m", "30m", "1h", "2h", "6h", "1d", "3d");
 
   /** One alert pair: long and short window, share of budget it stands for, how long it covers. */
-  record Pair(String severity, String longWindow, String shortWindow, double budgetShare, double hours, String forDuration) {
+  public record Pair(String severity, String longWindow, String shortWindow, double budgetShare, double hours, String forDuration) {
     /** The burn-rate factor for an SLO window of {@code days}: 14.4 for 2% in 1h of 30 days. */
-    double factor(int days) {
+    public double factor(int days) {
       return budgetShare * days * 24 / hours;
     }
   }
 
-  static final List<Pair> PAIRS =
+  /** The alerts: the same pairs the rules, the runbook and the admin console use. */
+  public static final List<Pair> PAIRS =
       List.of(
           new Pair("page", "1h", "5m", 0.02, 1, "2m"),
           new Pair("page", "6h", "30m", 0.05, 6, "15m"),
