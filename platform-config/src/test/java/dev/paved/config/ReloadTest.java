@@ -377,6 +377,32 @@ class ReloadTest {
   }
 
   @Test
+  void anOperatorsReloadActionAppliesAValidFileAndReportsARejectedOne() throws Exception {
+    ConfigFixture f = new ConfigFixture(dir);
+    f.write(paging(10));
+    try (Platform platform = f.builder().property("platform.config.reload.enabled", "false").module(ConfigModule.builder().bind("paging", Paging.class).build()).start()) {
+      Bound<Paging> paging = Configuration.of(platform).bind("paging", Paging.class);
+      HttpClient http = HttpClient.newHttpClient();
+      HttpRequest reload =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.admin().port() + "/actions/config-reload"))
+              .header("X-Paved-Action", "config-reload")
+              .POST(HttpRequest.BodyPublishers.noBody())
+              .build();
+      f.write(paging(20));
+      HttpResponse<String> applied = http.send(reload, HttpResponse.BodyHandlers.ofString());
+      assertThat(applied.statusCode()).isEqualTo(200);
+      assertThat(applied.body()).contains("\"before\":\"version 1\"", "\"after\":\"version 2 (1 keys changed)\"", "\"expiresAt\":null");
+      assertThat(paging.get().pageSize()).isEqualTo(20);
+      f.write(paging(0));
+      HttpResponse<String> rejected = http.send(reload, HttpResponse.BodyHandlers.ofString());
+      assertThat(rejected.statusCode()).isEqualTo(200);
+      assertThat(rejected.body()).contains("version 2 kept; rejected", "paging.page-size");
+      assertThat(paging.get().pageSize()).isEqualTo(20);
+      assertThat(Configuration.of(platform).history().get(0).trigger()).isEqualTo("admin");
+    }
+  }
+
+  @Test
   void adminEndpointsShowValuesWithSourcesAndTheHistorySecretsMasked() throws Exception {
     ConfigFixture f = new ConfigFixture(dir);
     f.write(paging(10) + "payments:\n  api-key: sk_live_123456\n");

@@ -55,6 +55,39 @@ class ResilienceModuleTest {
         .property("platform.resilience.defaults.backoff.max-delay", "2ms");
   }
 
+  private static HttpResponse<String> admin(Platform p, String path, @org.jspecify.annotations.Nullable String body) throws Exception {
+    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.admin().port() + path));
+    if (body != null) {
+      r.header("X-Paved-Action", path.substring(path.lastIndexOf('/') + 1)).POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+    return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void theConsoleSeesEachDependencyAndAnOperatorForcesABreakerOpenForAWhile() throws Exception {
+    inventory.answer(503, Map.of());
+    try (Platform p = platform().property("platform.resilience.dependencies.inventory.max-attempts", "2").start()) {
+      ResilientHttpClient client = Resilience.of(p).httpClient("inventory");
+      client.send(HttpRequest.newBuilder(inventory.uri("/api/stock/1")).build(), HttpResponse.BodyHandlers.discarding());
+      String view = admin(p, "/dependencies", null).body();
+      assertThat(view).contains("\"name\":\"inventory\"", "\"state\":\"CLOSED\"", "\"failuresByCause\":{\"http_503\":1}", "\"failure\":1", "attempt 1 failed: http_503");
+
+      HttpResponse<String> forced = admin(p, "/actions/breaker", "{\"dependency\":\"inventory\",\"state\":\"open\",\"duration\":\"1s\"}");
+      assertThat(forced.statusCode()).isEqualTo(200);
+      assertThat(forced.body()).contains("\"before\":\"CLOSED\"", "\"after\":\"FORCED_OPEN\"");
+      int hits = inventory.hits();
+      assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(inventory.uri("/api/stock/1")).build(), HttpResponse.BodyHandlers.discarding()))
+          .isInstanceOf(CallNotPermittedException.class);
+      assertThat(inventory.hits()).as("failed fast").isEqualTo(hits);
+      assertThat(admin(p, "/dependencies", null).body()).contains("CLOSED -> FORCED_OPEN");
+      assertThat(admin(p, "/actions/breaker", "{\"dependency\":\"inventroy\",\"state\":\"open\"}").body()).contains("expected: one of [inventory]");
+      assertThat(admin(p, "/actions/breaker", "{\"dependency\":\"inventory\",\"state\":\"ajar\"}").statusCode()).isEqualTo(400);
+      // It ends by itself.
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Resilience.of(p).policy("inventory").circuitBreaker().getState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED);
+      assertThat(admin(p, "/dependencies", null).body()).contains("FORCED_OPEN -> CLOSED");
+    }
+  }
+
   @Test
   void dependencySettingsOverrideDefaultsAndRetriesAreCountedAndOnTheSpan() throws Exception {
     inventory.answer(503, Map.of());

@@ -89,6 +89,54 @@ class SloTrackingTest {
     }
   }
 
+  @Test
+  void theConsolesSeriesGiveEachWindowsBurnRatePerMinuteAndTheAlertsSayWhichWouldFire() throws Exception {
+    TestClock clock = TestClock.at("2026-11-27T10:00:00Z");
+    try (Platform p =
+        base(clock)
+            .property("platform.observability.http.routes", "/api/orders/{id}")
+            .property("platform.slo.objectives.availability.kind", "availability")
+            .property("platform.slo.objectives.availability.objective", "99")
+            .start()) {
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server.createContext("/api/orders/", ex -> {
+            ex.sendResponseHeaders(503, -1);
+            ex.close();
+          })
+          .getFilters()
+          .add(Observability.of(p).httpServerFilter());
+      server.start();
+      try {
+        for (int i = 0; i < 10; i++) {
+          get(server.getAddress().getPort(), "/api/orders/" + i);
+        }
+        JsonNode a = new ObjectMapper().readTree(get(p.admin().port(), "/slo?points=3")).path("availability");
+        // Every request bad against a 1% budget: a burn rate of 100 in this minute, in every window.
+        assertThat(a.path("series").path("minutes")).hasSize(3);
+        assertThat(values(a, "5m")).containsExactly(new double[] {0, 0, 100}, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(a.path("alerts").get(0).path("firing").asBoolean()).as("1h and 5m over 14.4x").isTrue();
+        assertThat(a.path("alerts").get(0).path("factor").asDouble()).isCloseTo(14.4, org.assertj.core.data.Offset.offset(1e-9));
+        clock.advance(Duration.ofMinutes(10));
+        a = new ObjectMapper().readTree(get(p.admin().port(), "/slo?points=3")).path("availability");
+        assertThat(values(a, "5m")).containsExactly(new double[] {0, 0, 0}, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(values(a, "1h")).containsExactly(new double[] {100, 100, 100}, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(a.path("alerts").get(0).path("firing").asBoolean()).as("the 5m window is quiet again").isFalse();
+        assertThat(new ObjectMapper().readTree(get(p.admin().port(), "/slo")).path("availability").has("series")).as("only when asked").isFalse();
+      } finally {
+        server.stop(0);
+      }
+    }
+  }
+
+  private static double[] values(JsonNode slo, String window) {
+    JsonNode series = slo.path("series").path("burnRates").path(window);
+    double[] out = new double[series.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = series.get(i).asDouble();
+    }
+    return out;
+  }
+
   /** A platform with observability and the SLO module on {@code clock}; admin port on loopback. */
   static Platform.Builder base(Clock clock) {
     return TestPlatforms.builder()

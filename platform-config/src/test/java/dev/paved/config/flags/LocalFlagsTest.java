@@ -94,6 +94,42 @@ class LocalFlagsTest {
   }
 
   @Test
+  void anOperatorForcesAFlagForAWhileAndTheConsoleShowsItsEvaluationsByVariant() throws Exception {
+    Path file = Files.writeString(dir.resolve("flags.yaml"), FLAGS);
+    try (Platform p = start(file, Map.of())) {
+      Flags flags = Flags.of(p);
+      assertThat(flags.isEnabled("new-checkout")).isTrue();
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + p.admin().port();
+      HttpResponse<String> forced =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/actions/flag"))
+                  .header("X-Paved-Action", "flag")
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"flag\":\"new-checkout\",\"value\":\"off\",\"duration\":\"1s\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(forced.statusCode()).isEqualTo(200);
+      assertThat(forced.body()).contains("\"before\":\"as the source says\"", "\"after\":\"forced off\"");
+      assertThat(flags.client().getBooleanDetails("new-checkout", true).getReason()).isEqualTo("OVERRIDE");
+      assertThat(flags.isEnabled("new-checkout")).isFalse();
+      String view = http.send(HttpRequest.newBuilder(URI.create(base + "/flags")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(view).contains("\"name\":\"new-checkout\"", "\"override\":\"off\"", "\"enabled\":1", "\"disabled\":2", "\"source\":\"file " + file + "\"");
+      HttpResponse<String> unknown =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/actions/flag"))
+                  .header("X-Paved-Action", "flag")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"flag\":\"new-chekout\",\"value\":\"on\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(unknown.statusCode()).isEqualTo(400);
+      assertThat(unknown.body()).contains("new-chekout", "expected: one of", "new-checkout");
+      // It ends by itself: the source's value again.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> flags.isEnabled("new-checkout"));
+    }
+  }
+
+  @Test
   void aMisspeltFlagIsLoggedOnceAsAWarningNamingIt() throws Exception {
     Path file = Files.writeString(dir.resolve("flags.yaml"), FLAGS);
     try (LogCapture logs = LogCapture.of(FlagTelemetryHook.class).start();
