@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Tokens come from {@code platform.admin.auth.tokens-file}: one {@code <role> <token> [name]}
  * per line ({@code #} comments; the name is what the audit log shows of the caller, else the
- * first 8 hex digits of the token's SHA-256), such as a Kubernetes Secret mounted as a file; the file is read again when
+ * token's line number), such as a Kubernetes Secret mounted as a file; the file is read again when
  * it changes (checked at most once a second), so a rotated token works without a restart. Tokens are
  * compared by their SHA-256 digests in constant time and never logged; failed attempts are counted
  * and logged a few times, then once a minute, with the client's address.
@@ -161,7 +161,7 @@ final class AdminAccess {
    * opened by {@code platform.admin.open-endpoints}: it needs an operator, or an open environment.
    */
   boolean isOpen(String path) {
-    return allOpen || ALWAYS_OPEN.contains(path) || openEndpoints.contains(path) && !path.startsWith(AdminServer.ACTIONS + "/");
+    return allOpen || ALWAYS_OPEN.contains(path) || openEndpoints.contains(path) && !path.equals(AdminServer.ACTIONS) && !path.startsWith(AdminServer.ACTIONS + "/");
   }
 
   /**
@@ -187,14 +187,14 @@ final class AdminAccess {
 
   /**
    * Who is asking: their role (null when refused, with why) and a description for the audit log
-   * that never holds a token: the token's name from the tokens file, or the first 8 hex digits of
-   * its SHA-256, or the mesh identity; and the client's address.
+   * that never holds a token: the token's name from the tokens file (else its line), or the mesh
+   * identity; and the client's address.
    */
   record Caller(@Nullable Role role, String who, Outcome refusal) {}
 
   /** The caller of a request, without counting a refusal (see {@link #check}). */
   Caller authenticate(@Nullable String authorization, @Nullable String identityValue, String client) {
-    if (allOpen) {
+    if (allOpen && (authorization == null || authorization.isBlank())) {
       return new Caller(Role.OPERATOR, "anonymous from " + client + " (open environment)", Outcome.OPEN);
     }
     String header = identityHeader;
@@ -293,7 +293,7 @@ final class AdminAccess {
           continue;
         }
         byte[] digest = sha256(parts[1]);
-        String name = parts.length == 3 ? parts[2] : "sha256:" + java.util.HexFormat.of().formatHex(digest, 0, 4);
+        String name = parts.length == 3 ? parts[2] : "of line " + (i + 1);
         tokens.add(new Token(digest, role, name));
       }
       return new Tokens(List.copyOf(tokens), modified, size);

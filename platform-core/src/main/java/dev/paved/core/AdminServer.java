@@ -46,6 +46,9 @@ public final class AdminServer {
   /** The path prefix of actions: {@code POST /actions/<name>}. */
   public static final String ACTIONS = "/actions";
 
+  /** What the console asks first: the caller's role, and the paths and actions it may use. */
+  static final String SESSION = "/console/session";
+
   /** The header every action request must carry, with the action's name as its value. */
   public static final String ACTION_HEADER = "X-Paved-Action";
 
@@ -183,45 +186,59 @@ public final class AdminServer {
   }
 
   /**
-   * Records a state that an action set for {@code duration}: {@code revert} runs when it ends — by
-   * itself, at {@code POST /actions/revert} with its key, or when the platform stops. When the key
-   * already holds a state, the first one's {@code revert} is kept (it restores what was there before
-   * any action) and only the end moves. Returns when it ends.
+   * Sets a state for {@code duration}, atomically per key: {@code apply} changes the state and
+   * returns how to undo it; that undo runs when the state ends — by itself, at {@code POST
+   * /actions/revert} with its key, or when the platform stops. When the key already holds a state,
+   * the first undo is kept (it restores what was there before any action) and only the end moves.
+   * Two actions on one key never interleave. Returns when it ends.
    *
    * @param key what the state is on, such as {@code logger:dev.paved}: one state per key
+   * @throws IllegalArgumentException from {@code apply}, which then changed nothing
+   * @throws IllegalStateException when the platform is stopping (actions are refused then)
    */
-  public java.time.Instant temporary(String key, String action, String setBy, java.time.Duration duration, Runnable revert) {
+  public java.time.Instant temporary(String key, String action, String setBy, java.time.Duration duration, java.util.function.Supplier<Runnable> apply) {
+    if (!acceptingActions) {
+      throw new IllegalStateException("the platform is stopping");
+    }
     java.time.Instant end = java.time.Instant.now().plus(duration);
-    temporaries.merge(key, new Temporary(action, key, end, setBy, revert), (old, next) -> new Temporary(action, key, end, setBy, old.revert()));
+    temporaries.compute(
+        key,
+        (k, old) -> {
+          Runnable undo = Objects.requireNonNull(apply.get(), "apply returned no undo");
+          return new Temporary(action, key, end, setBy, old == null ? undo : old.revert());
+        });
     return end;
   }
+
+  /** Whether actions are still taken: not once the platform has begun to undo them at shutdown. */
+  private volatile boolean acceptingActions = true;
 
   /** Ends the states whose time is up; the platform calls it every second. */
   void expireTemporaries() {
     java.time.Instant now = java.time.Instant.now();
-    for (Temporary t : temporaries.values()) {
-      if (!t.expiresAt().isAfter(now) && temporaries.remove(t.target(), t)) {
-        end(t, "expired", "the platform");
-      }
+    for (String key : temporaries.keySet()) {
+      temporaries.computeIfPresent(key, (k, t) -> t.expiresAt().isAfter(now) ? t : end(t, "expired", "the platform"));
     }
   }
 
-  /** Ends every state an action set (the platform stops). */
+  /** Ends every state an action set and takes no more actions (the platform stops). */
   void revertTemporaries() {
-    for (Temporary t : temporaries.values()) {
-      if (temporaries.remove(t.target(), t)) {
-        end(t, "reverted at shutdown", "the platform");
-      }
+    acceptingActions = false;
+    for (String key : temporaries.keySet()) {
+      temporaries.computeIfPresent(key, (k, t) -> end(t, "reverted at shutdown", "the platform"));
     }
   }
 
-  private void end(Temporary t, String outcome, String by) {
+  /** Runs a state's undo, under its key's lock; returns null (the entry goes either way). */
+  private @Nullable Temporary end(Temporary t, String outcome, String by) {
     try {
       t.revert().run();
       audit(t.action(), outcome, by, t.target(), null, null, null);
     } catch (RuntimeException e) {
-      LOG.warn("Admin action " + t.action() + " on " + t.target() + " could not be reverted", e);
+      LOG.warn("Admin action " + t.action() + " on " + t.target() + " could not be undone", e);
+      audit(t.action(), "undo failed", by, t.target(), null, null, null);
     }
+    return null;
   }
 
   private static void audit(
@@ -302,9 +319,12 @@ public final class AdminServer {
         // refused: 401 or 403, before anything else is said about the path
       } else if (isAction) {
         response = perform(exchange, java.util.Objects.requireNonNull(actionName));
-      } else if (path.equals(ACTIONS) && (method.equals("GET") || method.equals("HEAD"))) {
+      } else if ((path.equals(ACTIONS) || path.equals(SESSION)) && !method.equals("GET") && !method.equals("HEAD")) {
+        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+        response = AdminResponse.json(405, Map.of("error", "method not allowed"));
+      } else if (path.equals(ACTIONS)) {
         response = AdminResponse.json(200, actionsBody());
-      } else if (path.equals("/console/session") && (method.equals("GET") || method.equals("HEAD"))) {
+      } else if (path.equals(SESSION)) {
         response = AdminResponse.json(200, session(exchange));
       } else if (endpoint == null) {
         response = AdminResponse.json(404, Map.of("error", "not found", "paths", paths()));
@@ -349,6 +369,25 @@ public final class AdminServer {
   static final String CONSOLE_POLICY =
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+  private static boolean isLoopback(HttpExchange exchange) {
+    return exchange.getRemoteAddress() != null && exchange.getRemoteAddress().getAddress().isLoopbackAddress();
+  }
+
+  /** Whether a Host header names this machine: localhost, a loopback address, with or without a port. */
+  static boolean isLocalHost(@Nullable String host) {
+    if (host == null) {
+      return false;
+    }
+    String h = host.strip().toLowerCase(java.util.Locale.ROOT);
+    if (h.startsWith("[")) {
+      int close = h.indexOf(']');
+      return close > 0 && h.substring(1, close).equals("::1");
+    }
+    int colon = h.indexOf(':');
+    String name = colon < 0 ? h : h.substring(0, colon);
+    return name.equals("localhost") || name.matches("127(\\.\\d{1,3}){3}");
+  }
+
   private static String client(HttpExchange exchange) {
     return exchange.getRemoteAddress() == null ? "?" : exchange.getRemoteAddress().getAddress().getHostAddress();
   }
@@ -366,7 +405,7 @@ public final class AdminServer {
     AdminAccess.Role role = c.role();
     String credential = c.refusal() == AdminAccess.Outcome.OPEN ? "open" : role != null ? "valid" : c.refusal() == AdminAccess.Outcome.NO_CREDENTIAL ? "none" : "invalid";
     if (credential.equals("invalid")) {
-      access.refused(c.refusal(), "/console/session", c.who());
+      access.refused(c.refusal(), SESSION, c.who());
     }
     Map<String, Object> body = new java.util.LinkedHashMap<>();
     body.put("credential", credential);
@@ -407,13 +446,21 @@ public final class AdminServer {
         return AdminResponse.json(400, Map.of("error", "the body is not a JSON object: " + e.getMessage()));
       }
     }
+    if (!acceptingActions) {
+      return AdminResponse.json(503, Map.of("error", "the platform is stopping: no more actions"));
+    }
     if (name.equals("revert")) {
       String key = parameters.getOrDefault("key", "");
-      Temporary t = temporaries.remove(key);
-      if (t == null) {
+      boolean[] found = new boolean[1];
+      temporaries.computeIfPresent(
+          key,
+          (k, t) -> {
+            found[0] = true;
+            return end(t, "reverted", who);
+          });
+      if (!found[0]) {
         return AdminResponse.json(404, Map.of("error", "no active state with key '" + key + "'", "active", java.util.List.copyOf(temporaries.keySet())));
       }
-      end(t, "reverted", who);
       return AdminResponse.json(200, Map.of("action", "revert", "target", key));
     }
     Action action = java.util.Objects.requireNonNull(actions.get(name));
@@ -441,6 +488,23 @@ public final class AdminServer {
   /** Null when the request may go on; else the refusal. */
   private @Nullable AdminResponse authorize(HttpExchange exchange, String path, AdminAccess.Role role) {
     AdminAccess a = access;
+    if (role == AdminAccess.Role.OPERATOR && a.isOpen(path)) {
+      // An open environment: actions without a token only from this machine, addressed by a local name
+      // (another machine, or another site's page through a rebound DNS name, needs an operator token).
+      AdminAccess.Caller c = caller(exchange);
+      if (c.refusal() == AdminAccess.Outcome.OPEN && !(isLoopback(exchange) && isLocalHost(exchange.getRequestHeaders().getFirst("Host")))) {
+        a.refused(AdminAccess.Outcome.NO_CREDENTIAL, path, c.who());
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"paved-admin\"");
+        return AdminResponse.json(401, Map.of("error", "an action from another machine needs an operator token, in every environment"));
+      }
+      if (c.refusal() == AdminAccess.Outcome.OPEN || c.role() == AdminAccess.Role.OPERATOR) {
+        return null;
+      }
+      a.refused(c.role() == null ? c.refusal() : AdminAccess.Outcome.FORBIDDEN, path, c.who());
+      return c.role() == null
+          ? AdminResponse.json(401, Map.of("error", "invalid credential"))
+          : AdminResponse.json(403, Map.of("error", "forbidden: the token's role may not do this"));
+    }
     if (a.isOpen(path)) {
       return null;
     }

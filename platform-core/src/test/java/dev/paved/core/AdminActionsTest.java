@@ -57,8 +57,14 @@ class AdminActionsTest {
         r -> {
           String next = r.required("mode");
           Duration d = r.duration(Duration.ofMinutes(10), Duration.ofHours(1));
-          String before = mode.getAndSet(next);
-          return new AdminActionResult("mode", before, next, p.admin().temporary("mode", "mode", r.caller(), d, () -> mode.set("normal")));
+          String[] before = new String[1];
+          java.time.Instant until =
+              p.admin().temporary("mode", "mode", r.caller(), d, () -> {
+                String was = mode.getAndSet(next);
+                before[0] = was;
+                return () -> mode.set(was);
+              });
+          return new AdminActionResult("mode", before[0], next, until);
         });
   }
 
@@ -166,6 +172,50 @@ class AdminActionsTest {
   }
 
   @Test
+  void concurrentActionsOnOneTargetAndTheirExpiryNeverLeaveItInAStateNoActionExplains() throws Exception {
+    try (Platform p = production()) {
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+      try {
+        for (int round = 0; round < 20; round++) {
+          java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+          List<java.util.concurrent.Future<?>> all = new java.util.ArrayList<>();
+          for (int t = 0; t < 8; t++) {
+            String value = "r" + round + "-t" + t;
+            all.add(pool.submit(() -> {
+              go.await();
+              // Half of them end at once, racing the expiry that runs every second.
+              return p.admin().temporary("mode", "mode", "test", Duration.ofMillis(value.endsWith("0") ? 1 : 60_000), () -> {
+                String was = mode.getAndSet(value);
+                return () -> mode.set(was);
+              });
+            }));
+          }
+          go.countDown();
+          for (java.util.concurrent.Future<?> f : all) {
+            f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+          }
+          // Ended (now, by the revert action's path): whatever ran in between, the state before any action.
+          assertThat(post(p, "/actions/revert", OPERATOR, "revert", "application/json", "{\"key\":\"mode\"}").statusCode()).isIn(200, 404);
+          assertThat(mode.get()).as("round " + round).isEqualTo("normal");
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void anActionFromAnotherMachineOrThroughARenamedHostNeedsATokenInAnOpenEnvironment() {
+    assertThat(AdminServer.isLocalHost("localhost:8081")).isTrue();
+    assertThat(AdminServer.isLocalHost("127.0.0.1:8081")).isTrue();
+    assertThat(AdminServer.isLocalHost("[::1]:8081")).isTrue();
+    assertThat(AdminServer.isLocalHost("evil.example.com:8081")).as("a rebound DNS name").isFalse();
+    assertThat(AdminServer.isLocalHost("localhost.evil.example.com")).isFalse();
+    assertThat(AdminServer.isLocalHost("10.0.0.7:8081")).isFalse();
+    assertThat(AdminServer.isLocalHost(null)).isFalse();
+  }
+
+  @Test
   void theConsoleShellIsOpenUnderAStrictPolicyAndTellsThePageItsCallersRole() throws Exception {
     try (Platform p = production()) {
       HttpResponse<String> page = get(p, "/", null);
@@ -206,6 +256,15 @@ class AdminActionsTest {
       assertThat(mode.get()).isEqualTo("normal");
       assertThat(post(p, "/actions/mode", null, "mode", "application/json", "{\"mode\":\"x\"}").statusCode()).isEqualTo(200);
       assertThat(audit()).anyMatch(e -> String.valueOf(value(e, "admin.caller")).startsWith("anonymous from 127.0.0.1"));
+      // Another site's page through a DNS name rebound to 127.0.0.1 sends its own Host: refused.
+      String body = "{\"mode\":\"rebound\"}";
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", p.admin().port())) {
+        socket.getOutputStream().write(("POST /actions/mode HTTP/1.1\r\nHost: evil.example.com:" + p.admin().port() + "\r\nX-Paved-Action: mode\r\n"
+            + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(answer).startsWith("HTTP/1.1 401").contains("needs an operator token");
+      }
+      assertThat(mode.get()).isEqualTo("x");
       assertThat(get(p, "/console/session", null).body()).contains("\"credential\":\"open\"", "\"role\":\"operator\"");
     }
   }

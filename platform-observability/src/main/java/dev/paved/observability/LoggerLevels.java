@@ -41,11 +41,20 @@ final class LoggerLevels {
           }
           Duration duration = request.duration(DEFAULT, MAX);
           Logger logger = logback.getLogger(name);
-          Level before = logger.getLevel();
-          String beforeText = before == null ? "inherited (" + logger.getEffectiveLevel() + ")" : before.toString();
-          logger.setLevel(Level.toLevel(level));
-          Instant until = admin.temporary("logger:" + name, "logger-level", request.caller(), duration, () -> logger.setLevel(before));
-          return new AdminActionResult("logger " + name, beforeText, level, until);
+          String[] beforeText = new String[1];
+          Instant until =
+              admin.temporary(
+                  "logger:" + name,
+                  "logger-level",
+                  request.caller(),
+                  duration,
+                  () -> {
+                    Level before = logger.getLevel();
+                    beforeText[0] = before == null ? "inherited (" + logger.getEffectiveLevel() + ")" : before.toString();
+                    logger.setLevel(Level.toLevel(level));
+                    return () -> logger.setLevel(before);
+                  });
+          return new AdminActionResult("logger " + name, beforeText[0], level, until);
         });
   }
 }

@@ -245,7 +245,8 @@ public final class ObservabilityModule implements PlatformModule {
             return AdminResponse.json(200, Map.of("traces", spansBuffer.recentTraces(limit), "droppedSpans", spansBuffer.dropped()));
           });
     }
-    RouteTraffic traffic = new RouteTraffic(meters, context.inFlight()::current);
+    // The Prometheus registry itself: its histograms are cumulative (an OTLP child of the composite may be per step).
+    RouteTraffic traffic = new RouteTraffic(prometheus, context.inFlight()::current);
     traffic.sample();
     context.every("admin-route-traffic", java.time.Duration.ofSeconds(RouteTraffic.STEP_SECONDS), traffic::sample);
     context.admin().addEndpoint("/routes", request -> AdminResponse.json(200, traffic.toMap()));

@@ -65,7 +65,9 @@ final class RouteTraffic {
       long n = r.count() - (before == null ? 0 : before.count());
       long errors = r.errors() - (before == null ? 0 : before.errors());
       double[] delta = r.cumulative().clone();
-      if (before != null && before.cumulative().length == delta.length) {
+      // Buckets that changed between readings (never once traffic flows): no percentiles for this step.
+      long ranked = before == null || before.cumulative().length == delta.length ? n : 0;
+      if (before != null && ranked > 0) {
         for (int i = 0; i < delta.length; i++) {
           delta[i] -= before.cumulative()[i];
         }
@@ -75,7 +77,7 @@ final class RouteTraffic {
       if (ring.size() == POINTS) {
         ring.removeFirst();
       }
-      ring.addLast(new Point(now, n / seconds, n == 0 ? 0 : (double) errors / n, quantile(0.5, n, r.bounds(), delta), quantile(0.95, n, r.bounds(), delta), quantile(0.99, n, r.bounds(), delta)));
+      ring.addLast(new Point(now, n / seconds, n == 0 ? 0 : (double) errors / n, quantile(0.5, ranked, r.bounds(), delta), quantile(0.95, ranked, r.bounds(), delta), quantile(0.99, ranked, r.bounds(), delta)));
     }
     last.clear();
     last.putAll(current);

@@ -141,16 +141,29 @@ final class PolicyActivity implements PolicyListener {
           }
           String state = request.required("state").toLowerCase(Locale.ROOT);
           Duration duration = request.duration(DEFAULT, MAX);
-          CircuitBreaker cb = p.circuitBreaker();
-          String before = cb.getState().name();
-          switch (state) {
-            case "open" -> cb.transitionToForcedOpenState();
-            // Resilience4j's DISABLED: every call is permitted and none is recorded.
-            case "closed" -> cb.transitionToDisabledState();
-            default -> throw new IllegalArgumentException("state: '" + state + "' (expected: open or closed)");
+          if (!state.equals("open") && !state.equals("closed")) {
+            throw new IllegalArgumentException("state: '" + state + "' (expected: open or closed)");
           }
-          Instant until = admin.temporary("breaker:" + name, "breaker", request.caller(), duration, cb::transitionToClosedState);
-          return new AdminActionResult("breaker " + name, before, cb.getState().name(), until);
+          CircuitBreaker cb = p.circuitBreaker();
+          String[] before = new String[1];
+          Instant until =
+              admin.temporary(
+                  "breaker:" + name,
+                  "breaker",
+                  request.caller(),
+                  duration,
+                  () -> {
+                    before[0] = cb.getState().name();
+                    if (state.equals("open")) {
+                      cb.transitionToForcedOpenState();
+                    } else {
+                      // Resilience4j's DISABLED: every call is permitted and none is recorded.
+                      cb.transitionToDisabledState();
+                    }
+                    // The end closes it: counting starts afresh, and it opens again if the dependency still fails.
+                    return cb::transitionToClosedState;
+                  });
+          return new AdminActionResult("breaker " + name, before[0], cb.getState().name(), until);
         });
   }
 }

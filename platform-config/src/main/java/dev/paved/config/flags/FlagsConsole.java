@@ -44,9 +44,19 @@ final class FlagsConsole {
                 default -> throw new IllegalArgumentException("value: '" + value + "' (expected: on or off)");
               };
           Duration duration = request.duration(DEFAULT, MAX);
-          Boolean before = provider.force(key, on);
-          Instant until = admin.temporary("flag:" + key, "flag", request.caller(), duration, () -> provider.force(key, null));
-          return new AdminActionResult("flag " + key, before == null ? "as the source says" : before ? "forced on" : "forced off", on ? "forced on" : "forced off", until);
+          String[] before = new String[1];
+          Instant until =
+              admin.temporary(
+                  "flag:" + key,
+                  "flag",
+                  request.caller(),
+                  duration,
+                  () -> {
+                    Boolean was = provider.force(key, on);
+                    before[0] = was == null ? "as the source says" : was ? "forced on" : "forced off";
+                    return () -> provider.force(key, null);
+                  });
+          return new AdminActionResult("flag " + key, before[0], on ? "forced on" : "forced off", until);
         });
   }
 

@@ -56,10 +56,10 @@ function can(path) { return state.session && state.session.paths.includes(path);
 async function act(name, params) {
   try {
     const r = await api('/actions/' + name, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Paved-Action': name }, body: JSON.stringify(params) });
-    state.message = { error: false, text: 'Done: ' + r.target + (r.before !== null ? ' was ' + r.before : '') + (r.after !== null ? ', now ' + r.after : '') + (r.expiresAt ? ' until ' + time(r.expiresAt) : '') };
+    state.message = { fresh: true, error: false, text: 'Done: ' + r.target + (r.before !== null ? ' was ' + r.before : '') + (r.after !== null ? ', now ' + r.after : '') + (r.expiresAt ? ' until ' + time(r.expiresAt) : '') };
   } catch (e) {
     const why = e.status === 403 ? 'your role may not do this (operators only)' : e.status === 401 ? 'sign in with an operator token' : e.message;
-    state.message = { error: true, text: 'Refused (' + (e.status || 'network') + '): ' + why };
+    state.message = { fresh: true, error: true, text: 'Refused (' + (e.status || 'network') + '): ' + why };
   }
   render();
 }
@@ -338,8 +338,13 @@ async function render() {
   }
   try {
     const content = await VIEWS[state.view]();
-    const message = state.message ? h('p', { class: state.message.error ? 'message error' : 'message', id: 'action-result', role: 'alert', text: state.message.text }) : null;
+    const m = state.message;
+    // Announced once (role=alert) when it is new; shown quietly on the refreshes after.
+    const message = m ? h('p', { class: m.error ? 'message error' : 'message', id: 'action-result', role: m.fresh ? 'alert' : null, text: m.text }) : null;
+    if (m) m.fresh = false;
+    const focus = focusKey(document.activeElement);
     main.replaceChildren(...[message].concat(content).filter(Boolean));
+    restoreFocus(main, focus);
     document.getElementById('status').textContent = 'Updated ' + new Date().toLocaleTimeString('en-GB') + ' · refreshes every ' + REFRESH_MS / 1000 + ' s';
   } catch (e) {
     if (e.status === 401) { await session(); }
@@ -354,6 +359,23 @@ async function identity() {
     document.getElementById('title').textContent = info.service.name;
     document.getElementById('identity').textContent = info.service.version + ' · ' + info.service.environment + ' · team ' + info.service.owner;
   } catch (e) { /* shown by the views */ }
+}
+
+/** What identifies a focused control across a redraw: its tag, id, data attributes, text and row. */
+function focusKey(el) {
+  const main = document.getElementById('main');
+  if (!el || el === main || !main.contains(el)) return null;
+  const row = el.closest('[data-span],[data-flag],[data-dependency],[data-route],[data-trace]');
+  return [el.tagName, el.id, JSON.stringify(Object.assign({}, el.dataset)), el.textContent, row ? JSON.stringify(Object.assign({}, row.dataset)) : ''].join('|');
+}
+
+/** Puts the focus back on the same control after a redraw, so that the refresh never steals it. */
+function restoreFocus(main, key) {
+  if (!key) return;
+  const tag = key.split('|')[0];
+  for (const el of main.querySelectorAll(tag)) {
+    if (focusKey(el) === key) { el.focus(); return; }
+  }
 }
 
 function tick() {

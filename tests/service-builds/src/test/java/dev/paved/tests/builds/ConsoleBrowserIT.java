@@ -166,8 +166,10 @@ class ConsoleBrowserIT {
         inventory.delay(Duration.ZERO);
         await("the budget moved", () -> Double.parseDouble(driver.findElement(By.cssSelector(budget)).getAttribute("data-budget")) < initial);
         assertThat(text(driver, "section[aria-label='SLO order-latency']")).contains("page: 1h and 5m", "Error budget left");
-        // The section whose budget moved, whole (the page is longer than the window).
-        Files.write(SHOTS.resolve("slos.png"), driver.findElement(By.cssSelector("section[aria-label='SLO order-latency']")).getScreenshotAs(OutputType.BYTES));
+        // The section whose budget moved, scrolled to (the page is longer than the window).
+        driver.executeScript("arguments[0].scrollIntoView()", driver.findElement(By.cssSelector("section[aria-label='SLO order-latency']")));
+        shot(driver, "slos");
+        driver.executeScript("window.scrollTo(0, 0)");
 
         // Dependencies: the inventory fails; retries, then its breaker opens.
         inventory.answer(503, "{\"error\":\"down\"}", Map.of());
