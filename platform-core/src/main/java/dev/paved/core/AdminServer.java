@@ -186,28 +186,43 @@ public final class AdminServer {
   }
 
   /**
-   * Sets a state for {@code duration}, atomically per key: {@code apply} changes the state and
-   * returns how to undo it; that undo runs when the state ends — by itself, at {@code POST
-   * /actions/revert} with its key, or when the platform stops. When the key already holds a state,
-   * the first undo is kept (it restores what was there before any action) and only the end moves.
-   * Two actions on one key never interleave. Returns when it ends.
+   * A state an action set: what was there before (as text, for the answer and the audit line) and
+   * how to undo it.
+   */
+  public record Undo(@Nullable String before, Runnable undo) {
+    public Undo {
+      Objects.requireNonNull(undo, "undo");
+    }
+  }
+
+  /**
+   * Sets a state for the request's {@code duration}, atomically per key: {@code apply} changes the
+   * state and returns what was there and how to undo it; that undo runs when the state ends — by
+   * itself, at {@code POST /actions/revert} with its key, or when the platform stops. When the key
+   * already holds a state, the first undo is kept (it restores what was there before any action)
+   * and only the end moves. Two actions on one key never interleave.
    *
    * @param key what the state is on, such as {@code logger:dev.paved}: one state per key
+   * @param target what the answer and the audit line say was acted on
+   * @param after the state it sets, as text
    * @throws IllegalArgumentException from {@code apply}, which then changed nothing
    * @throws IllegalStateException when the platform is stopping (actions are refused then)
    */
-  public java.time.Instant temporary(String key, String action, String setBy, java.time.Duration duration, java.util.function.Supplier<Runnable> apply) {
+  public AdminActionResult temporary(
+      String key, AdminActionRequest request, java.time.Duration duration, String target, String after, java.util.function.Supplier<Undo> apply) {
     if (!acceptingActions) {
       throw new IllegalStateException("the platform is stopping");
     }
     java.time.Instant end = java.time.Instant.now().plus(duration);
+    String[] before = new String[1];
     temporaries.compute(
         key,
         (k, old) -> {
-          Runnable undo = Objects.requireNonNull(apply.get(), "apply returned no undo");
-          return new Temporary(action, key, end, setBy, old == null ? undo : old.revert());
+          Undo undo = Objects.requireNonNull(apply.get(), "apply returned no undo");
+          before[0] = undo.before();
+          return new Temporary(request.action(), key, end, request.caller(), old == null ? undo.undo() : old.revert());
         });
-    return end;
+    return new AdminActionResult(target, before[0], after, end);
   }
 
   /** Whether actions are still taken: not once the platform has begun to undo them at shutdown. */

@@ -57,14 +57,10 @@ class AdminActionsTest {
         r -> {
           String next = r.required("mode");
           Duration d = r.duration(Duration.ofMinutes(10), Duration.ofHours(1));
-          String[] before = new String[1];
-          java.time.Instant until =
-              p.admin().temporary("mode", "mode", r.caller(), d, () -> {
-                String was = mode.getAndSet(next);
-                before[0] = was;
-                return () -> mode.set(was);
-              });
-          return new AdminActionResult("mode", before[0], next, until);
+          return p.admin().temporary("mode", r, d, "mode", next, () -> {
+            String was = mode.getAndSet(next);
+            return new AdminServer.Undo(was, () -> mode.set(was));
+          });
         });
   }
 
@@ -184,9 +180,9 @@ class AdminActionsTest {
             all.add(pool.submit(() -> {
               go.await();
               // Half of them end at once, racing the expiry that runs every second.
-              return p.admin().temporary("mode", "mode", "test", Duration.ofMillis(value.endsWith("0") ? 1 : 60_000), () -> {
+              return p.admin().temporary("mode", new AdminActionRequest("mode", Map.of(), "test"), Duration.ofMillis(value.endsWith("0") ? 1 : 60_000), "mode", value, () -> {
                 String was = mode.getAndSet(value);
-                return () -> mode.set(was);
+                return new AdminServer.Undo(was, () -> mode.set(was));
               });
             }));
           }

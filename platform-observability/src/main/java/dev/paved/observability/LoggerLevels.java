@@ -3,10 +3,8 @@ package dev.paved.observability;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import dev.paved.core.AdminActionResult;
 import dev.paved.core.AdminServer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.LoggerFactory;
@@ -41,20 +39,17 @@ final class LoggerLevels {
           }
           Duration duration = request.duration(DEFAULT, MAX);
           Logger logger = logback.getLogger(name);
-          String[] beforeText = new String[1];
-          Instant until =
-              admin.temporary(
-                  "logger:" + name,
-                  "logger-level",
-                  request.caller(),
-                  duration,
-                  () -> {
-                    Level before = logger.getLevel();
-                    beforeText[0] = before == null ? "inherited (" + logger.getEffectiveLevel() + ")" : before.toString();
-                    logger.setLevel(Level.toLevel(level));
-                    return () -> logger.setLevel(before);
-                  });
-          return new AdminActionResult("logger " + name, beforeText[0], level, until);
+          return admin.temporary(
+              "logger:" + name,
+              request,
+              duration,
+              "logger " + name,
+              level,
+              () -> {
+                Level before = logger.getLevel();
+                logger.setLevel(Level.toLevel(level));
+                return new AdminServer.Undo(before == null ? "inherited (" + logger.getEffectiveLevel() + ")" : before.toString(), () -> logger.setLevel(before));
+              });
         });
   }
 }

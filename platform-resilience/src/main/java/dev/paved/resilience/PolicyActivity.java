@@ -1,6 +1,5 @@
 package dev.paved.resilience;
 
-import dev.paved.core.AdminActionResult;
 import dev.paved.core.AdminServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
@@ -145,25 +144,24 @@ final class PolicyActivity implements PolicyListener {
             throw new IllegalArgumentException("state: '" + state + "' (expected: open or closed)");
           }
           CircuitBreaker cb = p.circuitBreaker();
-          String[] before = new String[1];
-          Instant until =
-              admin.temporary(
-                  "breaker:" + name,
-                  "breaker",
-                  request.caller(),
-                  duration,
-                  () -> {
-                    before[0] = cb.getState().name();
-                    if (state.equals("open")) {
-                      cb.transitionToForcedOpenState();
-                    } else {
-                      // Resilience4j's DISABLED: every call is permitted and none is recorded.
-                      cb.transitionToDisabledState();
-                    }
-                    // The end closes it: counting starts afresh, and it opens again if the dependency still fails.
-                    return cb::transitionToClosedState;
-                  });
-          return new AdminActionResult("breaker " + name, before[0], cb.getState().name(), until);
+          boolean open = state.equals("open");
+          return admin.temporary(
+              "breaker:" + name,
+              request,
+              duration,
+              "breaker " + name,
+              open ? "FORCED_OPEN" : "DISABLED",
+              () -> {
+                String before = cb.getState().name();
+                if (open) {
+                  cb.transitionToForcedOpenState();
+                } else {
+                  // Resilience4j's DISABLED: every call is permitted and none is recorded.
+                  cb.transitionToDisabledState();
+                }
+                // The end closes it: counting starts afresh, and it opens again if the dependency still fails.
+                return new AdminServer.Undo(before, cb::transitionToClosedState);
+              });
         });
   }
 }

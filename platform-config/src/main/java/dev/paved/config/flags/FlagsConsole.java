@@ -1,11 +1,9 @@
 package dev.paved.config.flags;
 
-import dev.paved.core.AdminActionResult;
 import dev.paved.core.AdminResponse;
 import dev.paved.core.AdminServer;
 import io.getunleash.FeatureDefinition;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,19 +42,16 @@ final class FlagsConsole {
                 default -> throw new IllegalArgumentException("value: '" + value + "' (expected: on or off)");
               };
           Duration duration = request.duration(DEFAULT, MAX);
-          String[] before = new String[1];
-          Instant until =
-              admin.temporary(
-                  "flag:" + key,
-                  "flag",
-                  request.caller(),
-                  duration,
-                  () -> {
-                    Boolean was = provider.force(key, on);
-                    before[0] = was == null ? "as the source says" : was ? "forced on" : "forced off";
-                    return () -> provider.force(key, null);
-                  });
-          return new AdminActionResult("flag " + key, before[0], on ? "forced on" : "forced off", until);
+          return admin.temporary(
+              "flag:" + key,
+              request,
+              duration,
+              "flag " + key,
+              on ? "forced on" : "forced off",
+              () -> {
+                Boolean was = provider.force(key, on);
+                return new AdminServer.Undo(was == null ? "as the source says" : was ? "forced on" : "forced off", () -> provider.force(key, null));
+              });
         });
   }
 
