@@ -120,6 +120,10 @@ final class AdminAccess {
             "write one '<viewer|operator> <token>' per line, or unset it")));
       }
       a.tokens = read;
+      LoggerFactory.getLogger(AdminAccess.class)
+          .info("Admin port: {} tokens from {} ({} viewer, {} operator){}", read.tokens().size(), tokensFile,
+              read.tokens().stream().filter(t -> t.role() == Role.VIEWER).count(), read.tokens().stream().filter(t -> t.role() == Role.OPERATOR).count(),
+              problems.isEmpty() ? "" : "; " + String.join("; ", problems));
     }
     return a;
   }
@@ -157,32 +161,13 @@ final class AdminAccess {
   }
 
   /**
-   * Whether {@code path} needs a credential at all. An action ({@code /actions/...}) is never
-   * opened by {@code platform.admin.open-endpoints}: it needs an operator, or an open environment.
+   * Whether {@code path} is open to anyone from anywhere: the probes, {@code /info}, {@code
+   * /metrics}, the console's shell, and what {@code platform.admin.open-endpoints} opens — never an
+   * action ({@code /actions}, {@code /actions/...}). In an open environment the rest needs no
+   * credential either, but only from this machine ({@link AdminServer}).
    */
-  boolean isOpen(String path) {
-    return allOpen || ALWAYS_OPEN.contains(path) || openEndpoints.contains(path) && !path.equals(AdminServer.ACTIONS) && !path.startsWith(AdminServer.ACTIONS + "/");
-  }
-
-  /**
-   * Checks a request for {@code path} that needs {@code role}, with its {@code Authorization}
-   * header (or null) from {@code client}.
-   */
-  Outcome check(String path, Role role, @Nullable String authorization, String client) {
-    return check(path, role, authorization, null, client);
-  }
-
-  /** {@link #check(String, Role, String, String)} with the value of the trusted identity header (or null). */
-  Outcome check(String path, Role role, @Nullable String authorization, @Nullable String identityValue, String client) {
-    if (isOpen(path)) {
-      return Outcome.OPEN;
-    }
-    Caller caller = authenticate(authorization, identityValue, client);
-    Role granted = caller.role();
-    if (granted == null) {
-      return fail(caller.refusal(), path, caller.who());
-    }
-    return granted.ordinal() >= role.ordinal() ? Outcome.ALLOWED : fail(Outcome.FORBIDDEN, path, caller.who());
+  boolean isOpenToAnyone(String path) {
+    return ALWAYS_OPEN.contains(path) || openEndpoints.contains(path) && !path.equals(AdminServer.ACTIONS) && !path.startsWith(AdminServer.ACTIONS + "/");
   }
 
   /**
@@ -192,7 +177,7 @@ final class AdminAccess {
    */
   record Caller(@Nullable Role role, String who, Outcome refusal) {}
 
-  /** The caller of a request, without counting a refusal (see {@link #check}). */
+  /** The caller of a request, without counting a refusal ({@link #refused} does). */
   Caller authenticate(@Nullable String authorization, @Nullable String identityValue, String client) {
     if (allOpen && (authorization == null || authorization.isBlank())) {
       return new Caller(Role.OPERATOR, "anonymous from " + client + " (open environment)", Outcome.OPEN);
@@ -226,7 +211,7 @@ final class AdminAccess {
     return new Caller(found.role(), "token " + found.name() + " from " + client, Outcome.ALLOWED);
   }
 
-  /** Counts and logs a refusal that happened outside {@link #check}. */
+  /** Counts and logs a refusal. */
   void refused(Outcome outcome, String path, String who) {
     fail(outcome, path, who);
   }

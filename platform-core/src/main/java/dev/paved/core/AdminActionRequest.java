@@ -49,7 +49,8 @@ public record AdminActionRequest(String action, Map<String, String> parameters, 
       throw new IllegalArgumentException("duration: '" + text.get() + "' (expected: a duration such as 30s, 10m or 1h)", e);
     }
     if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(max) > 0) {
-      throw new IllegalArgumentException("duration: '" + text.get() + "' (expected: 1s to " + max.toMinutes() + "m; every action ends by itself)");
+      String limit = max.toSeconds() % 3600 == 0 ? max.toHours() + "h" : max.toSeconds() % 60 == 0 ? max.toMinutes() + "m" : max.toSeconds() + "s";
+      throw new IllegalArgumentException("duration: '" + text.get() + "' (expected: 1s to " + limit + "; every action ends by itself)");
     }
     return d;
   }

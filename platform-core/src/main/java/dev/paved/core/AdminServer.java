@@ -248,17 +248,25 @@ public final class AdminServer {
   private @Nullable Temporary end(Temporary t, String outcome, String by) {
     try {
       t.revert().run();
-      audit(t.action(), outcome, by, t.target(), null, null, null);
+      audit(t.action(), outcome, by, t.target(), null, null, null, null);
     } catch (RuntimeException e) {
       LOG.warn("Admin action " + t.action() + " on " + t.target() + " could not be undone", e);
-      audit(t.action(), "undo failed", by, t.target(), null, null, null);
+      audit(t.action(), "undo failed", by, t.target(), null, null, null, e.getClass().getName());
     }
     return null;
   }
 
   private static void audit(
-      String action, String outcome, String caller, @Nullable String target, @Nullable String before, @Nullable String after, java.time.@Nullable Instant until) {
+      String action,
+      String outcome,
+      String caller,
+      @Nullable String target,
+      @Nullable String before,
+      @Nullable String after,
+      java.time.@Nullable Instant until,
+      @Nullable String reason) {
     AUDIT.atInfo()
+        .addKeyValue("admin.reason", reason)
         .addKeyValue("event.kind", "admin_action")
         .addKeyValue("admin.action", action)
         .addKeyValue("admin.outcome", outcome)
@@ -267,13 +275,14 @@ public final class AdminServer {
         .addKeyValue("admin.before", before)
         .addKeyValue("admin.after", after)
         .addKeyValue("admin.expires_at", until == null ? null : until.toString())
-        .log("Admin action {} {} by {}{}{}", action, outcome, caller, target == null ? "" : " on " + target,
-            before == null && after == null ? "" : ": " + before + " -> " + after + (until == null ? "" : " until " + until));
+        .log("Admin action {} {} by {}{}{}{}", action, outcome, caller, target == null ? "" : " on " + target,
+            before == null && after == null ? "" : ": " + before + " -> " + after + (until == null ? "" : " until " + until), reason == null ? "" : ": " + reason);
   }
 
   private Map<String, Object> actionsBody() {
     java.util.List<Object> list = new java.util.ArrayList<>();
     new java.util.TreeMap<>(actions).forEach((name, a) -> list.add(Map.of("name", name, "description", a.description(), "parameters", a.parameters())));
+    list.add(Map.of("name", "revert", "description", "End a state an action set, now (its key as listed under active)", "parameters", java.util.List.of("key")));
     java.util.List<Object> active = new java.util.ArrayList<>();
     temporaries.values().stream()
         .sorted(java.util.Comparator.comparing(Temporary::expiresAt))
@@ -417,6 +426,10 @@ public final class AdminServer {
   /** What the console asks first: the caller's role, and what it may see and do. */
   private Map<String, Object> session(HttpExchange exchange) {
     AdminAccess.Caller c = caller(exchange);
+    if (c.refusal() == AdminAccess.Outcome.OPEN && !(isLoopback(exchange) && isLocalHost(exchange.getRequestHeaders().getFirst("Host")))) {
+      // An open environment, but not from this machine: a token is needed (authorize says why).
+      c = new AdminAccess.Caller(null, c.who(), AdminAccess.Outcome.NO_CREDENTIAL);
+    }
     AdminAccess.Role role = c.role();
     String credential = c.refusal() == AdminAccess.Outcome.OPEN ? "open" : role != null ? "valid" : c.refusal() == AdminAccess.Outcome.NO_CREDENTIAL ? "none" : "invalid";
     if (credential.equals("invalid")) {
@@ -425,8 +438,13 @@ public final class AdminServer {
     Map<String, Object> body = new java.util.LinkedHashMap<>();
     body.put("credential", credential);
     body.put("role", role == null ? null : role.name().toLowerCase(java.util.Locale.ROOT));
-    body.put("paths", role == null ? java.util.List.of() : java.util.List.copyOf(paths()));
-    body.put("actions", role == AdminAccess.Role.OPERATOR ? java.util.List.copyOf(actions()) : java.util.List.of());
+    java.util.List<String> readable = new java.util.ArrayList<>(paths());
+    readable.add(ACTIONS);
+    java.util.Collections.sort(readable);
+    java.util.List<String> doable = new java.util.ArrayList<>(actions());
+    doable.add("revert");
+    body.put("paths", role == null ? java.util.List.of() : readable);
+    body.put("actions", role == AdminAccess.Role.OPERATOR ? doable : java.util.List.of());
     return body;
   }
 
@@ -464,8 +482,19 @@ public final class AdminServer {
     if (!acceptingActions) {
       return AdminResponse.json(503, Map.of("error", "the platform is stopping: no more actions"));
     }
+    java.util.List<String> accepted = name.equals("revert") ? java.util.List.of("key") : java.util.Objects.requireNonNull(actions.get(name)).parameters();
+    for (String given : parameters.keySet()) {
+      if (!accepted.contains(given)) {
+        // A misspelt parameter must not fall back to a default silently.
+        audit(name, "rejected", who, null, null, null, null, "unknown parameter " + given);
+        return AdminResponse.json(400, Map.of("error", "parameter '" + given + "' is not one of " + name + "'s: " + accepted));
+      }
+    }
     if (name.equals("revert")) {
-      String key = parameters.getOrDefault("key", "");
+      String key = parameters.getOrDefault("key", "").strip();
+      if (key.isEmpty()) {
+        return AdminResponse.json(400, Map.of("error", "key: missing (expected: a key listed under active by GET /actions)"));
+      }
       boolean[] found = new boolean[1];
       temporaries.computeIfPresent(
           key,
@@ -483,14 +512,14 @@ public final class AdminServer {
     try {
       result = action.action().perform(new AdminActionRequest(name, parameters, who));
     } catch (IllegalArgumentException e) {
-      audit(name, "rejected", who, null, null, null, null);
+      audit(name, "rejected", who, null, null, null, null, e.getMessage());
       return AdminResponse.json(400, Map.of("error", String.valueOf(e.getMessage())));
     } catch (Exception | LinkageError e) {
       LOG.warn("Admin action " + name + " failed", e);
-      audit(name, "failed", who, null, null, null, null);
+      audit(name, "failed", who, null, null, null, null, e.getClass().getName());
       return AdminResponse.json(500, Map.of("error", "internal error"));
     }
-    audit(name, "applied", who, result.target(), result.before(), result.after(), result.expiresAt());
+    audit(name, "applied", who, result.target(), result.before(), result.after(), result.expiresAt(), null);
     Map<String, Object> answer = new java.util.LinkedHashMap<>();
     answer.put("action", name);
     answer.put("target", result.target());
@@ -503,42 +532,39 @@ public final class AdminServer {
   /** Null when the request may go on; else the refusal. */
   private @Nullable AdminResponse authorize(HttpExchange exchange, String path, AdminAccess.Role role) {
     AdminAccess a = access;
-    if (role == AdminAccess.Role.OPERATOR && a.isOpen(path)) {
-      // An open environment: actions without a token only from this machine, addressed by a local name
-      // (another machine, or another site's page through a rebound DNS name, needs an operator token).
-      AdminAccess.Caller c = caller(exchange);
-      if (c.refusal() == AdminAccess.Outcome.OPEN && !(isLoopback(exchange) && isLocalHost(exchange.getRequestHeaders().getFirst("Host")))) {
-        a.refused(AdminAccess.Outcome.NO_CREDENTIAL, path, c.who());
-        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"paved-admin\"");
-        return AdminResponse.json(401, Map.of("error", "an action from another machine needs an operator token, in every environment"));
-      }
-      if (c.refusal() == AdminAccess.Outcome.OPEN || c.role() == AdminAccess.Role.OPERATOR) {
-        return null;
-      }
-      a.refused(c.role() == null ? c.refusal() : AdminAccess.Outcome.FORBIDDEN, path, c.who());
-      return c.role() == null
-          ? AdminResponse.json(401, Map.of("error", "invalid credential"))
-          : AdminResponse.json(403, Map.of("error", "forbidden: the token's role may not do this"));
-    }
-    if (a.isOpen(path)) {
+    if (role == AdminAccess.Role.VIEWER && a.isOpenToAnyone(path)) {
       return null;
     }
-    String identityHeader = a.identityHeader();
-    String identity = identityHeader == null ? null : exchange.getRequestHeaders().getFirst(identityHeader);
-    return switch (a.check(path, role, exchange.getRequestHeaders().getFirst("Authorization"), identity, client(exchange))) {
-      case OPEN, ALLOWED -> null;
-      case NO_CREDENTIAL -> {
+    AdminAccess.Caller c = caller(exchange);
+    if (c.refusal() == AdminAccess.Outcome.OPEN) {
+      // An open environment and no credential: only from this machine, addressed by a local name.
+      // Another machine, or another site's page through a DNS name rebound to 127.0.0.1, needs a token.
+      if (isLoopback(exchange) && isLocalHost(exchange.getRequestHeaders().getFirst("Host"))) {
+        return null;
+      }
+      a.refused(AdminAccess.Outcome.NO_CREDENTIAL, path, c.who().replace(" (open environment)", "") + " (not from this machine as localhost)");
+      exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"paved-admin\"");
+      return AdminResponse.json(401, Map.of(
+          "error", "authentication required: without a token, only from this machine as localhost or 127.0.0.1, also in " + "an open environment",
+          "fix", "send 'Authorization: Bearer <token>' with a token of platform.admin.auth.tokens-file, or use kubectl port-forward"));
+    }
+    AdminAccess.Role granted = c.role();
+    if (granted == null) {
+      a.refused(c.refusal(), path, c.who());
+      if (c.refusal() == AdminAccess.Outcome.NO_CREDENTIAL) {
         exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"paved-admin\"");
-        yield AdminResponse.json(401, Map.of(
+        return AdminResponse.json(401, Map.of(
             "error", "authentication required",
             "fix", "send 'Authorization: Bearer <token>' with a token of platform.admin.auth.tokens-file, or list the path in platform.admin.open-endpoints"));
       }
-      case INVALID_CREDENTIAL -> {
-        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"paved-admin\", error=\"invalid_token\"");
-        yield AdminResponse.json(401, Map.of("error", "invalid credential"));
-      }
-      case FORBIDDEN -> AdminResponse.json(403, Map.of("error", "forbidden: the token's role may not do this"));
-    };
+      exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"paved-admin\", error=\"invalid_token\"");
+      return AdminResponse.json(401, Map.of("error", "invalid credential"));
+    }
+    if (granted.ordinal() < role.ordinal()) {
+      a.refused(AdminAccess.Outcome.FORBIDDEN, path, c.who());
+      return AdminResponse.json(403, Map.of("error", "forbidden: the token's role may not do this"));
+    }
+    return null;
   }
 
   void stop() {

@@ -118,6 +118,10 @@ class AdminActionsTest {
       assertThat(post(p, "/actions/mode", OPERATOR, "mode", "application/x-www-form-urlencoded", "mode=x").statusCode()).isEqualTo(415);
       assertThat(post(p, "/actions/mode", OPERATOR, "mode", "application/json", "{\"mode\":\"" + "x".repeat(9000) + "\"}").statusCode()).isEqualTo(413);
       assertThat(act(p, OPERATOR, "[1, 2]").statusCode()).isEqualTo(400);
+      HttpResponse<String> misspelt = act(p, OPERATOR, "{\"mode\":\"x\",\"durration\":\"5s\"}");
+      assertThat(misspelt.statusCode()).as("a misspelt parameter never falls back to a default").isEqualTo(400);
+      assertThat(misspelt.body()).contains("durration", "[mode, duration]");
+      assertThat(post(p, "/actions/revert", OPERATOR, "revert", "application/json", "{}").statusCode()).isEqualTo(400);
       HttpResponse<String> tooLong = act(p, OPERATOR, "{\"mode\":\"x\",\"duration\":\"2h\"}");
       assertThat(tooLong.statusCode()).isEqualTo(400);
       assertThat(tooLong.body()).contains("duration", "every action ends by itself");
@@ -227,7 +231,7 @@ class AdminActionsTest {
 
       assertThat(get(p, "/console/session", null).body()).contains("\"credential\":\"none\"", "\"role\":null", "\"paths\":[]");
       assertThat(get(p, "/console/session", VIEWER).body()).contains("\"credential\":\"valid\"", "\"role\":\"viewer\"", "\"/traces\"", "\"actions\":[]");
-      assertThat(get(p, "/console/session", OPERATOR).body()).contains("\"role\":\"operator\"", "\"actions\":[\"mode\"]");
+      assertThat(get(p, "/console/session", OPERATOR).body()).contains("\"role\":\"operator\"", "\"actions\":[\"mode\",\"revert\"]", "\"/actions\"");
       long before = p.admin().refusedForAuth();
       assertThat(get(p, "/console/session", WRONG).body()).contains("\"credential\":\"invalid\"", "\"role\":null");
       assertThat(p.admin().refusedForAuth()).as("a wrong token is counted here too").isEqualTo(before + 1);
@@ -244,10 +248,18 @@ class AdminActionsTest {
     }
   }
 
+  private static String rawGet(Platform p, String path, String host) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", p.admin().port())) {
+      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + p.admin().port() + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
   @Test
   void inAnOpenEnvironmentAnActionNeedsNoTokenButStillItsHeader() throws Exception {
     try (Platform p = TestPlatforms.isolated().property("platform.service.environment", "local").start()) {
       addModeAction(p);
+      p.admin().addEndpoint("/traces", r -> AdminResponse.json(200, Map.of()));
       assertThat(post(p, "/actions/mode", null, null, "application/json", "{\"mode\":\"x\"}").statusCode()).isEqualTo(400);
       assertThat(mode.get()).isEqualTo("normal");
       assertThat(post(p, "/actions/mode", null, "mode", "application/json", "{\"mode\":\"x\"}").statusCode()).isEqualTo(200);
@@ -258,9 +270,14 @@ class AdminActionsTest {
         socket.getOutputStream().write(("POST /actions/mode HTTP/1.1\r\nHost: evil.example.com:" + p.admin().port() + "\r\nX-Paved-Action: mode\r\n"
             + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(answer).startsWith("HTTP/1.1 401").contains("needs an operator token");
+        assertThat(answer).startsWith("HTTP/1.1 401").contains("only from this machine");
       }
       assertThat(mode.get()).isEqualTo("x");
+      // Reads too: from afar, by a rebound name, the data of an open environment needs a token.
+      assertThat(rawGet(p, "/traces", "evil.example.com")).startsWith("HTTP/1.1 401");
+      assertThat(rawGet(p, "/console/session", "evil.example.com")).contains("\"role\":null");
+      assertThat(rawGet(p, "/health/ready", "evil.example.com")).as("probes stay open").startsWith("HTTP/1.1 200");
+      assertThat(rawGet(p, "/traces", "localhost")).startsWith("HTTP/1.1 200");
       assertThat(get(p, "/console/session", null).body()).contains("\"credential\":\"open\"", "\"role\":\"operator\"");
     }
   }
