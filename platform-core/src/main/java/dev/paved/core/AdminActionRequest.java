@@ -30,6 +30,22 @@ public record AdminActionRequest(String action, Map<String, String> parameters, 
     return parameter(name).orElseThrow(() -> new IllegalArgumentException(name + ": missing (expected: a value)"));
   }
 
+  /** How long an action lasts when it does not say: {@value #DEFAULT_MINUTES} minutes. */
+  public static final long DEFAULT_MINUTES = 10;
+
+  /** The longest an action of Paved's modules lasts: one hour. */
+  public static final Duration MAX_DURATION = Duration.ofHours(1);
+
+  /**
+   * How long the action lasts: the parameter {@code duration}, else {@value #DEFAULT_MINUTES}
+   * minutes, at most {@link #MAX_DURATION} — the rule of every action of Paved's modules.
+   *
+   * @throws IllegalArgumentException when it is not a duration from 1 s to 1 h
+   */
+  public Duration duration() {
+    return duration(Duration.ofMinutes(DEFAULT_MINUTES), MAX_DURATION);
+  }
+
   /**
    * How long the action lasts: the parameter {@code duration} ({@code 30s}, {@code 10m}, {@code 1h}),
    * else {@code defaultValue}; never longer than {@code max}: every action of the admin port ends

@@ -14,8 +14,6 @@ import org.slf4j.LoggerFactory;
  * 10 minutes, at most 1 hour), after which the level it had before comes back by itself.
  */
 final class LoggerLevels {
-  static final Duration DEFAULT = Duration.ofMinutes(10);
-  static final Duration MAX = Duration.ofHours(1);
   private static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
   private LoggerLevels() {}
@@ -37,7 +35,7 @@ final class LoggerLevels {
           if (!LEVELS.contains(level)) {
             throw new IllegalArgumentException("level: '" + level + "' (expected: one of " + LEVELS + ")");
           }
-          Duration duration = request.duration(DEFAULT, MAX);
+          Duration duration = request.duration();
           Logger logger = logback.getLogger(name);
           return admin.temporary(
               "logger:" + name,

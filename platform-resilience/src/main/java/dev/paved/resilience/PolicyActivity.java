@@ -23,8 +23,6 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class PolicyActivity implements PolicyListener {
   private static final int RECENT = 20;
-  static final Duration DEFAULT = Duration.ofMinutes(10);
-  static final Duration MAX = Duration.ofHours(1);
 
   private record Event(Instant at, String text) {
     Map<String, Object> toMap() {
@@ -139,7 +137,7 @@ final class PolicyActivity implements PolicyListener {
             throw new IllegalArgumentException("dependency: '" + name + "' (expected: one of " + new TreeMap<>(resilience.policies()).keySet() + ")");
           }
           String state = request.required("state").toLowerCase(Locale.ROOT);
-          Duration duration = request.duration(DEFAULT, MAX);
+          Duration duration = request.duration();
           if (!state.equals("open") && !state.equals("closed")) {
             throw new IllegalArgumentException("state: '" + state + "' (expected: open or closed)");
           }

@@ -18,8 +18,6 @@ import java.util.TreeSet;
  * {@code flag}: force a flag on or off in this process for a bounded time.
  */
 final class FlagsConsole {
-  static final Duration DEFAULT = Duration.ofMinutes(10);
-  static final Duration MAX = Duration.ofHours(1);
 
   private FlagsConsole() {}
 
@@ -41,7 +39,7 @@ final class FlagsConsole {
                 case "off", "false" -> false;
                 default -> throw new IllegalArgumentException("value: '" + value + "' (expected: on or off)");
               };
-          Duration duration = request.duration(DEFAULT, MAX);
+          Duration duration = request.duration();
           return admin.temporary(
               "flag:" + key,
               request,
