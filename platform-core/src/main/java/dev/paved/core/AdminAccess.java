@@ -60,7 +60,9 @@ final class AdminAccess {
     ALLOWED,
     NO_CREDENTIAL,
     INVALID_CREDENTIAL,
-    FORBIDDEN
+    FORBIDDEN,
+    /** An open environment, no credential, and not from this machine as {@code localhost}. */
+    NOT_LOCAL
   }
 
   /** A token: its digest, role, and the name the audit log uses (never the token). */
@@ -177,10 +179,17 @@ final class AdminAccess {
    */
   record Caller(@Nullable Role role, String who, Outcome refusal) {}
 
-  /** The caller of a request, without counting a refusal ({@link #refused} does). */
-  Caller authenticate(@Nullable String authorization, @Nullable String identityValue, String client) {
+  /**
+   * The caller of a request, without counting a refusal ({@link #refused} does). {@code local}: the
+   * request comes from loopback and names this machine ({@code localhost}, {@code 127.x.x.x}) as its
+   * host — in an open environment, the only requests that need no credential (another machine, or
+   * another site's page through a DNS name rebound to 127.0.0.1, needs one there too).
+   */
+  Caller authenticate(@Nullable String authorization, @Nullable String identityValue, String client, boolean local) {
     if (allOpen && (authorization == null || authorization.isBlank())) {
-      return new Caller(Role.OPERATOR, "anonymous from " + client + " (open environment)", Outcome.OPEN);
+      return local
+          ? new Caller(Role.OPERATOR, "anonymous from " + client + " (open environment)", Outcome.OPEN)
+          : new Caller(null, client + " (not from this machine as localhost)", Outcome.NOT_LOCAL);
     }
     String header = identityHeader;
     if ((authorization == null || authorization.isBlank()) && header != null) {
@@ -211,15 +220,11 @@ final class AdminAccess {
     return new Caller(found.role(), "token " + found.name() + " from " + client, Outcome.ALLOWED);
   }
 
-  /** Counts and logs a refusal. */
+  /** Counts and logs a refusal (a few times, then once a minute). */
   void refused(Outcome outcome, String path, String who) {
-    fail(outcome, path, who);
-  }
-
-  private Outcome fail(Outcome outcome, String path, String client) {
     failures.incrementAndGet();
-    log.warn("Admin request for " + path + " from " + client + " refused: " + outcome.name().toLowerCase(Locale.ROOT).replace('_', ' '), null);
-    return outcome;
+    String why = outcome == Outcome.NOT_LOCAL ? "no credential" : outcome.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    log.warn("Admin request for " + path + " from " + who + " refused: " + why, null);
   }
 
   /** The tokens, read again when the file changed (looked at most once a second). */

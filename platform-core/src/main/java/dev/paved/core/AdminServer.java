@@ -420,18 +420,20 @@ public final class AdminServer {
     AdminAccess a = access;
     String identityHeader = a.identityHeader();
     String identity = identityHeader == null ? null : exchange.getRequestHeaders().getFirst(identityHeader);
-    return a.authenticate(exchange.getRequestHeaders().getFirst("Authorization"), identity, client(exchange));
+    boolean local = isLoopback(exchange) && isLocalHost(exchange.getRequestHeaders().getFirst("Host"));
+    return a.authenticate(exchange.getRequestHeaders().getFirst("Authorization"), identity, client(exchange), local);
   }
 
   /** What the console asks first: the caller's role, and what it may see and do. */
   private Map<String, Object> session(HttpExchange exchange) {
     AdminAccess.Caller c = caller(exchange);
-    if (c.refusal() == AdminAccess.Outcome.OPEN && !(isLoopback(exchange) && isLocalHost(exchange.getRequestHeaders().getFirst("Host")))) {
-      // An open environment, but not from this machine: a token is needed (authorize says why).
-      c = new AdminAccess.Caller(null, c.who(), AdminAccess.Outcome.NO_CREDENTIAL);
-    }
     AdminAccess.Role role = c.role();
-    String credential = c.refusal() == AdminAccess.Outcome.OPEN ? "open" : role != null ? "valid" : c.refusal() == AdminAccess.Outcome.NO_CREDENTIAL ? "none" : "invalid";
+    String credential =
+        switch (c.refusal()) {
+          case OPEN -> "open";
+          case NO_CREDENTIAL, NOT_LOCAL -> "none";
+          default -> role != null ? "valid" : "invalid";
+        };
     if (credential.equals("invalid")) {
       access.refused(c.refusal(), SESSION, c.who());
     }
@@ -536,29 +538,27 @@ public final class AdminServer {
       return null;
     }
     AdminAccess.Caller c = caller(exchange);
-    if (c.refusal() == AdminAccess.Outcome.OPEN) {
-      // An open environment and no credential: only from this machine, addressed by a local name.
-      // Another machine, or another site's page through a DNS name rebound to 127.0.0.1, needs a token.
-      if (isLoopback(exchange) && isLocalHost(exchange.getRequestHeaders().getFirst("Host"))) {
-        return null;
-      }
-      a.refused(AdminAccess.Outcome.NO_CREDENTIAL, path, c.who().replace(" (open environment)", "") + " (not from this machine as localhost)");
-      exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"paved-admin\"");
-      return AdminResponse.json(401, Map.of(
-          "error", "authentication required: without a token, only from this machine as localhost or 127.0.0.1, also in " + "an open environment",
-          "fix", "send 'Authorization: Bearer <token>' with a token of platform.admin.auth.tokens-file, or use kubectl port-forward"));
-    }
     AdminAccess.Role granted = c.role();
     if (granted == null) {
       a.refused(c.refusal(), path, c.who());
-      if (c.refusal() == AdminAccess.Outcome.NO_CREDENTIAL) {
-        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"paved-admin\"");
-        return AdminResponse.json(401, Map.of(
-            "error", "authentication required",
-            "fix", "send 'Authorization: Bearer <token>' with a token of platform.admin.auth.tokens-file, or list the path in platform.admin.open-endpoints"));
-      }
-      exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"paved-admin\", error=\"invalid_token\"");
-      return AdminResponse.json(401, Map.of("error", "invalid credential"));
+      return switch (c.refusal()) {
+        case NOT_LOCAL -> {
+          exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"paved-admin\"");
+          yield AdminResponse.json(401, Map.of(
+              "error", "authentication required: without a token, only from this machine as localhost or 127.0.0.1, also in an open environment",
+              "fix", "send 'Authorization: Bearer <token>' with a token of platform.admin.auth.tokens-file, or use kubectl port-forward"));
+        }
+        case NO_CREDENTIAL -> {
+          exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"paved-admin\"");
+          yield AdminResponse.json(401, Map.of(
+              "error", "authentication required",
+              "fix", "send 'Authorization: Bearer <token>' with a token of platform.admin.auth.tokens-file, or list the path in platform.admin.open-endpoints"));
+        }
+        default -> {
+          exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"paved-admin\", error=\"invalid_token\"");
+          yield AdminResponse.json(401, Map.of("error", "invalid credential"));
+        }
+      };
     }
     if (granted.ordinal() < role.ordinal()) {
       a.refused(AdminAccess.Outcome.FORBIDDEN, path, c.who());
