@@ -45,7 +45,6 @@ final class RouteTraffic {
   private final IntSupplier inFlight;
   private final Map<String, Reading> last = new HashMap<>();
   private final Map<String, ArrayDeque<Point>> points = new TreeMap<>();
-  private final Map<String, Long> totals = new HashMap<>();
   private long lastAt = System.currentTimeMillis();
 
   RouteTraffic(MeterRegistry registry, IntSupplier inFlight) {
@@ -72,7 +71,6 @@ final class RouteTraffic {
           delta[i] -= before.cumulative()[i];
         }
       }
-      totals.put(e.getKey(), r.count());
       ArrayDeque<Point> ring = points.computeIfAbsent(e.getKey(), k -> new ArrayDeque<>());
       if (ring.size() == POINTS) {
         ring.removeFirst();
@@ -147,7 +145,8 @@ final class RouteTraffic {
       Point latest = e.getValue().peekLast();
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("route", e.getKey());
-      r.put("requests", totals.getOrDefault(e.getKey(), 0L));
+      Reading reading = last.get(e.getKey());
+      r.put("requests", reading == null ? 0L : reading.count());
       if (latest != null) {
         r.put("rate", latest.rate());
         r.put("errorRatio", latest.errorRatio());
