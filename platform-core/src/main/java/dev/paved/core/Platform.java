@@ -72,6 +72,8 @@ public final class Platform implements AutoCloseable {
   private final Duration shutdownTimeout;
   private final Object closeLock = new Object();
   private volatile boolean closed;
+  /** Readiness-down and drain have run ({@link #beginShutdown()}); guarded by {@code closeLock}. */
+  private boolean intakeStopped;
   private @Nullable Thread shutdownHook;
 
   private Platform(
@@ -334,24 +336,10 @@ public final class Platform implements AutoCloseable {
         }
       }
       long total = System.nanoTime();
-      LOG.info("Paved shutdown of {} started", descriptor.name());
-      phase(
-          "readiness-down",
-          () -> {
-            health.markStopping();
-            stopIntake();
-          });
-      phase(
-          "drain",
-          () -> {
-            if (!drain.isZero()) {
-              try {
-                Thread.sleep(drain.toMillis());
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            }
-          });
+      if (!intakeStopped) {
+        LOG.info("Paved shutdown of {} started", descriptor.name());
+        readinessDownAndDrain();
+      }
       phase(
           "in-flight",
           () -> {
@@ -390,6 +378,44 @@ public final class Platform implements AutoCloseable {
       }
       redaction.close();
     }
+  }
+
+  /**
+   * Runs the first two phases of graceful shutdown now — {@code readiness-down} (readiness
+   * answers 503, modules stop taking work) and {@code drain} ({@code platform.shutdown.drain}) —
+   * for a host that stops its own server between them and the rest, as the Spring Boot
+   * integration does before Spring's graceful shutdown of the web server. {@link #close()} then
+   * runs only the remaining phases. Idempotent; does nothing once the platform is closed.
+   */
+  public void beginShutdown() {
+    synchronized (closeLock) {
+      if (closed || intakeStopped) {
+        return;
+      }
+      LOG.info("Paved shutdown of {} started", descriptor.name());
+      readinessDownAndDrain();
+    }
+  }
+
+  private void readinessDownAndDrain() {
+    intakeStopped = true;
+    phase(
+        "readiness-down",
+        () -> {
+          health.markStopping();
+          stopIntake();
+        });
+    phase(
+        "drain",
+        () -> {
+          if (!drain.isZero()) {
+            try {
+              Thread.sleep(drain.toMillis());
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        });
   }
 
   private void phase(String name, Runnable action) {

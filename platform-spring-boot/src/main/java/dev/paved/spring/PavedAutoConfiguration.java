@@ -1,0 +1,185 @@
+package dev.paved.spring;
+
+import dev.paved.config.Configuration;
+import dev.paved.config.flags.Flags;
+import dev.paved.config.secrets.Secrets;
+import dev.paved.core.Platform;
+import dev.paved.observability.Observability;
+import dev.paved.resilience.Resilience;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.restclient.RestClientCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
+
+/**
+ * The Paved platform inside a Spring Boot application (registered in
+ * {@code META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports}). See
+ * {@code docs/spring-boot.md}.
+ */
+@AutoConfiguration(
+    beforeName = {
+      "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+      "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+      "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
+      "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration"
+    })
+@ConditionalOnClass(Platform.class)
+public class PavedAutoConfiguration {
+  private static final Logger LOG = LoggerFactory.getLogger(PavedAutoConfiguration.class);
+
+  /**
+   * The platform, started when the context creates it (before the web server starts): Spring's
+   * configuration given to it as builder properties; no JVM shutdown hook of its own (Spring's
+   * closes the context, and {@link PavedShutdown} then {@code close()} run Paved's phases).
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public Platform pavedPlatform(ConfigurableEnvironment environment) {
+    Platform.Builder builder = Platform.builder().shutdownHook(false);
+    SpringConfiguration.apply(environment, builder);
+    return builder.start();
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  public Observability pavedObservability(Platform platform) {
+    return Observability.of(platform);
+  }
+
+  /** Paved's SDK is the OpenTelemetry of the application: Spring Boot's own SDK is not configured. */
+  @Bean
+  @ConditionalOnMissingBean
+  public OpenTelemetry pavedOpenTelemetry(Observability observability) {
+    return observability.openTelemetry();
+  }
+
+  /** Paved's registry (served at the admin port's /metrics) is the registry Spring's metrics use. */
+  @Bean
+  @ConditionalOnMissingBean
+  public MeterRegistry pavedMeterRegistry(Observability observability) {
+    return observability.meterRegistry();
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  public Resilience pavedResilience(Platform platform) {
+    return Resilience.of(platform);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  public Flags pavedFlags(Platform platform) {
+    return Flags.of(platform);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  public Secrets pavedSecrets(Platform platform) {
+    return Secrets.of(platform);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  public Configuration pavedConfiguration(Platform platform) {
+    return Configuration.of(platform);
+  }
+
+  @Bean
+  public static PavedShutdown pavedShutdown(Platform platform) {
+    return new PavedShutdown(platform);
+  }
+
+  @Bean
+  public SpringHealth pavedSpringHealth(Platform platform, ListableBeanFactory beans) {
+    return new SpringHealth(platform, beans);
+  }
+
+  /** Actuator's indicator {@code paved}: Paved's readiness checks. */
+  @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+  static class ActuatorHealth {
+    @Bean(name = "paved")
+    public org.springframework.boot.health.contributor.HealthIndicator pavedHealthIndicator(Platform platform) {
+      return SpringHealth.Indicators.paved(platform);
+    }
+  }
+
+  /** Paved's server instrumentation on the servlet container, with the controllers' routes. */
+  @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnClass(name = {"jakarta.servlet.Filter", "org.springframework.web.servlet.DispatcherServlet"})
+  static class ServletServer {
+    @Bean
+    public PavedServerFilter pavedServerFilter(Observability observability) {
+      return new PavedServerFilter(observability);
+    }
+
+    @Bean
+    public FilterRegistrationBean<PavedServerFilter> pavedServerFilterRegistration(PavedServerFilter filter) {
+      FilterRegistrationBean<PavedServerFilter> registration = new FilterRegistrationBean<>(filter);
+      registration.setName("pavedServerFilter");
+      // Around everything but the character encoding filter: security, error pages, the handler.
+      registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+      registration.addUrlPatterns("/*");
+      return registration;
+    }
+
+    /** Once every singleton exists (the handler mappings with them), before the web server starts. */
+    @Bean
+    public SmartInitializingSingleton pavedRoutes(PavedServerFilter filter, ObjectProvider<RequestMappingInfoHandlerMapping> mappings) {
+      return () -> {
+        List<String> patterns = new ArrayList<>();
+        mappings.orderedStream()
+            .forEach(
+                m -> {
+                  for (RequestMappingInfo info : m.getHandlerMethods().keySet()) {
+                    patterns.addAll(info.getPatternValues());
+                  }
+                });
+        List<String> templates = SpringRoutes.templates(patterns);
+        filter.routes(templates);
+        LOG.debug("Paved: {} route templates from Spring MVC's mappings: {}", templates.size(), templates);
+      };
+    }
+  }
+
+  /** Paved's clients under Spring Boot's {@code RestClient.Builder}s. */
+  @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = {"org.springframework.web.client.RestClient", "org.springframework.boot.restclient.RestClientCustomizer"})
+  static class RestClients {
+    /**
+     * Every {@code RestClient.Builder} Spring Boot gives sends through Paved's traced client (a
+     * CLIENT span, {@code http.client.request.duration}, trace context out). No policy: for one,
+     * take {@link PavedRestClients#builder(String)}.
+     */
+    @Bean
+    public RestClientCustomizer pavedRestClientCustomizer(Observability observability) {
+      HttpClient jdk = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+      return builder -> builder.requestFactory(new PavedClientHttpRequestFactory(observability.httpClient(jdk)::send));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public PavedRestClients pavedRestClients(Resilience resilience, ObjectProvider<RestClient.Builder> builders) {
+      return new PavedRestClients(resilience, builders.getIfAvailable(RestClient::builder));
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.paved.spring;
+
+import dev.paved.core.Platform;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+/**
+ * Spring's {@code Environment} as Paved's configuration: every key of the application's own
+ * property sources ({@code application.yaml}, profiles, command-line arguments,
+ * {@code SPRING_APPLICATION_JSON}, {@code @PropertySource}), resolved by Spring in Spring's
+ * precedence order, is given to the platform's builder, so it outranks {@code platform.yaml}.
+ * Environment variables and system properties are read by Paved itself with the same meaning.
+ * A YAML list ({@code key[0]}, {@code key[1]}) becomes one comma-separated value, as Paved's
+ * layers write a list. {@code spring.application.name} names the service when {@code platform.service.name} is not set.
+ */
+final class SpringConfiguration {
+  /** Keys that belong to Spring Boot, not to the service or to Paved: not copied. */
+  private static final String[] SPRING_NAMESPACES = {"spring.", "server.", "management.", "logging.", "debug", "trace", "info."};
+
+  private SpringConfiguration() {}
+
+  /** The keys (with their values as Spring resolves them) that Paved's builder receives. */
+  static Map<String, String> properties(ConfigurableEnvironment environment) {
+    Map<String, String> out = new TreeMap<>();
+    for (PropertySource<?> source : environment.getPropertySources()) {
+      String name = source.getName();
+      if (name.equals(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME)
+          || name.equals(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME)
+          || name.startsWith("paved")
+          || !(source instanceof EnumerablePropertySource<?> enumerable)) {
+        continue;
+      }
+      for (String key : enumerable.getPropertyNames()) {
+        if (out.containsKey(key) || isSpringKey(key)) {
+          continue;
+        }
+        String value = environment.getProperty(key);
+        if (value != null) {
+          out.put(key, value);
+        }
+      }
+    }
+    return joinLists(out);
+  }
+
+  static void apply(ConfigurableEnvironment environment, Platform.Builder builder) {
+    Map<String, String> properties = properties(environment);
+    String application = environment.getProperty("spring.application.name");
+    if (application != null && !application.isBlank() && !properties.containsKey("platform.service.name")
+        && environment.getProperty("platform.service.name") == null) {
+      builder.serviceName(application);
+    }
+    properties.forEach(builder::property);
+  }
+
+  private static boolean isSpringKey(String key) {
+    for (String ns : SPRING_NAMESPACES) {
+      if (key.startsWith(ns) || key.equals(ns.replace(".", ""))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code a[0]=x, a[1]=y} become {@code a=x,y}: how Paved's layers write a list. */
+  static Map<String, String> joinLists(Map<String, String> properties) {
+    Map<String, String> out = new TreeMap<>();
+    Map<String, TreeMap<Integer, String>> lists = new TreeMap<>();
+    properties.forEach(
+        (k, v) -> {
+          int open = k.lastIndexOf('[');
+          if (open > 0 && k.endsWith("]")) {
+            try {
+              int index = Integer.parseInt(k.substring(open + 1, k.length() - 1));
+              lists.computeIfAbsent(k.substring(0, open), x -> new TreeMap<>()).put(index, v);
+              return;
+            } catch (NumberFormatException notAnIndex) {
+              // a map key in brackets: kept as it is
+            }
+          }
+          out.put(k, v);
+        });
+    lists.forEach((k, items) -> out.put(k, String.join(",", items.values())));
+    return out;
+  }
+}
