@@ -35,9 +35,10 @@ final class ConfigLoader {
       Map<String, String> systemProperties,
       Map<String, String> overrides,
       ClassLoader classLoader,
-      List<ConfigValue> remote) {
+      List<ConfigValue> remote,
+      Map<String, String> overrideSources) {
     Inputs(Map<String, String> environment, Map<String, String> systemProperties, Map<String, String> overrides, ClassLoader classLoader) {
-      this(environment, systemProperties, overrides, classLoader, List.of());
+      this(environment, systemProperties, overrides, classLoader, List.of(), Map.of());
     }
   }
 
@@ -175,7 +176,7 @@ final class ConfigLoader {
 
     // 6. Builder overrides.
     Map<String, ConfigValue> builderLayer = new LinkedHashMap<>();
-    inputs.overrides().forEach((k, v) -> builderLayer.put(k, new ConfigValue(k, v, "builder")));
+    inputs.overrides().forEach((k, v) -> builderLayer.put(k, new ConfigValue(k, v, inputs.overrideSources().getOrDefault(k, "builder"))));
     applyLayer(builderLayer);
 
     validatePlatformKeys();

@@ -562,7 +562,12 @@ public final class Platform implements AutoCloseable {
       merged.putAll(overrides);
       ConfigLoader.Inputs inputs =
           new ConfigLoader.Inputs(
-              configInputs.environment(), configInputs.systemProperties(), merged, configInputs.classLoader(), List.copyOf(remote));
+              configInputs.environment(),
+              configInputs.systemProperties(),
+              merged,
+              configInputs.classLoader(),
+              List.copyOf(remote),
+              configInputs.overrideSources());
       ConfigLoader.Result loaded = ConfigLoader.load(inputs, configKeys);
       List<ConfigProblem> problems = new ArrayList<>(loaded.problems());
       ServiceDescriptor.fromConfig(loaded.config(), problems);
@@ -659,6 +664,7 @@ public final class Platform implements AutoCloseable {
   /** Builds and starts a {@link Platform}. Values set here override every file and variable. */
   public static final class Builder {
     private final Map<String, String> overrides = new LinkedHashMap<>();
+    private final Map<String, String> overrideSources = new LinkedHashMap<>();
     private final List<PlatformModule> modules = new ArrayList<>();
     private boolean discoverModules = true;
     private boolean readinessAwaitsService;
@@ -700,6 +706,19 @@ public final class Platform implements AutoCloseable {
         throw new IllegalArgumentException("key: '' (expected: non-blank)");
       }
       overrides.put(key, value);
+      overrideSources.remove(key);
+      return this;
+    }
+
+    /**
+     * {@link #property(String, String)}, naming where the value comes from (shown as its {@code
+     * source} in {@code /config} and in problems), for a host that hands its own configuration
+     * to the platform: the Spring Boot integration gives {@code "spring: class path resource
+     * [application.yaml] - 3:11"}.
+     */
+    public Builder property(String key, String value, String source) {
+      property(key, value);
+      overrideSources.put(key, Objects.requireNonNull(source, "source"));
       return this;
     }
 
@@ -806,7 +825,7 @@ public final class Platform implements AutoCloseable {
       }
       Map<String, String> env = environment != null ? environment : System.getenv();
       Map<String, String> props = systemProperties != null ? systemProperties : systemPropertiesSnapshot();
-      ConfigLoader.Inputs inputs = new ConfigLoader.Inputs(env, props, Map.copyOf(overrides), cl);
+      ConfigLoader.Inputs inputs = new ConfigLoader.Inputs(env, props, Map.copyOf(overrides), cl, List.of(), Map.copyOf(overrideSources));
       ConfigLoader.Result loaded = ConfigLoader.load(inputs, keys);
       List<ConfigProblem> problems = new ArrayList<>(loaded.problems());
       ServiceDescriptor descriptor = ServiceDescriptor.fromConfig(loaded.config(), problems);

@@ -2,7 +2,11 @@ package dev.paved.spring;
 
 import dev.paved.core.Platform;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.OriginLookup;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
@@ -49,12 +53,40 @@ final class SpringConfiguration {
 
   static void apply(ConfigurableEnvironment environment, Platform.Builder builder) {
     Map<String, String> properties = properties(environment);
+    Map<String, String> origins = origins(environment, properties.keySet());
     String application = environment.getProperty("spring.application.name");
     if (application != null && !application.isBlank() && !properties.containsKey("platform.service.name")
         && environment.getProperty("platform.service.name") == null) {
       builder.serviceName(application);
     }
-    properties.forEach(builder::property);
+    properties.forEach((k, v) -> builder.property(k, v, origins.getOrDefault(k, "spring")));
+  }
+
+  /**
+   * Where Spring read each key, as Paved shows a value's source: {@code spring: class path
+   * resource [application.yaml] - 3:11}, or the property source's name when it has no origin.
+   * The environment's own answer wins, so an environment variable that overrides
+   * {@code application.yaml} is named as one.
+   */
+  static Map<String, String> origins(ConfigurableEnvironment environment, Set<String> keys) {
+    Map<String, String> out = new TreeMap<>();
+    for (String key : keys) {
+      for (PropertySource<?> source : environment.getPropertySources()) {
+        String lookup = source.containsProperty(key) ? key : source.containsProperty(key + "[0]") ? key + "[0]" : null;
+        if (lookup == null) {
+          continue;
+        }
+        Origin origin = source instanceof OriginLookup<?> tracked ? originIn(tracked, lookup) : null;
+        out.put(key, "spring: " + (origin == null ? source.getName() : origin.toString()));
+        break;
+      }
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static @Nullable Origin originIn(OriginLookup<?> lookup, String key) {
+    return ((OriginLookup<String>) lookup).getOrigin(key);
   }
 
   private static boolean isSpringKey(String key) {

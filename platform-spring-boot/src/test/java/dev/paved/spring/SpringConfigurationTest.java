@@ -1,0 +1,52 @@
+package dev.paved.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.paved.core.ConfigValue;
+import dev.paved.core.Platform;
+import dev.paved.core.PlatformConfig;
+import dev.paved.spring.demo.OrdersApplication;
+import dev.paved.test.HttpStub;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** application.yaml and platform.yaml are one configuration, in one documented precedence order. */
+class SpringConfigurationTest {
+  @Test
+  void springsConfigurationOutranksPlatformYamlAndKeepsItsSource() {
+    try (HttpStub stub = HttpStub.start();
+        ConfigurableApplicationContext app =
+            new SpringApplicationBuilder(OrdersApplication.class)
+                .run(SpringBootAppTest.args(stub, "orders-precedence", "--spring.config.name=precedence", "--orders.region=us"))) {
+      PlatformConfig config = app.getBean(Platform.class).config();
+      assertThat(config.getInt("orders.page-size", 0)).as("precedence.yaml (Spring) over platform.yaml").isEqualTo(20);
+      assertThat(config.value("orders.page-size").map(ConfigValue::source).orElse(""))
+          .as("the source names Spring's file and line")
+          .startsWith("spring: class path resource [precedence.yaml]");
+      assertThat(config.getString("orders.region", "")).as("the command line over precedence.yaml").isEqualTo("us");
+      assertThat(config.value("orders.region").map(ConfigValue::source).orElse("")).contains("commandLineArgs");
+      assertThat(config.getList("orders.tags")).as("a YAML list is one list").containsExactly("a", "b");
+      assertThat(config.getString("orders.only-in-platform-yaml", "")).as("platform.yaml still read").isEqualTo("kept");
+      assertThat(config.getString("server.port", "absent")).as("Spring Boot's own keys are not Paved's").isEqualTo("absent");
+    }
+  }
+
+  @Test
+  void anInvalidPavedSettingInApplicationYamlRefusesStartNamingIt() {
+    try (HttpStub stub = HttpStub.start()) {
+      assertThatThrownBy(
+              () ->
+                  new SpringApplicationBuilder(OrdersApplication.class)
+                      .run(SpringBootAppTest.args(stub, "orders-invalid", "--platform.resilience.defaults.max-attempts=0", "--platform.admin.prot=1")))
+          .satisfies(
+              e ->
+                  assertThat(SpringBootAppTest.rootMessages(e))
+                      .as("every problem in one message, each with its key and source")
+                      .contains("platform.resilience.defaults.max-attempts")
+                      .contains("platform.admin.prot")
+                      .contains("commandLineArgs"));
+    }
+  }
+}
