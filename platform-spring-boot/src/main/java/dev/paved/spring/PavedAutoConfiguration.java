@@ -53,9 +53,7 @@ public class PavedAutoConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public Platform pavedPlatform(ConfigurableEnvironment environment) {
-    Platform.Builder builder = Platform.builder().shutdownHook(false);
-    SpringConfiguration.apply(environment, builder);
-    return builder.start();
+    return PavedSecretsPropertySource.of(environment).platform();
   }
 
   @Bean
@@ -110,6 +108,26 @@ public class PavedAutoConfiguration {
   @Bean
   public SpringHealth pavedSpringHealth(Platform platform, ListableBeanFactory beans) {
     return new SpringHealth(platform, beans);
+  }
+
+  /**
+   * Actuator's {@code /actuator/env} (and {@code /actuator/configprops}) mask every value that
+   * holds a secret Paved has read, and every secret reference resolved through {@link
+   * PavedSecretsPropertySource}, even with {@code show-values: always}.
+   */
+  @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.SanitizingFunction")
+  static class ActuatorSanitizing {
+    @Bean
+    public org.springframework.boot.actuate.endpoint.SanitizingFunction pavedSecretsSanitizer() {
+      return data -> {
+        Object value = data.getValue();
+        boolean secret =
+            data.getPropertySource() instanceof PavedSecretsPropertySource
+                || (value instanceof String s && (s.contains("${" + PavedSecretsPropertySource.PREFIX) || !dev.paved.core.Redaction.mask(s).equals(s)));
+        return secret ? data.withSanitizedValue() : data;
+      };
+    }
   }
 
   /** Actuator's indicator {@code paved}: Paved's readiness checks. */

@@ -29,5 +29,6 @@ public final class PavedDefaults implements EnvironmentPostProcessor {
     if (!environment.getPropertySources().contains(NAME)) {
       environment.getPropertySources().addLast(new MapPropertySource(NAME, DEFAULTS));
     }
+    PavedSecretsPropertySource.of(environment);
   }
 }

@@ -1,5 +1,6 @@
 package dev.paved.spring;
 
+import dev.paved.config.secrets.SecretException;
 import dev.paved.core.ConfigException;
 import dev.paved.core.PlatformStartException;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +20,13 @@ public final class PavedFailureAnalyzer implements FailureAnalyzer {
         return new FailureAnalysis(
             "Paved refused to start the service: " + t.getMessage(),
             "Fix what is named above (in application.yaml, platform.yaml or the environment), then start again.",
+            t);
+      }
+      if (t instanceof SecretException) {
+        return new FailureAnalysis(
+            "Paved could not read a secret the service needs: " + t.getMessage(),
+            "Put the secret where the platform reads it (Vault at VAULT_ADDR; in development the environment variable"
+                + " or platform.secrets.dev.file, see docs/secrets.md), or fix the reference.",
             t);
       }
       if (t.getCause() == t) {

@@ -39,7 +39,7 @@ final class SpringConfiguration {
         continue;
       }
       for (String key : enumerable.getPropertyNames()) {
-        if (out.containsKey(key) || isSpringKey(key)) {
+        if (out.containsKey(key) || isSpringKey(key) || referencesSecret(enumerable.getProperty(key))) {
           continue;
         }
         String value = environment.getProperty(key);
@@ -87,6 +87,11 @@ final class SpringConfiguration {
   @SuppressWarnings("unchecked")
   private static @Nullable Origin originIn(OriginLookup<?> lookup, String key) {
     return ((OriginLookup<String>) lookup).getOrigin(key);
+  }
+
+  /** A value such as {@code ${paved.secrets.kv/x#y}} is the service's, resolved only when it asks. */
+  private static boolean referencesSecret(@Nullable Object raw) {
+    return raw != null && raw.toString().contains("${" + PavedSecretsPropertySource.PREFIX);
   }
 
   private static boolean isSpringKey(String key) {

@@ -28,6 +28,15 @@ public class OrdersApplication {
     SpringApplication.run(OrdersApplication.class, args);
   }
 
+  /** The inventory's API key: in application.yaml as {@code ${paved.secrets.kv/inventory#api-key}}. */
+  @Bean
+  InventoryKey inventoryKey(@Value("${inventory.api-key:none}") String key) {
+    return new InventoryKey(key);
+  }
+
+  /** A secret held by the service (its toString would print it: this one is only for the test). */
+  public record InventoryKey(String value) {}
+
   @Bean
   HealthIndicator ordersStore() {
     return () -> STORE_UP.get() ? Health.up().build() : Health.down().withDetail("store", "unreachable").build();
