@@ -69,11 +69,15 @@ public class PavedAutoConfiguration {
     return observability.openTelemetry();
   }
 
-  /** Paved's registry (served at the admin port's /metrics) is the registry Spring's metrics use. */
+  /**
+   * Paved's registry (served at the admin port's /metrics) is where Spring's metrics go: the bean
+   * is Spring's view of it ({@link SpringMeterRegistry}), so no meter is registered twice and
+   * Spring's filters never apply late to Paved's meters.
+   */
   @Bean
   @ConditionalOnMissingBean
   public MeterRegistry pavedMeterRegistry(Observability observability) {
-    return observability.meterRegistry();
+    return new SpringMeterRegistry(observability.meterRegistry());
   }
 
   @Bean

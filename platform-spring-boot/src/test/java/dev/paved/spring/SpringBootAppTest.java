@@ -44,6 +44,7 @@ class SpringBootAppTest {
   private static ConfigurableApplicationContext app;
   private static Platform platform;
   private static int port;
+  private static List<LogCapture.Line> startLogs = List.of();
 
   static String[] args(HttpStub stub, String name, String... more) {
     List<String> a = new ArrayList<>(
@@ -66,7 +67,10 @@ class SpringBootAppTest {
   @BeforeAll
   static void start() {
     inventory = HttpStub.start().answer(200, "7");
-    app = new SpringApplicationBuilder(OrdersApplication.class).run(args(inventory, "orders-spring", "--management.endpoint.health.show-components=always"));
+    try (LogCapture logs = LogCapture.root().start()) {
+      app = new SpringApplicationBuilder(OrdersApplication.class).run(args(inventory, "orders-spring", "--management.endpoint.health.show-components=always"));
+      startLogs = logs.lines();
+    }
     platform = app.getBean(Platform.class);
     port = webPort(app);
   }
@@ -94,7 +98,14 @@ class SpringBootAppTest {
     Platform bean = app.getBean(Platform.class);
     assertThat(bean.descriptor().name()).as("spring.application.name names the service").isEqualTo("orders-spring");
     assertThat(app.getBeansOfType(OpenTelemetry.class)).hasSize(1).containsValue(dev.paved.observability.Observability.of(bean).openTelemetry());
-    assertThat(app.getBeansOfType(MeterRegistry.class)).hasSize(1).containsValue(dev.paved.observability.Observability.of(bean).meterRegistry());
+    MeterRegistry spring = app.getBean(MeterRegistry.class);
+    assertThat(app.getBeansOfType(MeterRegistry.class)).hasSize(1);
+    assertThat(((io.micrometer.core.instrument.composite.CompositeMeterRegistry) spring).getRegistries())
+        .as("Spring's registry is a view of Paved's, nothing else")
+        .containsExactly(dev.paved.observability.Observability.of(bean).meterRegistry());
+    spring.counter("orders.created").increment();
+    assertThat(dev.paved.observability.Observability.of(bean).meterRegistry().find("orders.created").counter()).isNotNull();
+    assertThat(startLogs).as("start-up logged no warning or error").noneMatch(l -> l.level().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN));
     assertThat(app.getBean(PavedServerFilter.class).templates())
         .as("routes from the controllers' mappings, literal before parameter")
         .containsSubsequence("/api/orders/search", "/api/orders/{id}");
