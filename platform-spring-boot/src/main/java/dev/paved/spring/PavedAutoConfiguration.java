@@ -193,9 +193,21 @@ public class PavedAutoConfiguration {
      * take {@link PavedRestClients#builder(String)}.
      */
     @Bean
-    public RestClientCustomizer pavedRestClientCustomizer(Observability observability) {
+    public RestClientCustomizer pavedRestClientCustomizer(PavedClientHttpRequestFactory pavedTracedRequestFactory) {
+      return builder -> builder.requestFactory(pavedTracedRequestFactory);
+    }
+
+    /** The same for {@code RestTemplate}s made from Spring Boot's {@code RestTemplateBuilder}. */
+    @Bean
+    public org.springframework.boot.restclient.RestTemplateCustomizer pavedRestTemplateCustomizer(PavedClientHttpRequestFactory pavedTracedRequestFactory) {
+      return template -> template.setRequestFactory(pavedTracedRequestFactory);
+    }
+
+    /** Paved's traced JDK client as Spring's request factory: one client for every builder. */
+    @Bean
+    public PavedClientHttpRequestFactory pavedTracedRequestFactory(Observability observability) {
       HttpClient jdk = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
-      return builder -> builder.requestFactory(new PavedClientHttpRequestFactory(observability.httpClient(jdk)::send));
+      return new PavedClientHttpRequestFactory(observability.httpClient(jdk)::send);
     }
 
     @Bean

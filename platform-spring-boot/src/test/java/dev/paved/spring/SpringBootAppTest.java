@@ -134,6 +134,22 @@ class SpringBootAppTest {
   }
 
   @Test
+  void springBootsOwnRestClientAndRestTemplateBuildersAreTracedByPaved() throws Exception {
+    int before = inventory.hits();
+    HttpResponse<String> r = service("/api/stock/9");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("\"client\":\"7\"").contains("\"template\":\"7\"");
+    TestTelemetry telemetry = TestTelemetry.of(platform);
+    SpanData server = telemetry.awaitSpan(s -> s.getKind() == SpanKind.SERVER && s.getName().equals("GET /api/stock/{id}"), "the SERVER span");
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(telemetry.trace(server.getTraceId()).stream().filter(s -> s.getKind() == SpanKind.CLIENT)).as("one CLIENT span per call").hasSize(2));
+    List<HttpStub.Request> calls = inventory.requests().subList(before, inventory.requests().size());
+    assertThat(calls).hasSize(2).allMatch(c -> String.valueOf(c.header("traceparent")).contains(server.getTraceId()));
+  }
+
+  @Test
   void logsAreWrittenByPavedsJsonConfigurationNotSpringsPattern() {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

@@ -52,10 +52,27 @@ public class OrdersApplication {
     private static final Logger LOG = LoggerFactory.getLogger(OrdersController.class);
     private final RestClient inventory;
     private final Flags flags;
+    private final RestClient plain;
+    private final org.springframework.web.client.RestTemplate template;
 
-    OrdersController(RestClient inventory, Flags flags) {
+    OrdersController(
+        RestClient inventory,
+        Flags flags,
+        RestClient.Builder builder,
+        org.springframework.boot.restclient.RestTemplateBuilder templates,
+        @Value("${orders.inventory-url}") String url) {
       this.inventory = inventory;
       this.flags = flags;
+      this.plain = builder.baseUrl(url).build();
+      this.template = templates.rootUri(url).build();
+    }
+
+    /** Through Spring Boot's own RestClient.Builder and RestTemplateBuilder: traced, no policy. */
+    @GetMapping("/api/stock/{id}")
+    Map<String, Object> stock(@PathVariable("id") String id) {
+      String viaClient = plain.get().uri("/stock/{id}", id).retrieve().body(String.class);
+      String viaTemplate = template.getForObject("/stock/{id}", String.class, id);
+      return Map.of("client", String.valueOf(viaClient), "template", String.valueOf(viaTemplate));
     }
 
     @GetMapping("/api/orders/{id}")
