@@ -149,6 +149,12 @@ public class PavedAutoConfiguration {
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
   @ConditionalOnClass(name = {"jakarta.servlet.Filter", "org.springframework.web.servlet.DispatcherServlet"})
   static class ServletServer {
+    /** The controllers' routes as Paved's declared routes, before the platform starts. */
+    @Bean
+    public static ControllerRoutes pavedControllerRoutes() {
+      return new ControllerRoutes();
+    }
+
     @Bean
     public PavedServerFilter pavedServerFilter(Observability observability) {
       return new PavedServerFilter(observability);

@@ -34,7 +34,8 @@ final class SpringConfiguration {
       String name = source.getName();
       if (name.equals(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME)
           || name.equals(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME)
-          || name.startsWith("paved")
+          || name.equals(PavedDefaults.NAME)
+          || name.equals(PavedSecretsPropertySource.NAME)
           || !(source instanceof EnumerablePropertySource<?> enumerable)) {
         continue;
       }

@@ -34,6 +34,40 @@ class SpringConfigurationTest {
   }
 
   @Test
+  void anSloNamesAControllersRouteAndIsCheckedAgainstTheControllers() {
+    try (HttpStub stub = HttpStub.start();
+        ConfigurableApplicationContext app =
+            new SpringApplicationBuilder(OrdersApplication.class)
+                .run(
+                    SpringBootAppTest.args(
+                        stub,
+                        "orders-slo",
+                        "--platform.slo.objectives.order-latency.kind=latency",
+                        "--platform.slo.objectives.order-latency.objective=99",
+                        "--platform.slo.objectives.order-latency.route=/api/orders/{id}",
+                        "--platform.slo.objectives.order-latency.threshold=300ms"))) {
+      PlatformConfig config = app.getBean(Platform.class).config();
+      assertThat(config.getList("platform.observability.http.routes"))
+          .as("the controllers' routes, declared before the platform started")
+          .contains("/api/orders/search", "/api/orders/{id}", "/api/slow", "/api/stock/{id}");
+    }
+    try (HttpStub stub = HttpStub.start()) {
+      assertThatThrownBy(
+              () ->
+                  new SpringApplicationBuilder(OrdersApplication.class)
+                      .run(
+                          SpringBootAppTest.args(
+                              stub,
+                              "orders-slo-typo",
+                              "--platform.slo.objectives.order-latency.kind=latency",
+                              "--platform.slo.objectives.order-latency.objective=99",
+                              "--platform.slo.objectives.order-latency.route=/api/order/{id}",
+                              "--platform.slo.objectives.order-latency.threshold=300ms")))
+          .satisfies(e -> assertThat(SpringBootAppTest.rootMessages(e)).contains("unknown route '/api/order/{id}'").contains("/api/orders/{id}"));
+    }
+  }
+
+  @Test
   void anInvalidPavedSettingInApplicationYamlRefusesStartNamingIt() {
     try (HttpStub stub = HttpStub.start()) {
       assertThatThrownBy(
