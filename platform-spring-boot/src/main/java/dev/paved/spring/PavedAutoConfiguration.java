@@ -42,7 +42,7 @@ import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMappi
       "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration"
     })
 @ConditionalOnClass(Platform.class)
-public class PavedAutoConfiguration {
+public final class PavedAutoConfiguration {
   private static final Logger LOG = LoggerFactory.getLogger(PavedAutoConfiguration.class);
 
   /**
@@ -121,7 +121,7 @@ public class PavedAutoConfiguration {
    */
   @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.SanitizingFunction")
-  static class ActuatorSanitizing {
+  static final class ActuatorSanitizing {
     @Bean
     public org.springframework.boot.actuate.endpoint.SanitizingFunction pavedSecretsSanitizer() {
       return data -> {
@@ -137,7 +137,7 @@ public class PavedAutoConfiguration {
   /** Actuator's indicator {@code paved}: Paved's readiness checks. */
   @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
-  static class ActuatorHealth {
+  static final class ActuatorHealth {
     @Bean(name = "paved")
     public org.springframework.boot.health.contributor.HealthIndicator pavedHealthIndicator(Platform platform) {
       return SpringHealth.Indicators.paved(platform);
@@ -148,7 +148,7 @@ public class PavedAutoConfiguration {
   @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
   @ConditionalOnClass(name = {"jakarta.servlet.Filter", "org.springframework.web.servlet.DispatcherServlet"})
-  static class ServletServer {
+  static final class ServletServer {
     /** The controllers' routes as Paved's declared routes, before the platform starts. */
     @Bean
     public static ControllerRoutes pavedControllerRoutes() {
@@ -192,7 +192,7 @@ public class PavedAutoConfiguration {
   /** Paved's clients under Spring Boot's {@code RestClient.Builder}s. */
   @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = {"org.springframework.web.client.RestClient", "org.springframework.boot.restclient.RestClientCustomizer"})
-  static class RestClients {
+  static final class RestClients {
     /**
      * Every {@code RestClient.Builder} Spring Boot gives sends through Paved's traced client (a
      * CLIENT span, {@code http.client.request.duration}, trace context out). No policy: for one,

@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * metadata format, which IDEs read to complete keys in {@code application.yaml} — from the keys of
  * core and of every Paved module on the class path, found as the platform finds them. Run by the
  * build (exec-maven-plugin, {@code process-classes}), so it never drifts from the code. A key with
- * a {@code *} segment (per dependency, per consumer) is listed as its group.
+ * a {@code *} segment (per dependency, per consumer) is listed as its group. Internal: not for
+ * public use.
  */
 public final class ConfigurationMetadataWriter {
   private ConfigurationMetadataWriter() {}
