@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# A Spring Boot service with Paved underneath vs the same service with Spring Boot's own
+# observability wiring (issue #20), in one run, interleaved rounds:
+#   paved — benchmarks/spring-boot-app built with -Ppaved: platform-spring-boot (Paved's SDK,
+#           registry, servlet filter and traced RestClient; JSON logs);
+#   boot  — the same source built with -Pboot: spring-boot-starter-opentelemetry (Micrometer
+#           Observation + Tracing with the OpenTelemetry bridge, OTLP exporter), Actuator and the
+#           Prometheus registry; Spring Boot's console log pattern with trace ids.
+# Both: GET /api/orders/{id} logs one line, calls the inventory (dev.paved.benchmarks.BareService
+# on loopback) through Spring Boot's RestClient.Builder and answers JSON; every trace sampled
+# (Paved's default; management.tracing.sampling.probability=1.0 for Boot) and exported over
+# OTLP/HTTP to one loopback sink (dev.paved.benchmarks.OtlpSink); metrics kept for a Prometheus
+# scrape; logs to a file. Load: wrk (Debian's) on the same machine. Printed: requests/s, p99, and
+# the bytes allocated per request by the whole process (its live threads, read over JMX before and
+# after the measured load: dev.paved.benchmarks.AllocatedBytes) — medians, and Paved's as a ratio.
+#
+# Needs: ./mvnw -q install -DskipTests   (Paved's artifacts and benchmarks/target/benchmarks.jar)
+# wrk (apt-get install wrk), curl, python3. Builds the two application jars itself.
+#
+#   bash benchmarks/scripts/compare-spring-boot.sh [rounds] [seconds] [connections]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rounds="${1:-3}"
+seconds="${2:-10}"
+connections="${3:-16}"
+bench=benchmarks/target/benchmarks.jar
+app=benchmarks/spring-boot-app
+[ -f "$bench" ] || { echo "$bench is missing: ./mvnw -q install -DskipTests" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+./mvnw -q -f "$app" package -DskipTests -Ppaved
+./mvnw -q -f "$app" package -DskipTests -Pboot
+work="$(mktemp -d)"
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+java -cp "$bench" dev.paved.benchmarks.OtlpSink >"$work/sink.log" 2>&1 &
+for _ in $(seq 1 300); do grep -q "sink on port" "$work/sink.log" && break; sleep 0.05; done
+sink="$(grep -o 'sink on port [0-9]*' "$work/sink.log" | grep -o '[0-9]*$')"
+printf '{"stock":7}' >"$work/stock.json"
+inventory="$(free_port)"
+java -cp "$bench" dev.paved.benchmarks.BareService "$inventory" "$work/stock.json" >"$work/inventory.log" 2>&1 &
+for _ in $(seq 1 300); do grep -q "listening on port" "$work/inventory.log" && break; sleep 0.05; done
+
+# start <variant> <port> <jmx port>: launches it in the background; sets pid.
+start() {
+  local variant="$1" port="$2" jmx="$3"
+  local common=(-Xmx512m -Dcom.sun.management.jmxremote.port="$jmx" -Dcom.sun.management.jmxremote.rmi.port="$jmx"
+    -Dcom.sun.management.jmxremote.authenticate=false -Dcom.sun.management.jmxremote.ssl=false
+    -Djava.rmi.server.hostname=127.0.0.1 -jar "$app/target/spring-app-$variant.jar"
+    --server.port="$port" --spring.application.name=orders-bench --inventory.url="http://127.0.0.1:$inventory")
+  case "$variant" in
+    paved)
+      java "${common[@]}" --platform.admin.port="$(free_port)" --platform.shutdown.drain=0ms \
+        --platform.observability.otlp.endpoint="http://127.0.0.1:$sink" >"$work/$variant.log" 2>&1 &
+      ;;
+    boot)
+      java "${common[@]}" --management.tracing.sampling.probability=1.0 \
+        --management.opentelemetry.tracing.export.otlp.endpoint="http://127.0.0.1:$sink/v1/traces" \
+        --management.endpoints.web.exposure.include=prometheus >"$work/$variant.log" 2>&1 &
+      ;;
+  esac
+  pid=$!
+}
+
+first_answer() {
+  local port="$1"
+  for _ in $(seq 1 3000); do
+    if curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/orders/42" 2>/dev/null | grep -q 200; then
+      return
+    fi
+    sleep 0.05
+  done
+  echo "never answered" >&2; return 1
+}
+
+echo "measured route: GET /api/orders/{id} with one downstream call; $rounds rounds of ${seconds}s, $connections connections"
+echo "variant round rps p99_ms bytes_per_request" >"$work/results"
+for round in $(seq 1 "$rounds"); do
+  for variant in paved boot; do
+    port="$(free_port)"; jmx="$(free_port)"
+    start "$variant" "$port" "$jmx"
+    first_answer "$port"
+    wrk -t 2 -c "$connections" -d 5s "http://127.0.0.1:$port/api/orders/42" >/dev/null   # warm-up
+    before="$(java -cp "$bench" dev.paved.benchmarks.AllocatedBytes "$jmx")"
+    out="$(wrk -t 2 -c "$connections" -d "${seconds}s" --latency "http://127.0.0.1:$port/api/orders/42")"
+    after="$(java -cp "$bench" dev.paved.benchmarks.AllocatedBytes "$jmx")"
+    requests="$(echo "$out" | awk '/requests in/ {print $1}')"
+    rps="$(echo "$out" | awk '/Requests\/sec/ {print $2}')"
+    p99="$(echo "$out" | awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v=v/1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v=v*1000}; print v}')"
+    bpr=$(( (after - before) / requests ))
+    non2xx="$(echo "$out" | awk '/Non-2xx/ {print $NF}')"
+    [ -z "$non2xx" ] || { echo "$variant answered $non2xx non-2xx responses: see $work/$variant.log" >&2; exit 1; }
+    echo "$variant $round $rps $p99 $bpr" >>"$work/results"
+    echo "round $round $variant: ${rps} req/s, p99 ${p99} ms, ${bpr} B/request"
+    kill -TERM "$pid"; wait "$pid" || true
+  done
+done
+
+python3 - "$work/results" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1]).read().splitlines()[1:]]
+med = {v: [statistics.median(float(x[i]) for x in rows if x[0] == v) for i in (2, 3, 4)] for v in ("paved", "boot")}
+names = {"paved": "Spring Boot app on Paved (platform-spring-boot)", "boot": "same app, Spring Boot's own OpenTelemetry wiring"}
+print()
+print("| | requests/s | p99 | allocated per request |")
+print("|---|---|---|---|")
+for v in ("paved", "boot"):
+    rps, p99, bpr = med[v]
+    print(f"| {names[v]} | {rps:,.0f} | {p99:.2f} ms | {bpr/1024:,.1f} KB |")
+p, b = med["paved"], med["boot"]
+print()
+print(f"Paved vs Boot's own wiring (medians): throughput {p[0]/b[0]:.2f}x, p99 {p[1]/b[1]:.2f}x, allocation per request {p[2]/b[2]:.2f}x")
+PY
