@@ -39,9 +39,14 @@ abstract class ServiceMojo extends AbstractMojo {
   /** Writes the goal's files from the service's description into {@code out}. */
   abstract void generate(Platform.Description service, URLClassLoader classpath, Path out) throws IOException, MojoFailureException;
 
+  /** What a Spring Boot service's own files and controllers add ({@link SpringBootProject}). */
+  private Map<String, SpringBootProject.Value> spring = Map.of();
+
   /** The service as start-up would read it with {@code environment} and no system properties. */
-  static Platform.Description describe(URLClassLoader service, Map<String, String> environment) {
-    return Platform.builder().classLoader(service).environment(environment).systemProperties(Map.of()).describe();
+  Platform.Description describe(URLClassLoader service, Map<String, String> environment) {
+    Platform.Builder builder = Platform.builder().classLoader(service).environment(environment).systemProperties(Map.of());
+    spring.forEach((k, v) -> builder.property(k, v.value(), v.source()));
+    return builder.describe();
   }
 
   /**
@@ -83,6 +88,10 @@ abstract class ServiceMojo extends AbstractMojo {
     }
     // Paved's classes come from this plugin; the service's resources and modules from its classpath.
     try (URLClassLoader service = new URLClassLoader(urls.toArray(new URL[0]), getClass().getClassLoader())) {
+      spring = SpringBootProject.properties(service, Path.of(p.getBuild().getOutputDirectory()), getLog());
+      if (!spring.isEmpty()) {
+        getLog().info("Paved: a Spring Boot service; read " + spring.keySet().size() + " keys of its application configuration and controllers");
+      }
       Platform.Description d = describe(service, Map.of());
       exposeSource(p, d);
       generate(d, service, out.toPath());

@@ -75,6 +75,38 @@ public final class Routes {
     return i < 0 ? Optional.empty() : Optional.of(templates[i]);
   }
 
+  /**
+   * Route templates from a web framework's path patterns (Spring MVC's {@code @RequestMapping}s):
+   * {@code {id:\d+}} is written {@code {id}}; a pattern with a wildcard ({@code *}, {@code **},
+   * {@code {*rest}}) or anything else {@link #of} refuses has no template (its requests count as
+   * {@value #UNMATCHED}, which keeps {@code http.route} bounded); duplicates go; templates with
+   * fewer parameters come first, so {@code /orders/search} is tried before {@code /orders/{id}}.
+   * The order to give {@link #of}.
+   */
+  public static List<String> fromPatterns(java.util.Collection<String> patterns) {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    for (String raw : patterns) {
+      String p = CONSTRAINED.matcher(raw).replaceAll("{$1}");
+      if (p.isEmpty()) {
+        p = "/";
+      }
+      if (!p.startsWith("/") || p.contains("*")) {
+        continue;
+      }
+      try {
+        of(p);
+        out.add(p);
+      } catch (IllegalArgumentException notATemplate) {
+        // e.g. a parameter inside a segment (/files/{name}.json): no template
+      }
+    }
+    List<String> sorted = new ArrayList<>(out);
+    sorted.sort(java.util.Comparator.comparingLong((String t) -> t.chars().filter(c -> c == '{').count()).thenComparing(java.util.Comparator.naturalOrder()));
+    return sorted;
+  }
+
+  private static final java.util.regex.Pattern CONSTRAINED = java.util.regex.Pattern.compile("\\{([^}:]+):[^}]*}");
+
   /** The index of the first template matching {@code path}, or -1. */
   int index(String path) {
     for (int t = 0; t < segments.length; t++) {

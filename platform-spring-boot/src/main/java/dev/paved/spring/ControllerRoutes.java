@@ -46,7 +46,7 @@ final class ControllerRoutes implements BeanFactoryPostProcessor, EnvironmentAwa
     if (env == null || env.containsProperty(KEY) || env.containsProperty(KEY + "[0]")) {
       return;
     }
-    List<String> templates = SpringRoutes.templates(scan(beanFactory));
+    List<String> templates = dev.paved.observability.Routes.fromPatterns(scan(beanFactory));
     if (!templates.isEmpty() && !env.getPropertySources().contains(NAME)) {
       env.getPropertySources().addLast(new MapPropertySource(NAME, Map.of(KEY, String.join(",", templates))));
     }

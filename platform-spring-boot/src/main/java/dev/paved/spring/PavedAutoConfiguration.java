@@ -182,7 +182,7 @@ public final class PavedAutoConfiguration {
                     patterns.addAll(info.getPatternValues());
                   }
                 });
-        List<String> templates = SpringRoutes.templates(patterns);
+        List<String> templates = dev.paved.observability.Routes.fromPatterns(patterns);
         filter.routes(templates);
         LOG.debug("Paved: {} route templates from Spring MVC's mappings: {}", templates.size(), templates);
       };

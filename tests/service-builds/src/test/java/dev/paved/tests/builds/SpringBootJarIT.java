@@ -18,12 +18,22 @@ import org.junit.jupiter.api.Timeout;
  * examples/spring-boot-api as its users run it — Spring Boot's executable jar (nested jars,
  * Boot's class loader), built by the example's own build from the installed artifacts: Paved's
  * modules are found, logs are Paved's JSON, the request is traced to the inventory, the route is
- * the controller's, both health endpoints answer, and SIGTERM runs Paved's phases.
+ * the controller's, both health endpoints answer, and SIGTERM runs Paved's phases. And what Paved's
+ * build goals wrote for it from application.yaml and the controllers.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SpringBootJarIT {
   private static final Path JAR = Path.of(System.getProperty("examples.dir", "../../examples"), "spring-boot-api", "target", "spring-boot-api.jar");
   private static final Pattern PORT = Pattern.compile("Tomcat started on port (\\d+)");
+
+  @Test
+  void pavedsBuildGoalsReadApplicationYamlAndTheControllersRoutes() throws Exception {
+    Path platform = JAR.getParent().resolve("platform");
+    assertThat(platform.resolve("catalog-info.yaml")).as("the entity named by spring.application.name, owned as application.yaml says")
+        .content().contains("name: orders-spring").contains("owner: group:team-orders");
+    assertThat(platform.resolve("slo.rules.yml")).as("the latency SLO on the controller's route, checked by the build")
+        .content().contains("http_route=\"/api/orders/{id}\"").contains("le=\"0.3\"");
+  }
 
   @Test
   void theExecutableJarRunsOnPavedAndStopsInItsPhases() throws Exception {
