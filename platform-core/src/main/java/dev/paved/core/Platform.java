@@ -74,6 +74,8 @@ public final class Platform implements AutoCloseable {
   private volatile boolean closed;
   /** Readiness-down and drain have run ({@link #beginShutdown()}); guarded by {@code closeLock}. */
   private boolean intakeStopped;
+  /** When shutdown began ({@link #beginShutdown()} or {@link #close()}); guarded by {@code closeLock}. */
+  private long shutdownStarted;
   private @Nullable Thread shutdownHook;
 
   private Platform(
@@ -335,11 +337,12 @@ public final class Platform implements AutoCloseable {
           // The JVM is exiting; the hook will find the platform closed.
         }
       }
-      long total = System.nanoTime();
       if (!intakeStopped) {
+        shutdownStarted = System.nanoTime();
         LOG.info("Paved shutdown of {} started", descriptor.name());
         readinessDownAndDrain();
       }
+      long total = shutdownStarted;
       phase(
           "in-flight",
           () -> {
@@ -392,6 +395,7 @@ public final class Platform implements AutoCloseable {
       if (closed || intakeStopped) {
         return;
       }
+      shutdownStarted = System.nanoTime();
       LOG.info("Paved shutdown of {} started", descriptor.name());
       readinessDownAndDrain();
     }

@@ -10,7 +10,8 @@ import org.springframework.core.env.MapPropertySource;
  * Spring Boot settings that put one stack under the application, added as the lowest-precedence
  * property source {@value #NAME} (so {@code application.yaml} or the command line can change each):
  * Actuator's readiness group includes Paved's readiness, the probe groups exist outside
- * Kubernetes too, and the registry is not added to Micrometer's global one (DESIGN.md, "no hidden
+ * Kubernetes too, no banner among the JSON lines on stdout, and the registry is not added to
+ * Micrometer's global one (DESIGN.md, "no hidden
  * global state").
  */
 public final class PavedDefaults implements EnvironmentPostProcessor {
@@ -22,7 +23,8 @@ public final class PavedDefaults implements EnvironmentPostProcessor {
       Map.of(
           "management.endpoint.health.probes.enabled", "true",
           "management.endpoint.health.group.readiness.include", "readinessState,paved",
-          "management.metrics.use-global-registry", "false");
+          "management.metrics.use-global-registry", "false",
+          "spring.main.banner-mode", "off");
 
   @Override
   public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {

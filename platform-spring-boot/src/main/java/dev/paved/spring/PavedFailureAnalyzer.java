@@ -25,8 +25,7 @@ public final class PavedFailureAnalyzer implements FailureAnalyzer {
       if (t instanceof SecretException) {
         return new FailureAnalysis(
             "Paved could not read a secret the service needs: " + t.getMessage(),
-            "Put the secret where the platform reads it (Vault at VAULT_ADDR; in development the environment variable"
-                + " or platform.secrets.dev.file, see docs/secrets.md), or fix the reference.",
+            "Provide the secret as the message says (docs/secrets.md), or fix the reference.",
             t);
       }
       if (t.getCause() == t) {

@@ -1,5 +1,6 @@
 package dev.paved.spring;
 
+import dev.paved.config.secrets.SecretException;
 import dev.paved.config.secrets.Secrets;
 import dev.paved.core.Platform;
 import org.jspecify.annotations.Nullable;
@@ -75,7 +76,13 @@ public final class PavedSecretsPropertySource extends PropertySource<Object> {
         return null;
       }
     }
-    return Secrets.of(platform()).get(name.substring(PREFIX.length())).reveal();
+    Secrets secrets = Secrets.of(platform());
+    String reference = name.substring(PREFIX.length());
+    try {
+      return secrets.get(reference).reveal();
+    } catch (SecretException e) {
+      throw new SecretException("${" + name + "}: " + e.getMessage() + ". Fix: " + secrets.fixFor(reference));
+    }
   }
 
   /** The source of {@code environment}, added once. */

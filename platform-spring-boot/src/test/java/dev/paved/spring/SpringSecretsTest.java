@@ -63,7 +63,7 @@ class SpringSecretsTest {
               () ->
                   new SpringApplicationBuilder(OrdersApplication.class)
                       .run(SpringBootAppTest.args(stub, "orders-nosecret", "--inventory.api-key=${paved.secrets.kv/inventory#api-key}")))
-          .satisfies(e -> assertThat(SpringBootAppTest.rootMessages(e)).contains("kv/inventory#api-key: no key 'api-key' at kv/inventory"));
+          .satisfies(e -> assertThat(SpringBootAppTest.rootMessages(e)).contains("kv/inventory#api-key: no key 'api-key' at kv/inventory").contains("Fix: set the environment variable INVENTORY_API_KEY"));
     }
   }
 }

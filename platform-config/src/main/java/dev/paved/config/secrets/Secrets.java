@@ -101,6 +101,17 @@ public final class Secrets implements AutoCloseable {
   }
 
   /**
+   * How to provide the secret at {@code reference} with the source in use, for a message: "set the
+   * environment variable INVENTORY_API_KEY (development source: no VAULT_ADDR), or …", or Vault's
+   * path and policy.
+   *
+   * @throws IllegalArgumentException when the reference is malformed
+   */
+  public String fixFor(String reference) {
+    return backend.fixFor(SecretReference.parse(reference));
+  }
+
+  /**
    * Declares a secret the service cannot work without and reads it now.
    *
    * @throws SecretException naming the reference and the cause when it cannot be read
