@@ -32,11 +32,10 @@ if [ ! -f "$agent" ]; then
 fi
 work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# shellcheck source=common.sh
+. benchmarks/scripts/common.sh
 
-java -cp "$bench" dev.paved.benchmarks.OtlpSink >"$work/sink.log" 2>&1 &
-for _ in $(seq 1 300); do grep -q "sink on port" "$work/sink.log" && break; sleep 0.05; done
-sink="$(grep -o 'sink on port [0-9]*' "$work/sink.log" | grep -o '[0-9]*$')"
+start_sink "$bench" "$work"
 
 # start <variant> <port>: launches it in the background; sets pid.
 start() {
@@ -89,8 +88,8 @@ for round in $(seq 1 "$rounds"); do
     ms="$(first_answer "$port" "$t0")"
     wrk -t 2 -c "$connections" -d 3s "http://127.0.0.1:$port/api/orders" >/dev/null   # warm-up
     out="$(wrk -t 2 -c "$connections" -d "${seconds}s" --latency "http://127.0.0.1:$port/api/orders")"
-    rps="$(echo "$out" | awk '/Requests\/sec/ {print $2}')"
-    p99="$(echo "$out" | awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v=v/1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v=v*1000}; print v}')"
+    rps="$(wrk_rps "$out")"
+    p99="$(wrk_p99 "$out")"
     rss="$(awk '/VmRSS/ {print int($2/1024)}' /proc/"$pid"/status)"
     echo "$variant $round $ms $rps $p99 $rss" >>"$work/results"
     echo "round $round $variant: start ${ms} ms, ${rps} req/s, p99 ${p99} ms, RSS ${rss} MB"

@@ -31,11 +31,10 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; e
 ./mvnw -q -f "$app" package -DskipTests -Pboot
 work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# shellcheck source=common.sh
+. benchmarks/scripts/common.sh
 
-java -cp "$bench" dev.paved.benchmarks.OtlpSink >"$work/sink.log" 2>&1 &
-for _ in $(seq 1 300); do grep -q "sink on port" "$work/sink.log" && break; sleep 0.05; done
-sink="$(grep -o 'sink on port [0-9]*' "$work/sink.log" | grep -o '[0-9]*$')"
+start_sink "$bench" "$work"
 printf '{"stock":7}' >"$work/stock.json"
 inventory="$(free_port)"
 java -cp "$bench" dev.paved.benchmarks.BareService "$inventory" "$work/stock.json" >"$work/inventory.log" 2>&1 &
@@ -85,8 +84,8 @@ for round in $(seq 1 "$rounds"); do
     out="$(wrk -t 2 -c "$connections" -d "${seconds}s" --latency "http://127.0.0.1:$port/api/orders/42")"
     after="$(java -cp "$bench" dev.paved.benchmarks.AllocatedBytes "$jmx")"
     requests="$(echo "$out" | awk '/requests in/ {print $1}')"
-    rps="$(echo "$out" | awk '/Requests\/sec/ {print $2}')"
-    p99="$(echo "$out" | awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v=v/1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v=v*1000}; print v}')"
+    rps="$(wrk_rps "$out")"
+    p99="$(wrk_p99 "$out")"
     bpr=$(( (after - before) / requests ))
     non2xx="$(echo "$out" | awk '/Non-2xx/ {print $NF}')"
     [ -z "$non2xx" ] || { echo "$variant answered $non2xx non-2xx responses: see $work/$variant.log" >&2; exit 1; }

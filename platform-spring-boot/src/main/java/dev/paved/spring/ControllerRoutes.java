@@ -30,6 +30,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 final class ControllerRoutes implements BeanFactoryPostProcessor, EnvironmentAware {
   static final String NAME = "paved-routes";
   static final String KEY = "platform.observability.http.routes";
+  /** Spring's own rule for joining a class-level and a method-level mapping. */
+  private static final org.springframework.util.AntPathMatcher PATHS = new org.springframework.util.AntPathMatcher();
 
   private @Nullable ConfigurableEnvironment environment;
 
@@ -80,21 +82,12 @@ final class ControllerRoutes implements BeanFactoryPostProcessor, EnvironmentAwa
         String[] paths = mapping.path().length == 0 ? new String[] {""} : mapping.path();
         for (String prefix : prefixes) {
           for (String path : paths) {
-            patterns.add(join(prefix, path));
+            String joined = PATHS.combine(prefix, path);
+            patterns.add(joined.isEmpty() ? "/" : joined);
           }
         }
       }
     }
     return patterns;
-  }
-
-  private static String join(String prefix, String path) {
-    String a = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
-    String b = path.isEmpty() || path.startsWith("/") ? path : "/" + path;
-    String joined = a + b;
-    if (joined.isEmpty()) {
-      return "/";
-    }
-    return joined.startsWith("/") ? joined : "/" + joined;
   }
 }

@@ -1,0 +1,19 @@
+# Shared by the whole-service comparisons (compare-services.sh, compare-spring-boot.sh): sourced.
+
+# A free TCP port on loopback.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# start_sink <benchmarks.jar> <work dir>: the loopback OTLP sink in the background; sets sink (its port).
+start_sink() {
+  java -cp "$1" dev.paved.benchmarks.OtlpSink >"$2/sink.log" 2>&1 &
+  for _ in $(seq 1 300); do grep -q "sink on port" "$2/sink.log" && break; sleep 0.05; done
+  sink="$(grep -o 'sink on port [0-9]*' "$2/sink.log" | grep -o '[0-9]*$')"
+}
+
+# wrk_rps <wrk output>: requests per second.
+wrk_rps() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }
+
+# wrk_p99 <wrk --latency output>: the 99th percentile in milliseconds.
+wrk_p99() {
+  echo "$1" | awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v=v/1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v=v*1000}; print v}'
+}
