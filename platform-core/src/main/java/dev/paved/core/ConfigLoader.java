@@ -36,9 +36,10 @@ final class ConfigLoader {
       Map<String, String> overrides,
       ClassLoader classLoader,
       List<ConfigValue> remote,
-      Map<String, String> overrideSources) {
+      Map<String, String> overrideSources,
+      Map<String, ConfigValue> hostDefaults) {
     Inputs(Map<String, String> environment, Map<String, String> systemProperties, Map<String, String> overrides, ClassLoader classLoader) {
-      this(environment, systemProperties, overrides, classLoader, List.of(), Map.of());
+      this(environment, systemProperties, overrides, classLoader, List.of(), Map.of(), Map.of());
     }
   }
 
@@ -78,6 +79,9 @@ final class ConfigLoader {
     // 1b. What the build recorded (META-INF/paved/build-info.properties, written by paved:build-info):
     // the service's version, below every file, so that a version written nowhere else is the pom's.
     buildInfo();
+
+    // 1c. A host's defaults (Platform.Builder.defaultProperty): below every file and variable.
+    values.putAll(inputs.hostDefaults());
 
     // 2. platform.yaml (classpath, or the file named by PLATFORM_CONFIG).
     // An empty variable or property counts as unset, as shells and CI tools leave them empty.

@@ -384,6 +384,15 @@ public final class Platform implements AutoCloseable {
   }
 
   /**
+   * The service has started: readiness stops showing the {@code service} check ("starting") that
+   * {@link Builder#readinessAwaitsService()} put there. For a host that starts the service itself;
+   * {@link #run} calls it. Idempotent.
+   */
+  public void serviceStarted() {
+    health.serviceStarted();
+  }
+
+  /**
    * Runs the first two phases of graceful shutdown now — {@code readiness-down} (readiness
    * answers 503, modules stop taking work) and {@code drain} ({@code platform.shutdown.drain}) —
    * for a host that stops its own server between them and the rest, as the Spring Boot
@@ -560,6 +569,13 @@ public final class Platform implements AutoCloseable {
       return config;
     }
 
+    /** {@code sources} without the keys a runtime override replaced (their source is "builder"). */
+    private static Map<String, String> withoutKeys(Map<String, String> sources, java.util.Set<String> replaced) {
+      Map<String, String> kept = new LinkedHashMap<>(sources);
+      kept.keySet().removeAll(replaced);
+      return kept;
+    }
+
     @Override
     public PlatformConfig readConfig(List<ConfigValue> remote, Map<String, String> overrides) {
       Map<String, String> merged = new LinkedHashMap<>(configInputs.overrides());
@@ -571,7 +587,8 @@ public final class Platform implements AutoCloseable {
               merged,
               configInputs.classLoader(),
               List.copyOf(remote),
-              configInputs.overrideSources());
+              withoutKeys(configInputs.overrideSources(), overrides.keySet()),
+              configInputs.hostDefaults());
       ConfigLoader.Result loaded = ConfigLoader.load(inputs, configKeys);
       List<ConfigProblem> problems = new ArrayList<>(loaded.problems());
       ServiceDescriptor.fromConfig(loaded.config(), problems);
@@ -669,6 +686,7 @@ public final class Platform implements AutoCloseable {
   public static final class Builder {
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private final Map<String, String> overrideSources = new LinkedHashMap<>();
+    private final Map<String, ConfigValue> hostDefaults = new LinkedHashMap<>();
     private final List<PlatformModule> modules = new ArrayList<>();
     private boolean discoverModules = true;
     private boolean readinessAwaitsService;
@@ -739,13 +757,31 @@ public final class Platform implements AutoCloseable {
       return property(CoreSettings.SHUTDOWN_HOOK.name(), String.valueOf(enabled));
     }
 
-    /** Sets {@code platform.shutdown.drain}. */
-    /** Readiness stays DOWN ("service starting") until {@link #run} has started the service. */
-    Builder readinessAwaitsService() {
+    /**
+     * Readiness stays DOWN (check {@code service}: "starting") until the service has started:
+     * {@link #run} does it after its {@code ServiceStart}; a host that starts the service itself
+     * (the Spring Boot integration, once the application is ready) calls {@link
+     * Platform#serviceStarted()}.
+     */
+    public Builder readinessAwaitsService() {
       this.readinessAwaitsService = true;
       return this;
     }
 
+    /**
+     * A value below every file and variable — above only the built-in defaults — naming where it
+     * comes from: for a host that knows a default the service's own configuration may override
+     * (the Spring Boot integration's {@code spring.application.name} as the service's name, its
+     * controllers' routes).
+     */
+    public Builder defaultProperty(String key, String value, String source) {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(value, "value");
+      hostDefaults.put(key, new ConfigValue(key, value, Objects.requireNonNull(source, "source")));
+      return this;
+    }
+
+    /** Sets {@code platform.shutdown.drain}. */
     public Builder drain(Duration drain) {
       if (drain.isNegative()) {
         throw new IllegalArgumentException("drain: " + drain + " (expected: >= 0)");
@@ -829,7 +865,7 @@ public final class Platform implements AutoCloseable {
       }
       Map<String, String> env = environment != null ? environment : System.getenv();
       Map<String, String> props = systemProperties != null ? systemProperties : systemPropertiesSnapshot();
-      ConfigLoader.Inputs inputs = new ConfigLoader.Inputs(env, props, Map.copyOf(overrides), cl, List.of(), Map.copyOf(overrideSources));
+      ConfigLoader.Inputs inputs = new ConfigLoader.Inputs(env, props, Map.copyOf(overrides), cl, List.of(), Map.copyOf(overrideSources), Map.copyOf(hostDefaults));
       ConfigLoader.Result loaded = ConfigLoader.load(inputs, keys);
       List<ConfigProblem> problems = new ArrayList<>(loaded.problems());
       ServiceDescriptor descriptor = ServiceDescriptor.fromConfig(loaded.config(), problems);

@@ -52,6 +52,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aHostsDefaultIsBelowEveryFileAndVariableButAboveTheBuiltInOne() throws Exception {
+    Map<String, ConfigValue> host = Map.of("platform.admin.port", new ConfigValue("platform.admin.port", "7000", "spring: the host"));
+    ConfigLoader.Result alone = ConfigLoader.load(new ConfigLoader.Inputs(env, props, overrides, classpath(), List.of(), Map.of(), host), CoreSettings.keys());
+    assertThat(alone.config().value("platform.admin.port").orElseThrow()).extracting(ConfigValue::value, ConfigValue::source).containsExactly("7000", "spring: the host");
+
+    write("platform.yaml", "platform:\n  admin:\n    port: 9000\n");
+    ConfigLoader.Result file = ConfigLoader.load(new ConfigLoader.Inputs(env, props, overrides, classpath(), List.of(), Map.of(), host), CoreSettings.keys());
+    assertThat(file.config().value("platform.admin.port").orElseThrow().value()).as("platform.yaml wins over the host's default").isEqualTo("9000");
+  }
+
+  @Test
+  void aBuilderValueKeepsTheSourceItWasGiven() throws Exception {
+    overrides.put("platform.admin.port", "7100");
+    ConfigLoader.Result r =
+        ConfigLoader.load(
+            new ConfigLoader.Inputs(env, props, overrides, classpath(), List.of(), Map.of("platform.admin.port", "spring: application.yaml - 3:11"), Map.of()),
+            CoreSettings.keys());
+    assertThat(r.config().value("platform.admin.port").orElseThrow().source()).isEqualTo("spring: application.yaml - 3:11");
+  }
+
+  @Test
   void classpathFileOverridesDefaults() throws Exception {
     write("platform.yaml", "platform:\n  admin:\n    port: 9000\n");
     ConfigValue v = config().value("platform.admin.port").orElseThrow();

@@ -39,7 +39,9 @@ final class SpringBootProject {
   private static final String ROUTES = "platform.observability.http.routes";
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]+)(?::([^}]*))?}");
   private static final Set<String> MAPPINGS = Set.of("RequestMapping", "GetMapping", "PostMapping", "PutMapping", "DeleteMapping", "PatchMapping");
-  private static final String[] SPRING_NAMESPACES = {"spring.", "server.", "management.", "logging."};
+  /** The keys of Spring Boot's own, as the run-time integration skips them (SpringConfiguration). */
+  private static final String[] SPRING_NAMESPACES = {"spring.", "server.", "management.", "logging.", "info."};
+  private static final Set<String> SPRING_KEYS = Set.of("debug", "trace");
 
   /** One value and where it was read. */
   record Value(String value, String source) {}
@@ -57,9 +59,10 @@ final class SpringBootProject {
       return Map.of();
     }
     Map<String, Value> raw = new LinkedHashMap<>();
-    read(service, "application.properties", raw);
-    read(service, "application.yml", raw);
+    // Later wins, as in Spring Boot: .properties over .yml over .yaml.
     read(service, "application.yaml", raw);
+    read(service, "application.yml", raw);
+    read(service, "application.properties", raw);
     Map<String, Value> out = new TreeMap<>();
     Map<String, List<String>> lists = new TreeMap<>();
     Map<String, String> listSources = new TreeMap<>();
@@ -145,6 +148,9 @@ final class SpringBootProject {
   }
 
   private static boolean isSpringKey(String key) {
+    if (SPRING_KEYS.contains(key)) {
+      return true;
+    }
     for (String ns : SPRING_NAMESPACES) {
       if (key.startsWith(ns)) {
         return true;

@@ -51,7 +51,6 @@ public final class PavedAutoConfiguration {
    * closes the context, and {@link PavedShutdown} then {@code close()} run Paved's phases).
    */
   @Bean(destroyMethod = "close")
-  @ConditionalOnMissingBean
   public Platform pavedPlatform(ConfigurableEnvironment environment) {
     return PavedSecretsPropertySource.of(environment).platform();
   }
@@ -110,8 +109,8 @@ public final class PavedAutoConfiguration {
   }
 
   @Bean
-  public SpringHealth pavedSpringHealth(Platform platform, ListableBeanFactory beans) {
-    return new SpringHealth(platform, beans);
+  public SpringHealth pavedSpringHealth(Platform platform, ListableBeanFactory beans, ConfigurableEnvironment environment) {
+    return new SpringHealth(platform, beans, environment);
   }
 
   /**
@@ -126,9 +125,13 @@ public final class PavedAutoConfiguration {
     public org.springframework.boot.actuate.endpoint.SanitizingFunction pavedSecretsSanitizer() {
       return data -> {
         Object value = data.getValue();
+        // The raw value, before Actuator resolved its placeholders: a secret reference is masked
+        // whatever the secret's length; a value that holds a secret Paved read is masked too.
+        Object raw = data.getPropertySource() == null ? null : data.getPropertySource().getProperty(data.getKey());
         boolean secret =
             data.getPropertySource() instanceof PavedSecretsPropertySource
-                || (value instanceof String s && (s.contains("${" + PavedSecretsPropertySource.PREFIX) || !dev.paved.core.Redaction.mask(s).equals(s)));
+                || (raw instanceof String r && r.contains("${" + PavedSecretsPropertySource.PREFIX))
+                || (value instanceof String s && !dev.paved.core.Redaction.mask(s).equals(s));
         return secret ? data.withSanitizedValue() : data;
       };
     }
@@ -212,9 +215,14 @@ public final class PavedAutoConfiguration {
     /** Paved's traced JDK client as Spring's request factory: one client for every builder. */
     @Bean
     public PavedClientHttpRequestFactory pavedTracedRequestFactory(Observability observability) {
-      HttpClient jdk = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
-      return new PavedClientHttpRequestFactory(observability.httpClient(jdk)::send);
+      HttpClient jdk = HttpClient.newBuilder().connectTimeout(TRACED_CONNECT_TIMEOUT).build();
+      return new PavedClientHttpRequestFactory(observability.httpClient(jdk)::send, TRACED_TIMEOUT);
     }
+
+    /** Connect timeout of the traced client (no policy): a dependency of its own has its policy's. */
+    static final java.time.Duration TRACED_CONNECT_TIMEOUT = java.time.Duration.ofSeconds(5);
+    /** Whole-request timeout of the traced client: a hung server never holds a request thread for ever. */
+    static final java.time.Duration TRACED_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     @Bean
     @ConditionalOnMissingBean

@@ -33,10 +33,21 @@ public final class PavedClientHttpRequestFactory implements ClientHttpRequestFac
   private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
   private final ResilientHttpClient.Sender sender;
+  private final java.time.@org.jspecify.annotations.Nullable Duration timeout;
 
-  /** Requests sent through {@code sender}: {@code resilientHttpClient::send} or a traced client's {@code send}. */
+  /**
+   * Requests sent through {@code sender}, {@code resilientHttpClient::send} (whose policy sets
+   * each attempt's timeout and the deadline).
+   */
   public PavedClientHttpRequestFactory(ResilientHttpClient.Sender sender) {
     this.sender = sender;
+    this.timeout = null;
+  }
+
+  /** Requests sent through {@code sender} (a traced client's {@code send}), each within {@code timeout}. */
+  public PavedClientHttpRequestFactory(ResilientHttpClient.Sender sender, java.time.Duration timeout) {
+    this.sender = sender;
+    this.timeout = timeout;
   }
 
   @Override
@@ -75,6 +86,10 @@ public final class PavedClientHttpRequestFactory implements ClientHttpRequestFac
       HttpRequest.BodyPublisher publisher =
           bytes.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes);
       HttpRequest.Builder builder = HttpRequest.newBuilder(uri).method(method.name(), publisher);
+      java.time.Duration t = timeout;
+      if (t != null) {
+        builder.timeout(t);
+      }
       headers.forEach(
           (name, values) -> {
             if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {

@@ -41,7 +41,8 @@ public final class PavedSecretsPropertySource extends PropertySource<Object> {
     if (p == null) {
       starting = true;
       try {
-        Platform.Builder builder = Platform.builder().shutdownHook(false);
+        // Readiness DOWN ("service: starting") until Spring's application is ready (SpringHealth).
+        Platform.Builder builder = Platform.builder().shutdownHook(false).readinessAwaitsService();
         SpringConfiguration.apply(environment, builder);
         p = builder.start();
         platform = p;

@@ -23,25 +23,36 @@ import org.springframework.core.env.StandardEnvironment;
  */
 final class SpringConfiguration {
   /** Keys that belong to Spring Boot, not to the service or to Paved: not copied. */
-  private static final String[] SPRING_NAMESPACES = {"spring.", "server.", "management.", "logging.", "debug", "trace", "info."};
+  private static final String[] SPRING_NAMESPACES = {"spring.", "server.", "management.", "logging.", "info."};
+  /** Spring Boot's own keys outside those namespaces. */
+  private static final Set<String> SPRING_KEYS = Set.of("debug", "trace");
 
   private SpringConfiguration() {}
 
   /** The keys (with their values as Spring resolves them) that Paved's builder receives. */
   static Map<String, String> properties(ConfigurableEnvironment environment) {
     Map<String, String> out = new TreeMap<>();
+    // Which source gave each key's root (a list's name, or the key): as in Spring's binding, a
+    // list comes whole from the highest source that has it, and a scalar there replaces it.
+    Map<String, String> rootSource = new java.util.HashMap<>();
     for (PropertySource<?> source : environment.getPropertySources()) {
       String name = source.getName();
       if (name.equals(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME)
           || name.equals(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME)
           || name.equals(PavedDefaults.NAME)
           || name.equals(PavedSecretsPropertySource.NAME)
+          || name.equals(ControllerRoutes.NAME)
           || !(source instanceof EnumerablePropertySource<?> enumerable)) {
         continue;
       }
       for (String key : enumerable.getPropertyNames()) {
         if (out.containsKey(key) || isSpringKey(key) || referencesSecret(enumerable.getProperty(key))) {
           continue;
+        }
+        String root = listRoot(key);
+        String owner = rootSource.putIfAbsent(root, name);
+        if (owner != null && !owner.equals(name)) {
+          continue; // a higher source set this list (or scalar) already
         }
         String value = environment.getProperty(key);
         if (value != null) {
@@ -55,10 +66,16 @@ final class SpringConfiguration {
   static void apply(ConfigurableEnvironment environment, Platform.Builder builder) {
     Map<String, String> properties = properties(environment);
     Map<String, String> origins = origins(environment, properties.keySet());
+    // Defaults below every layer of Paved's own (platform.yaml, PLATFORM_SERVICE_NAME, OTEL_SERVICE_NAME):
+    // the application's name, and the controllers' routes.
     String application = environment.getProperty("spring.application.name");
-    if (application != null && !application.isBlank() && !properties.containsKey("platform.service.name")
-        && environment.getProperty("platform.service.name") == null) {
-      builder.serviceName(application);
+    if (application != null && !application.isBlank() && !properties.containsKey("platform.service.name")) {
+      builder.defaultProperty("platform.service.name", application, "spring: spring.application.name");
+    }
+    org.springframework.core.env.PropertySource<?> routes = environment.getPropertySources().get(ControllerRoutes.NAME);
+    Object templates = routes == null ? null : routes.getProperty(ControllerRoutes.KEY);
+    if (templates != null && !properties.containsKey(ControllerRoutes.KEY)) {
+      builder.defaultProperty(ControllerRoutes.KEY, templates.toString(), "spring: the controllers' mappings");
     }
     properties.forEach((k, v) -> builder.property(k, v, origins.getOrDefault(k, "spring")));
   }
@@ -96,12 +113,21 @@ final class SpringConfiguration {
   }
 
   private static boolean isSpringKey(String key) {
+    if (SPRING_KEYS.contains(key)) {
+      return true;
+    }
     for (String ns : SPRING_NAMESPACES) {
-      if (key.startsWith(ns) || key.equals(ns.replace(".", ""))) {
+      if (key.startsWith(ns)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** {@code a.b[2]} is the list {@code a.b}; {@code a.b[2].c} the list {@code a.b}; else the key. */
+  private static String listRoot(String key) {
+    int open = key.indexOf('[');
+    return open > 0 ? key.substring(0, open) : key;
   }
 
   /** {@code a[0]=x, a[1]=y} become {@code a=x,y}: how Paved's layers write a list. */

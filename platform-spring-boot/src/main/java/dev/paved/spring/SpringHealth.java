@@ -5,6 +5,7 @@ import dev.paved.core.HealthReport;
 import dev.paved.core.HealthResult;
 import dev.paved.core.HealthStatus;
 import dev.paved.core.Platform;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -19,25 +20,39 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.ClassUtils;
 
 /**
- * One health across Spring and Paved. In Paved's {@code /health/ready} (and {@code /health/live}):
- * Spring's availability states as {@code spring-readiness} ({@code ACCEPTING_TRAFFIC} once the
- * application is ready, so Paved's readiness waits for Spring's) and {@code spring-liveness},
- * and every Actuator {@link HealthIndicator} bean as {@code spring-<bean name>}. In Actuator:
- * Paved's own readiness checks as the indicator {@code paved}, in the readiness group by default.
+ * One health across Spring and Paved. Paved's readiness is DOWN ("service: starting") until Spring
+ * publishes {@code ApplicationReadyEvent}; then, in Paved's {@code /health/ready} (and
+ * {@code /health/live}): Spring's availability states as {@code spring-readiness} and
+ * {@code spring-liveness}, and each Actuator health indicator that Spring's own readiness group
+ * includes ({@code management.endpoint.health.group.readiness.include}) as {@code spring-<name>} —
+ * not every indicator: as in Spring Boot, a shared database's hiccup does not take every instance
+ * out of rotation unless the service asks. In Actuator: Paved's own readiness checks as the
+ * indicator {@code paved}, in the readiness group by default.
  */
-final class SpringHealth implements SmartInitializingSingleton {
+final class SpringHealth implements SmartInitializingSingleton, org.springframework.context.ApplicationListener<org.springframework.boot.context.event.ApplicationReadyEvent> {
   static final String PREFIX = "spring-";
-  /** Actuator indicators that the availability checks or Paved itself already cover. */
+  /** Readiness-group members that the availability checks or Paved itself already are. */
   private static final Set<String> NOT_BRIDGED = Set.of("paved", "ping", "livenessState", "readinessState");
+  /** The suffixes Spring Boot drops from a bean's name to make its contributor's name. */
+  private static final String[] SUFFIXES = {"HealthIndicator", "HealthContributor"};
   private static final boolean ACTUATOR_HEALTH =
       ClassUtils.isPresent("org.springframework.boot.health.contributor.HealthIndicator", SpringHealth.class.getClassLoader());
 
   private final Platform platform;
   private final ListableBeanFactory beans;
+  private final List<String> readinessGroup;
 
-  SpringHealth(Platform platform, ListableBeanFactory beans) {
+  SpringHealth(Platform platform, ListableBeanFactory beans, org.springframework.core.env.Environment environment) {
     this.platform = platform;
     this.beans = beans;
+    this.readinessGroup =
+        List.of(environment.getProperty("management.endpoint.health.group.readiness.include", "readinessState,paved").split("\\s*,\\s*"));
+  }
+
+  /** Spring's application is ready: so is Paved's readiness, as far as the service is concerned. */
+  @Override
+  public void onApplicationEvent(org.springframework.boot.context.event.ApplicationReadyEvent event) {
+    platform.serviceStarted();
   }
 
   @Override
@@ -65,7 +80,7 @@ final class SpringHealth implements SmartInitializingSingleton {
                               : HealthResult.down("Spring reports " + availability.getLivenessState()));
             });
     if (ACTUATOR_HEALTH) {
-      Indicators.bridge(platform, beans);
+      Indicators.bridge(platform, beans, readinessGroup);
     }
   }
 
@@ -73,14 +88,25 @@ final class SpringHealth implements SmartInitializingSingleton {
   static final class Indicators {
     private Indicators() {}
 
-    static void bridge(Platform platform, ListableBeanFactory beans) {
+    static void bridge(Platform platform, ListableBeanFactory beans, List<String> readinessGroup) {
       for (Map.Entry<String, HealthIndicator> e : beans.getBeansOfType(HealthIndicator.class).entrySet()) {
-        if (NOT_BRIDGED.contains(e.getKey())) {
+        String name = contributorName(e.getKey());
+        if (NOT_BRIDGED.contains(name) || !readinessGroup.contains(name)) {
           continue;
         }
         HealthIndicator indicator = e.getValue();
-        platform.health().register(PREFIX + e.getKey(), HealthKind.READINESS, () -> fromSpring(indicator.health()));
+        platform.health().register(PREFIX + name, HealthKind.READINESS, () -> fromSpring(indicator.health()));
       }
+    }
+
+    /** {@code dbHealthIndicator} is the contributor {@code db}, as Spring Boot names it. */
+    static String contributorName(String beanName) {
+      for (String suffix : SUFFIXES) {
+        if (beanName.length() > suffix.length() && beanName.endsWith(suffix)) {
+          return beanName.substring(0, beanName.length() - suffix.length());
+        }
+      }
+      return beanName;
     }
 
     static HealthResult fromSpring(@Nullable Health health) {

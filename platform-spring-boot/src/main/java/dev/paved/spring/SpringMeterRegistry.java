@@ -8,8 +8,8 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
  * through it — Tomcat's, executors', the application's own {@code @Timed} and observations — is
  * a meter of Paved's registry, served at the admin port's {@code /metrics}. Spring Boot's meter
  * filters and customizers ({@code management.metrics.*}) apply to the meters registered here,
- * never late to Paved's own; and when Spring closes its registries (on context close, before
- * Paved's drain), Paved's stays open until the platform's {@code modules} phase.
+ * never late to Paved's own; and Spring closing its registries (on context close, before Paved's
+ * drain) closes nothing: meters keep recording until the platform's {@code modules} phase.
  */
 final class SpringMeterRegistry extends CompositeMeterRegistry {
   private final MeterRegistry paved;
@@ -25,9 +25,13 @@ final class SpringMeterRegistry extends CompositeMeterRegistry {
     return paved;
   }
 
+  /**
+   * Nothing: Spring Boot closes its registries when the context starts closing, before Paved's
+   * drain and Spring's graceful shutdown, which still serve requests and record their meters.
+   * Paved's registry is closed by the platform's {@code modules} phase.
+   */
   @Override
   public void close() {
-    remove(paved);
-    super.close();
+    // see above
   }
 }

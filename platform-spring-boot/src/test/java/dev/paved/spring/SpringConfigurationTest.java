@@ -31,6 +31,14 @@ class SpringConfigurationTest {
       assertThat(config.getString("orders.only-in-platform-yaml", "")).as("platform.yaml still read").isEqualTo("kept");
       assertThat(config.getString("server.port", "absent")).as("Spring Boot's own keys are not Paved's").isEqualTo("absent");
     }
+    try (HttpStub stub = HttpStub.start();
+        ConfigurableApplicationContext app =
+            new SpringApplicationBuilder(OrdersApplication.class)
+                .run(SpringBootAppTest.args(stub, "orders-lists", "--spring.config.name=precedence", "--orders.tags=x"))) {
+      assertThat(app.getBean(Platform.class).config().getList("orders.tags"))
+          .as("a list comes whole from the highest source that has it, as Spring binds it: not merged with a lower one")
+          .containsExactly("x");
+    }
   }
 
   @Test

@@ -57,13 +57,31 @@ class SpringSecretsTest {
   }
 
   @Test
-  void anUnreadableSecretReferenceRefusesStartNamingIt() {
+  void anUnreadableSecretReferenceRefusesStartNamingItAndFreesTheAdminPort() throws Exception {
+    int adminPort;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      adminPort = probe.getLocalPort();
+    }
     try (HttpStub stub = HttpStub.start()) {
       assertThatThrownBy(
               () ->
                   new SpringApplicationBuilder(OrdersApplication.class)
-                      .run(SpringBootAppTest.args(stub, "orders-nosecret", "--inventory.api-key=${paved.secrets.kv/inventory#api-key}")))
-          .satisfies(e -> assertThat(SpringBootAppTest.rootMessages(e)).contains("kv/inventory#api-key: no key 'api-key' at kv/inventory").contains("Fix: set the environment variable INVENTORY_API_KEY"));
+                      .run(
+                          SpringBootAppTest.args(
+                              stub, "orders-nosecret", "--inventory.api-key=${paved.secrets.kv/inventory#api-key}", "--platform.admin.port=" + adminPort)))
+          .satisfies(
+              e -> {
+                assertThat(SpringBootAppTest.rootMessages(e)).contains("kv/inventory#api-key: no key 'api-key' at kv/inventory").contains("Fix: set the environment variable INVENTORY_API_KEY");
+                org.springframework.boot.diagnostics.FailureAnalysis analysis = new PavedFailureAnalyzer().analyze(e);
+                if (analysis == null) {
+                  throw new AssertionError("Paved's failure analyzer did not recognise " + e);
+                }
+                assertThat(analysis.getDescription()).as("Spring Boot's failure report is Paved's message").startsWith("Paved could not read a secret the service needs: ${paved.secrets.kv/inventory#api-key}");
+              });
+    }
+    // The platform that the placeholder started is closed with the failed context (PavedStartFailure).
+    try (java.net.ServerSocket again = new java.net.ServerSocket(adminPort, 50, java.net.InetAddress.getLoopbackAddress())) {
+      assertThat(again.getLocalPort()).isEqualTo(adminPort);
     }
   }
 }
