@@ -269,6 +269,11 @@ public final class HealthRegistry implements AutoCloseable {
     awaitingService = false;
   }
 
+  /** Whether readiness still waits for the service to start ({@link #awaitService}). */
+  boolean awaitingService() {
+    return awaitingService;
+  }
+
   void markStopping() {
     state = State.STOPPING;
   }

@@ -421,7 +421,10 @@ public final class Platform implements AutoCloseable {
     phase(
         "drain",
         () -> {
-          if (!drain.isZero()) {
+          if (health.awaitingService()) {
+            // Never ready: no load balancer sends it anything, so there is nothing to drain.
+            LOG.info("Paved shutdown: the service never became ready; no drain");
+          } else if (!drain.isZero()) {
             try {
               Thread.sleep(drain.toMillis());
             } catch (InterruptedException e) {

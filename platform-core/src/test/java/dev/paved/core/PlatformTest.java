@@ -306,6 +306,22 @@ class PlatformTest {
   }
 
   @Test
+  void aServiceThatNeverBecameReadyIsNotDrainedAndBecomesReadyWhenItSaysSo() throws Exception {
+    Platform never = TestPlatforms.isolated().drain(Duration.ofSeconds(30)).readinessAwaitsService().module(module("a", Set.of())).start();
+    assertThat(never.health().readiness().status()).as("waits for the service").isEqualTo(HealthStatus.DOWN);
+    long begin = System.nanoTime();
+    never.close();
+    assertThat(Duration.ofNanos(System.nanoTime() - begin)).as("no 30 s drain for a service nobody was routed to").isLessThan(Duration.ofSeconds(10));
+    assertThat(logs.messages()).anyMatch(m -> m.contains("never became ready; no drain"));
+
+    Platform ready = TestPlatforms.isolated().readinessAwaitsService().module(module("b", Set.of())).start();
+    assertThat(ready.health().readiness().status()).isEqualTo(HealthStatus.DOWN);
+    ready.serviceStarted();
+    assertThat(ready.health().readiness().status()).isEqualTo(HealthStatus.UP);
+    ready.close();
+  }
+
+  @Test
   void shutdownWaitsForInFlightWorkBeforeStoppingModules() throws Exception {
     Platform p = TestPlatforms.isolated().module(module("a", Set.of())).start();
     InFlight.Ticket ticket = p.inFlight().begin();
