@@ -10,7 +10,8 @@
 # on loopback) through Spring Boot's RestClient.Builder and answers JSON; every trace sampled
 # (Paved's default; management.tracing.sampling.probability=1.0 for Boot) and exported over
 # OTLP/HTTP to one loopback sink (dev.paved.benchmarks.OtlpSink); metrics kept for a Prometheus
-# scrape; logs to a file. Load: wrk (Debian's) on the same machine. Printed: requests/s, p99, and
+# scrape; logs to a file. Load: wrk (Debian's) on the same machine. Printed: start to first
+# answer (the JVM's launch to the first 200 of the measured route), requests/s, p99, and
 # the bytes allocated per request by the whole process (its live threads, read over JMX before and
 # after the measured load: dev.paved.benchmarks.AllocatedBytes) — medians, and Paved's as a ratio.
 #
@@ -61,24 +62,27 @@ start() {
   pid=$!
 }
 
+# Until the route answers 200; prints the milliseconds since t0.
 first_answer() {
-  local port="$1"
-  for _ in $(seq 1 3000); do
+  local port="$1" t0="$2"
+  for _ in $(seq 1 6000); do
     if curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/orders/42" 2>/dev/null | grep -q 200; then
+      echo $(( ($(date +%s%N) - t0) / 1000000 ))
       return
     fi
-    sleep 0.05
+    sleep 0.01
   done
   echo "never answered" >&2; return 1
 }
 
 echo "measured route: GET /api/orders/{id} with one downstream call; $rounds rounds of ${seconds}s, $connections connections"
-echo "variant round rps p99_ms bytes_per_request" >"$work/results"
+echo "variant round start_ms rps p99_ms bytes_per_request" >"$work/results"
 for round in $(seq 1 "$rounds"); do
   for variant in paved boot; do
     port="$(free_port)"; jmx="$(free_port)"
+    t0="$(date +%s%N)"
     start "$variant" "$port" "$jmx"
-    first_answer "$port"
+    ms="$(first_answer "$port" "$t0")"
     wrk -t 2 -c "$connections" -d 5s "http://127.0.0.1:$port/api/orders/42" >/dev/null   # warm-up
     before="$(java -cp "$bench" dev.paved.benchmarks.AllocatedBytes "$jmx")"
     out="$(wrk -t 2 -c "$connections" -d "${seconds}s" --latency "http://127.0.0.1:$port/api/orders/42")"
@@ -89,8 +93,8 @@ for round in $(seq 1 "$rounds"); do
     bpr=$(( (after - before) / requests ))
     non2xx="$(echo "$out" | awk '/Non-2xx/ {print $NF}')"
     [ -z "$non2xx" ] || { echo "$variant answered $non2xx non-2xx responses: see $work/$variant.log" >&2; exit 1; }
-    echo "$variant $round $rps $p99 $bpr" >>"$work/results"
-    echo "round $round $variant: ${rps} req/s, p99 ${p99} ms, ${bpr} B/request"
+    echo "$variant $round $ms $rps $p99 $bpr" >>"$work/results"
+    echo "round $round $variant: start ${ms} ms, ${rps} req/s, p99 ${p99} ms, ${bpr} B/request"
     kill -TERM "$pid"; wait "$pid" || true
   done
 done
@@ -98,15 +102,15 @@ done
 python3 - "$work/results" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1]).read().splitlines()[1:]]
-med = {v: [statistics.median(float(x[i]) for x in rows if x[0] == v) for i in (2, 3, 4)] for v in ("paved", "boot")}
+med = {v: [statistics.median(float(x[i]) for x in rows if x[0] == v) for i in (2, 3, 4, 5)] for v in ("paved", "boot")}
 names = {"paved": "Spring Boot app on Paved (platform-spring-boot)", "boot": "same app, Spring Boot's own OpenTelemetry wiring"}
 print()
-print("| | requests/s | p99 | allocated per request |")
-print("|---|---|---|---|")
+print("| | start to first answer | requests/s | p99 | allocated per request |")
+print("|---|---|---|---|---|")
 for v in ("paved", "boot"):
-    rps, p99, bpr = med[v]
-    print(f"| {names[v]} | {rps:,.0f} | {p99:.2f} ms | {bpr/1024:,.1f} KB |")
+    start, rps, p99, bpr = med[v]
+    print(f"| {names[v]} | {start/1000:.2f} s | {rps:,.0f} | {p99:.2f} ms | {bpr/1024:,.1f} KB |")
 p, b = med["paved"], med["boot"]
 print()
-print(f"Paved vs Boot's own wiring (medians): throughput {p[0]/b[0]:.2f}x, p99 {p[1]/b[1]:.2f}x, allocation per request {p[2]/b[2]:.2f}x")
+print(f"Paved vs Boot's own wiring (medians): start {p[0]/b[0]:.2f}x, throughput {p[1]/b[1]:.2f}x, p99 {p[2]/b[2]:.2f}x, allocation per request {p[3]/b[3]:.2f}x")
 PY
