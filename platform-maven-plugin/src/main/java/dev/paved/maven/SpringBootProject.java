@@ -39,18 +39,14 @@ final class SpringBootProject {
   private static final String ROUTES = "platform.observability.http.routes";
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]+)(?::([^}]*))?}");
   private static final Set<String> MAPPINGS = Set.of("RequestMapping", "GetMapping", "PostMapping", "PutMapping", "DeleteMapping", "PatchMapping");
-  /** The keys of Spring Boot's own, as the run-time integration skips them (SpringConfiguration). */
-  private static final String[] SPRING_NAMESPACES = {"spring.", "server.", "management.", "logging.", "info."};
-  private static final Set<String> SPRING_KEYS = Set.of("debug", "trace");
-
   /** One value and where it was read. */
   record Value(String value, String source) {}
 
   private SpringBootProject() {}
 
-  /** Whether the service is a Spring Boot application (Spring Boot on its runtime classpath). */
+  /** Whether the service is a Spring Boot application on Paved (platform-spring-boot on its runtime classpath). */
   static boolean isSpringBoot(ClassLoader service) {
-    return service.getResource("org/springframework/boot/SpringApplication.class") != null;
+    return service.getResource("dev/paved/spring/PavedAutoConfiguration.class") != null;
   }
 
   /** The values the build gives Paved's builder for a Spring Boot service; empty for any other. */
@@ -58,6 +54,7 @@ final class SpringBootProject {
     if (!isSpringBoot(service)) {
       return Map.of();
     }
+    java.util.function.Predicate<String> springKey = springKeys(service);
     Map<String, Value> raw = new LinkedHashMap<>();
     // Later wins, as in Spring Boot: .properties over .yml over .yaml.
     read(service, "application.yaml", raw);
@@ -79,7 +76,7 @@ final class SpringBootProject {
         }
         continue;
       }
-      if (isSpringKey(key)) {
+      if (springKey.test(key)) {
         continue;
       }
       int open = key.lastIndexOf('[');
@@ -147,16 +144,24 @@ final class SpringBootProject {
     return b.toString();
   }
 
-  private static boolean isSpringKey(String key) {
-    if (SPRING_KEYS.contains(key)) {
-      return true;
+  /**
+   * Spring Boot's own keys, by the rule of the service's own platform-spring-boot
+   * ({@code dev.paved.spring.SpringKeys}, loaded from its class path): one rule for the build and
+   * the running application.
+   */
+  private static java.util.function.Predicate<String> springKeys(ClassLoader service) throws IOException {
+    try {
+      Method rule = Class.forName("dev.paved.spring.SpringKeys", true, service).getMethod("isSpringKey", String.class);
+      return key -> {
+        try {
+          return (Boolean) rule.invoke(null, key);
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException("dev.paved.spring.SpringKeys.isSpringKey failed for " + key, e);
+        }
+      };
+    } catch (ReflectiveOperationException | LinkageError e) {
+      throw new IOException("platform-spring-boot on the class path has no dev.paved.spring.SpringKeys: " + e, e);
     }
-    for (String ns : SPRING_NAMESPACES) {
-      if (key.startsWith(ns)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**

@@ -22,11 +22,6 @@ import org.springframework.core.env.StandardEnvironment;
  * layers write a list. {@code spring.application.name} names the service when {@code platform.service.name} is not set.
  */
 final class SpringConfiguration {
-  /** Keys that belong to Spring Boot, not to the service or to Paved: not copied. */
-  private static final String[] SPRING_NAMESPACES = {"spring.", "server.", "management.", "logging.", "info."};
-  /** Spring Boot's own keys outside those namespaces. */
-  private static final Set<String> SPRING_KEYS = Set.of("debug", "trace");
-
   private SpringConfiguration() {}
 
   /** The keys (with their values as Spring resolves them) that Paved's builder receives. */
@@ -46,7 +41,7 @@ final class SpringConfiguration {
         continue;
       }
       for (String key : enumerable.getPropertyNames()) {
-        if (out.containsKey(key) || isSpringKey(key) || referencesSecret(enumerable.getProperty(key))) {
+        if (out.containsKey(key) || SpringKeys.isSpringKey(key) || referencesSecret(enumerable.getProperty(key))) {
           continue;
         }
         String root = listRoot(key);
@@ -110,18 +105,6 @@ final class SpringConfiguration {
   /** A value such as {@code ${paved.secrets.kv/x#y}} is the service's, resolved only when it asks. */
   private static boolean referencesSecret(@Nullable Object raw) {
     return raw != null && raw.toString().contains("${" + PavedSecretsPropertySource.PREFIX);
-  }
-
-  private static boolean isSpringKey(String key) {
-    if (SPRING_KEYS.contains(key)) {
-      return true;
-    }
-    for (String ns : SPRING_NAMESPACES) {
-      if (key.startsWith(ns)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** {@code a.b[2]} is the list {@code a.b}; {@code a.b[2].c} the list {@code a.b}; else the key. */
