@@ -61,8 +61,6 @@ final class SpringBootProject {
     read(service, "application.yml", raw);
     read(service, "application.properties", raw);
     Map<String, Value> out = new TreeMap<>();
-    Map<String, List<String>> lists = new TreeMap<>();
-    Map<String, String> listSources = new TreeMap<>();
     for (Map.Entry<String, Value> e : raw.entrySet()) {
       String key = e.getKey();
       String resolved = resolve(e.getValue().value(), raw);
@@ -76,20 +74,12 @@ final class SpringBootProject {
         }
         continue;
       }
-      if (springKey.test(key)) {
-        continue;
-      }
-      int open = key.lastIndexOf('[');
-      if (open > 0 && key.endsWith("]")) {
-        String list = key.substring(0, open);
-        lists.computeIfAbsent(list, k -> new ArrayList<>()).add(resolved);
-        listSources.putIfAbsent(list, e.getValue().source());
-      } else {
+      if (!springKey.test(key)) {
+        // A list item by item (key[0], key[1]), as Paved's own files give it.
         out.put(key, new Value(resolved, e.getValue().source()));
       }
     }
-    lists.forEach((k, items) -> out.put(k, new Value(String.join(",", items), listSources.getOrDefault(k, "application.yaml"))));
-    if (!out.containsKey(ROUTES)) {
+    if (!out.containsKey(ROUTES) && !out.containsKey(ROUTES + "[0]")) {
       List<String> templates = Routes.fromPatterns(controllerPatterns(service, classes));
       if (!templates.isEmpty()) {
         out.put(ROUTES, new Value(String.join(",", templates), "the controllers' mappings in " + classes.getFileName()));

@@ -18,8 +18,7 @@ import org.springframework.core.env.StandardEnvironment;
  * {@code SPRING_APPLICATION_JSON}, {@code @PropertySource}), resolved by Spring in Spring's
  * precedence order, is given to the platform's builder, so it outranks {@code platform.yaml}.
  * Environment variables and system properties are read by Paved itself with the same meaning.
- * A YAML list ({@code key[0]}, {@code key[1]}) becomes one comma-separated value, as Paved's
- * layers write a list. {@code spring.application.name} names the service when {@code platform.service.name} is not set.
+ * A YAML list arrives item by item ({@code key[0]}, {@code key[1]}), as Paved's own files give it. {@code spring.application.name} names the service when {@code platform.service.name} is not set.
  */
 final class SpringConfiguration {
   private SpringConfiguration() {}
@@ -55,7 +54,7 @@ final class SpringConfiguration {
         }
       }
     }
-    return joinLists(out);
+    return out;
   }
 
   static void apply(ConfigurableEnvironment environment, Platform.Builder builder) {
@@ -85,11 +84,10 @@ final class SpringConfiguration {
     Map<String, String> out = new TreeMap<>();
     for (String key : keys) {
       for (PropertySource<?> source : environment.getPropertySources()) {
-        String lookup = source.containsProperty(key) ? key : source.containsProperty(key + "[0]") ? key + "[0]" : null;
-        if (lookup == null) {
+        if (!source.containsProperty(key)) {
           continue;
         }
-        Origin origin = source instanceof OriginLookup<?> tracked ? originIn(tracked, lookup) : null;
+        Origin origin = source instanceof OriginLookup<?> tracked ? originIn(tracked, key) : null;
         out.put(key, "spring: " + (origin == null ? source.getName() : origin.toString()));
         break;
       }
@@ -111,27 +109,5 @@ final class SpringConfiguration {
   private static String listRoot(String key) {
     int open = key.indexOf('[');
     return open > 0 ? key.substring(0, open) : key;
-  }
-
-  /** {@code a[0]=x, a[1]=y} become {@code a=x,y}: how Paved's layers write a list. */
-  static Map<String, String> joinLists(Map<String, String> properties) {
-    Map<String, String> out = new TreeMap<>();
-    Map<String, TreeMap<Integer, String>> lists = new TreeMap<>();
-    properties.forEach(
-        (k, v) -> {
-          int open = k.lastIndexOf('[');
-          if (open > 0 && k.endsWith("]")) {
-            try {
-              int index = Integer.parseInt(k.substring(open + 1, k.length() - 1));
-              lists.computeIfAbsent(k.substring(0, open), x -> new TreeMap<>()).put(index, v);
-              return;
-            } catch (NumberFormatException notAnIndex) {
-              // a map key in brackets: kept as it is
-            }
-          }
-          out.put(k, v);
-        });
-    lists.forEach((k, items) -> out.put(k, String.join(",", items.values())));
-    return out;
   }
 }
