@@ -168,6 +168,11 @@ public final class Observability {
 
 
 
+  /** Exchanges not bound to a thread; see {@link HttpExchanges#of}. */
+  HttpExchanges exchanges() {
+    return new HttpExchanges(http, inFlight);
+  }
+
   /** A servlet filter over this observability; see {@link ServletFilter#create}. */
   ServletFilter servletFilterOf(Routes routes) {
     return new ServletFilter(http, routes, inFlight);

@@ -22,7 +22,10 @@ final class ServerRequest implements AutoCloseable {
   private final String scheme;
   private final @Nullable String route;
   private final Span span;
-  private final Scope scope;
+  /** The request's context: the extracted parent (baggage, deadline) with the SERVER span. */
+  private final Context context;
+  /** The thread binding, for a server that runs a request on one thread; null for a reactive one. */
+  private final @Nullable Scope scope;
   private final InFlight.Ticket ticket;
   private final AtomicInteger active;
   private String errorType = "";
@@ -41,6 +44,27 @@ final class ServerRequest implements AutoCloseable {
       @Nullable String userAgent,
       C carrier,
       TextMapGetter<C> getter) {
+    this(http, inFlight, routes, rawMethod, scheme, path, serverPort, clientAddress, userAgent, carrier, getter, true);
+  }
+
+  /**
+   * As above; with {@code bind} false the request's context is not made current on this thread
+   * ({@link HttpExchange}: a reactive server carries it in its own context).
+   */
+  @SuppressWarnings("MustBeClosedChecker") // the scope is closed by close()
+  <C> ServerRequest(
+      HttpInstrumentation http,
+      InFlight inFlight,
+      Routes routes,
+      String rawMethod,
+      String scheme,
+      String path,
+      int serverPort,
+      @Nullable String clientAddress,
+      @Nullable String userAgent,
+      C carrier,
+      TextMapGetter<C> getter,
+      boolean bind) {
     this.http = http;
     int methodIndex = HttpInstrumentation.methodIndex(rawMethod);
     this.method = HttpInstrumentation.METHODS.get(methodIndex);
@@ -76,7 +100,13 @@ final class ServerRequest implements AutoCloseable {
     active.incrementAndGet();
     this.ticket = inFlight.begin();
     // The extracted context (baggage, deadline) becomes current with the span, not just the span.
-    this.scope = parent.with(span).makeCurrent();
+    this.context = parent.with(span);
+    this.scope = bind ? context.makeCurrent() : null;
+  }
+
+  /** The request's context: the SERVER span, the caller's baggage and deadline. */
+  Context context() {
+    return context;
   }
 
   /** The status recorded for a request whose client went away before any response: nginx's. */
@@ -130,35 +160,47 @@ final class ServerRequest implements AutoCloseable {
   /** Ends the span and records the duration, while the span is still current (for exemplars). */
   @Override
   public void close() {
+    if (scope == null) {
+      try (Scope recording = context.makeCurrent()) {
+        end();
+      } finally {
+        ticket.close();
+      }
+      return;
+    }
     try {
-      active.decrementAndGet();
-      if (status > 0) {
-        span.setAttribute(HttpInstrumentation.STATUS, (long) status);
-      }
-      if (clientAborted && status <= 0) {
-        status = CLIENT_CLOSED_REQUEST;
-      }
-      if (errorType.isEmpty() && (status >= 500 || status <= 0)) {
-        errorType = status <= 0 ? "no_response" : String.valueOf(status);
-      }
-      if (!errorType.isEmpty()) {
-        span.setAttribute(HttpInstrumentation.ERROR_TYPE, errorType);
-        span.setStatus(StatusCode.ERROR);
-      }
-      long nanos = System.nanoTime() - start;
-      String r = route == null ? Routes.UNMATCHED : route;
-      http.serverDuration.record(nanos, method, r, HttpInstrumentation.statusText(status), errorType, scheme);
-      for (ServerRequestListener listener : http.serverListeners) {
-        try {
-          listener.onServerRequest(r, status, nanos);
-        } catch (RuntimeException e) {
-          http.listenerFailures.failed(e); // never fails the request
-        }
-      }
-      span.end();
+      end();
     } finally {
       ticket.close();
       scope.close();
     }
+  }
+
+  private void end() {
+    active.decrementAndGet();
+    if (status > 0) {
+      span.setAttribute(HttpInstrumentation.STATUS, (long) status);
+    }
+    if (clientAborted && status <= 0) {
+      status = CLIENT_CLOSED_REQUEST;
+    }
+    if (errorType.isEmpty() && (status >= 500 || status <= 0)) {
+      errorType = status <= 0 ? "no_response" : String.valueOf(status);
+    }
+    if (!errorType.isEmpty()) {
+      span.setAttribute(HttpInstrumentation.ERROR_TYPE, errorType);
+      span.setStatus(StatusCode.ERROR);
+    }
+    long nanos = System.nanoTime() - start;
+    String r = route == null ? Routes.UNMATCHED : route;
+    http.serverDuration.record(nanos, method, r, HttpInstrumentation.statusText(status), errorType, scheme);
+    for (ServerRequestListener listener : http.serverListeners) {
+      try {
+        listener.onServerRequest(r, status, nanos);
+      } catch (RuntimeException e) {
+        http.listenerFailures.failed(e); // never fails the request
+      }
+    }
+    span.end();
   }
 }

@@ -85,7 +85,7 @@ class RedMetersTest {
 
   @Test
   void clientUrlsNeverCarryQueryValuesOrUserInfo() {
-    assertThat(TracedHttpClient.redactUrl(java.net.URI.create("https://user:pw@api.example.com:8443/v1/pay?token=abc")))
+    assertThat(ClientAttempt.redactUrl(java.net.URI.create("https://user:pw@api.example.com:8443/v1/pay?token=abc")))
         .isEqualTo("https://api.example.com:8443/v1/pay?REDACTED");
   }
 }

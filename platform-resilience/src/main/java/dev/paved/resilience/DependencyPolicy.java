@@ -504,6 +504,21 @@ public final class DependencyPolicy {
       boolean idempotent,
       java.util.concurrent.ScheduledExecutorService scheduler) {
     Objects.requireNonNull(call, "call");
+    return callAsyncTimed(timeLeft -> call.get(), outcome, idempotent, scheduler);
+  }
+
+  /**
+   * As {@link #callAsync(java.util.function.Supplier, Outcome, boolean,
+   * java.util.concurrent.ScheduledExecutorService)}, each attempt told how much time the call has
+   * left (the policy's deadline or the request's, whichever ends first), as {@link #callTimed}
+   * tells the blocking one: an HTTP attempt bounds its own time-out by it and sends it on.
+   */
+  public <T> java.util.concurrent.CompletionStage<T> callAsyncTimed(
+      java.util.function.Function<Duration, ? extends java.util.concurrent.CompletionStage<T>> call,
+      Outcome<T> outcome,
+      boolean idempotent,
+      java.util.concurrent.ScheduledExecutorService scheduler) {
+    Objects.requireNonNull(call, "call");
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(scheduler, "scheduler");
     long start = nanoTime.getAsLong();
@@ -518,7 +533,7 @@ public final class DependencyPolicy {
 
   /** The asynchronous driver: the state the blocking driver keeps in locals. */
   private final class AsyncCall<T> {
-    final java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<T>> call;
+    final java.util.function.Function<Duration, ? extends java.util.concurrent.CompletionStage<T>> call;
     final Outcome<T> outcome;
     final boolean idempotent;
     final java.util.concurrent.ScheduledExecutorService scheduler;
@@ -530,7 +545,7 @@ public final class DependencyPolicy {
     int attempts;
 
     AsyncCall(
-        java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<T>> call,
+        java.util.function.Function<Duration, ? extends java.util.concurrent.CompletionStage<T>> call,
         Outcome<T> outcome,
         boolean idempotent,
         java.util.concurrent.ScheduledExecutorService scheduler,
@@ -562,7 +577,7 @@ public final class DependencyPolicy {
       long attemptStart = nanoTime.getAsLong();
       java.util.concurrent.CompletionStage<T> stage;
       try {
-        stage = call.get();
+        stage = call.apply(Duration.ofNanos(Math.max(0, deadlineAt - attemptStart)));
       } catch (RuntimeException | Error e) {
         stage = java.util.concurrent.CompletableFuture.failedFuture(e);
       }

@@ -117,6 +117,15 @@ public final class Resilience {
     });
   }
 
+  /**
+   * The time limit of one attempt to {@code dependency} ({@code
+   * platform.resilience.dependencies.<name>.attempt-timeout}, else the default's): what an HTTP
+   * client of the dependency bounds each attempt by.
+   */
+  public Duration attemptTimeout(String dependency) {
+    return ResilienceSettings.ATTEMPT_TIMEOUT.resolve(config, dependency);
+  }
+
   /** Ends every backoff wait at once, without retrying: called when the platform closes. */
   void close() {
     closing.countDown();

@@ -5,7 +5,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import dev.paved.observability.Deadlines;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -67,39 +66,20 @@ public final class ResilientHttpClient {
       throws IOException, InterruptedException {
     Duration limit = request.timeout().orElse(attemptTimeout);
     DependencyPolicy.Outcome<HttpResponse<T>> outcome =
-        new DependencyPolicy.Outcome<>() {
-          @Override
-          public boolean retryable(HttpResponse<T> r) {
-            return idempotent && RetryClassifier.isRetryableStatus(r.statusCode());
-          }
-
-          @Override
-          public boolean isFailure(HttpResponse<T> r) {
-            return r.statusCode() >= 500 || r.statusCode() == 429;
-          }
-
-          @Override
-          public String cause(HttpResponse<T> r) {
-            return "http_" + r.statusCode();
-          }
-
-          @Override
-          public void discard(HttpResponse<T> r) {
-            // A body the handler left open (ofInputStream, ofLines) holds the connection.
-            if (r.body() instanceof AutoCloseable body) {
-              try {
-                body.close();
-              } catch (Exception e) {
-                // Closing a body only releases it; nothing to tell the caller.
+        HttpOutcome.of(
+            idempotent,
+            HttpResponse::statusCode,
+            r -> r.headers().firstValue("Retry-After").orElse(null),
+            r -> {
+              // A body the handler left open (ofInputStream, ofLines) holds the connection.
+              if (r.body() instanceof AutoCloseable body) {
+                try {
+                  body.close();
+                } catch (Exception e) {
+                  // Closing a body only releases it; nothing to tell the caller.
+                }
               }
-            }
-          }
-
-          @Override
-          public @Nullable Duration retryAfter(HttpResponse<T> r) {
-            return Backoff.parseRetryAfter(r.headers().firstValue("Retry-After").orElse(null), Instant.now()).orElse(null);
-          }
-        };
+            });
     try {
       return policy.callTimed(
           timeLeft -> {

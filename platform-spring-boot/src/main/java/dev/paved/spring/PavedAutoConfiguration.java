@@ -39,7 +39,8 @@ import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMappi
       "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
       "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
       "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
-      "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration"
+      "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration",
+      "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration"
     })
 @ConditionalOnClass(Platform.class)
 public final class PavedAutoConfiguration {
@@ -147,17 +148,22 @@ public final class PavedAutoConfiguration {
     }
   }
 
+  /** The controllers' routes as Paved's declared routes, before the platform starts (MVC and WebFlux). */
+  @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication
+  @ConditionalOnClass(name = "org.springframework.web.bind.annotation.RequestMapping")
+  static final class WebRoutes {
+    @Bean
+    public static ControllerRoutes pavedControllerRoutes() {
+      return new ControllerRoutes();
+    }
+  }
+
   /** Paved's server instrumentation on the servlet container, with the controllers' routes. */
   @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
   @ConditionalOnClass(name = {"jakarta.servlet.Filter", "org.springframework.web.servlet.DispatcherServlet"})
   static final class ServletServer {
-    /** The controllers' routes as Paved's declared routes, before the platform starts. */
-    @Bean
-    public static ControllerRoutes pavedControllerRoutes() {
-      return new ControllerRoutes();
-    }
-
     @Bean
     public PavedServerFilter pavedServerFilter(Observability observability) {
       return new PavedServerFilter(observability);
@@ -189,6 +195,108 @@ public final class PavedAutoConfiguration {
         filter.routes(templates);
         LOG.debug("Paved: {} route templates from Spring MVC's mappings: {}", templates.size(), templates);
       };
+    }
+  }
+
+  /**
+   * Paved's server instrumentation around a Spring WebFlux application's {@code HttpHandler}, with
+   * the controllers' routes; Paved's context carried by Reactor's automatic context propagation.
+   */
+  @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+  @ConditionalOnClass(name = {"org.springframework.web.reactive.DispatcherHandler", "io.micrometer.context.ContextRegistry"})
+  static final class ReactiveServer {
+    @Bean
+    public PavedHttpHandlerDecorator pavedHttpHandlerDecorator(Observability observability) {
+      ReactorContext.register();
+      return new PavedHttpHandlerDecorator(observability);
+    }
+
+    /** A handler's exception, recorded on the request's SERVER span before Spring handles it. */
+    @Bean
+    public org.springframework.web.server.WebFilter pavedServerErrors() {
+      return new PavedHttpHandlerDecorator.Errors();
+    }
+
+    /**
+     * Spring's own server observation ({@code http.server.requests}, which Spring WebFlux's adapter
+     * records whenever an {@code ObservationRegistry} bean exists) is off: Paved's decorator
+     * observes every request. The registry stays for the service's own observations.
+     */
+    @Bean
+    @ConditionalOnClass(name = "io.micrometer.observation.ObservationRegistry")
+    public org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer pavedNoSpringServerObservation() {
+      return builder -> builder.observationRegistry(io.micrometer.observation.ObservationRegistry.NOOP);
+    }
+
+    /** Once every singleton exists (the handler mappings with them), before the web server starts. */
+    @Bean
+    public SmartInitializingSingleton pavedReactiveRoutes(
+        PavedHttpHandlerDecorator decorator,
+        ObjectProvider<org.springframework.web.reactive.result.method.RequestMappingInfoHandlerMapping> mappings) {
+      return () -> {
+        List<String> patterns = new ArrayList<>();
+        mappings.orderedStream()
+            .forEach(
+                m -> {
+                  for (org.springframework.web.reactive.result.method.RequestMappingInfo info : m.getHandlerMethods().keySet()) {
+                    info.getPatternsCondition().getPatterns().forEach(pattern -> patterns.add(pattern.getPatternString()));
+                  }
+                });
+        List<String> templates = dev.paved.observability.Routes.fromPatterns(patterns);
+        decorator.routes(templates);
+        LOG.debug("Paved: {} route templates from Spring WebFlux's mappings: {}", templates.size(), templates);
+      };
+    }
+  }
+
+  /** Paved's clients under Spring Boot's {@code WebClient.Builder}s. */
+  @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(
+      name = {
+        "org.springframework.web.reactive.function.client.WebClient",
+        "org.springframework.boot.webclient.WebClientCustomizer",
+        "io.micrometer.context.ContextRegistry"
+      })
+  static final class WebClients {
+    /** Waits between a WebClient's retries, so that no request thread is held (a daemon thread). */
+    @Bean(destroyMethod = "shutdownNow")
+    public java.util.concurrent.ScheduledExecutorService pavedWebClientRetryScheduler() {
+      ReactorContext.register();
+      java.util.concurrent.ScheduledThreadPoolExecutor scheduler =
+          new java.util.concurrent.ScheduledThreadPoolExecutor(1, new dev.paved.core.internal.DaemonThreadFactory("paved-webclient-retry"));
+      scheduler.setRemoveOnCancelPolicy(true);
+      return scheduler;
+    }
+
+    /**
+     * Every {@code WebClient.Builder} Spring Boot gives sends through Paved's traced filter (a
+     * CLIENT span, {@code http.client.request.duration}, trace context out). No policy: for one,
+     * take {@link PavedWebClients#builder(String)}.
+     */
+    @Bean
+    public org.springframework.boot.webclient.WebClientCustomizer pavedWebClientCustomizer(
+        Observability observability, java.util.concurrent.ScheduledExecutorService pavedWebClientRetryScheduler) {
+      PavedExchangeFilter traced =
+          new PavedExchangeFilter(dev.paved.observability.HttpExchanges.of(observability), pavedWebClientRetryScheduler, RestClients.TRACED_TIMEOUT);
+      return builder -> builder.filters(filters -> {
+        filters.removeIf(f -> f instanceof PavedExchangeFilter);
+        filters.add(0, traced);
+      });
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public PavedWebClients pavedWebClients(
+        Resilience resilience,
+        Observability observability,
+        java.util.concurrent.ScheduledExecutorService pavedWebClientRetryScheduler,
+        ObjectProvider<org.springframework.web.reactive.function.client.WebClient.Builder> builders) {
+      return new PavedWebClients(
+          resilience,
+          dev.paved.observability.HttpExchanges.of(observability),
+          pavedWebClientRetryScheduler,
+          builders.getIfAvailable(org.springframework.web.reactive.function.client.WebClient::builder));
     }
   }
 

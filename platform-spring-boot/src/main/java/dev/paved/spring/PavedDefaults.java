@@ -10,7 +10,9 @@ import org.springframework.core.env.MapPropertySource;
  * Spring Boot settings that put one stack under the application, added as the lowest-precedence
  * property source {@value #NAME} (so {@code application.yaml} or the command line can change each):
  * Actuator's readiness group includes Paved's readiness, the probe groups exist outside
- * Kubernetes too, no banner among the JSON lines on stdout, and the registry is not added to
+ * Kubernetes too, no banner among the JSON lines on stdout, Reactor's automatic context
+ * propagation on (so a WebFlux handler's log lines and clients continue the request's trace), and
+ * the registry is not added to
  * Micrometer's global one (DESIGN.md, "no hidden
  * global state").
  */
@@ -24,7 +26,9 @@ public final class PavedDefaults implements EnvironmentPostProcessor {
           "management.endpoint.health.probes.enabled", "true",
           "management.endpoint.health.group.readiness.include", "readinessState,paved",
           "management.metrics.use-global-registry", "false",
-          "spring.main.banner-mode", "off");
+          "spring.main.banner-mode", "off",
+          // Reactor carries Paved's trace context across threads (WebFlux, WebClient).
+          "spring.reactor.context-propagation", "auto");
 
   @Override
   public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {

@@ -29,7 +29,10 @@ public final class ReplacedAutoConfigurations implements AutoConfigurationImport
           "org.springframework.boot.webmvc.autoconfigure.WebMvcObservationAutoConfiguration",
           // Paved's CLIENT span and http.client.request.duration (the request factory), not http.client.requests.
           "org.springframework.boot.restclient.autoconfigure.RestClientObservationAutoConfiguration",
-          "org.springframework.boot.restclient.autoconfigure.RestTemplateObservationAutoConfiguration");
+          "org.springframework.boot.restclient.autoconfigure.RestTemplateObservationAutoConfiguration",
+          // The same for Spring WebFlux (Paved's HttpHandler decorator) and WebClient (its exchange filter).
+          "org.springframework.boot.webflux.autoconfigure.WebFluxObservationAutoConfiguration",
+          "org.springframework.boot.webclient.autoconfigure.WebClientObservationAutoConfiguration");
 
   @Override
   public boolean[] match(@Nullable String[] autoConfigurationClasses, AutoConfigurationMetadata metadata) {

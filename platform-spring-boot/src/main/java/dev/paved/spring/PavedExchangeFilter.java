@@ -1,0 +1,104 @@
+package dev.paved.spring;
+
+import dev.paved.observability.Deadlines;
+import dev.paved.observability.HttpExchange;
+import dev.paved.observability.HttpExchanges;
+import dev.paved.resilience.DependencyPolicy;
+import dev.paved.resilience.HttpOutcome;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+import reactor.core.publisher.Mono;
+
+/**
+ * A {@code WebClient}'s requests sent the Paved way: a CLIENT span and {@code
+ * http.client.request.duration} per attempt, the trace context injected, the request's context
+ * taken from Reactor's ({@link ReactorContext}) — and, for a named dependency, its policy: retries
+ * with backoff under the retry budget (the same {@link HttpOutcome} rule as the blocking client:
+ * 429/502/503/504 and I/O failures of idempotent requests, {@code Retry-After} honoured, a retried
+ * response's body released), the breaker and bulkhead, each attempt bounded by the attempt timeout
+ * and the time left, which is sent on as the deadline header. Nothing blocks a thread: waits run
+ * on the retry scheduler.
+ */
+final class PavedExchangeFilter implements ExchangeFilterFunction {
+  private final HttpExchanges exchanges;
+  private final @Nullable DependencyPolicy policy;
+  private final ScheduledExecutorService scheduler;
+  private final Duration attemptTimeout;
+
+  /** Traced only: one attempt per request, within {@code timeout}. */
+  PavedExchangeFilter(HttpExchanges exchanges, ScheduledExecutorService scheduler, Duration timeout) {
+    this(exchanges, null, scheduler, timeout);
+  }
+
+  PavedExchangeFilter(HttpExchanges exchanges, @Nullable DependencyPolicy policy, ScheduledExecutorService scheduler, Duration attemptTimeout) {
+    this.exchanges = exchanges;
+    this.policy = policy;
+    this.scheduler = scheduler;
+    this.attemptTimeout = attemptTimeout;
+  }
+
+  /** The dependency whose policy applies, or null for the traced-only filter. */
+  @Nullable String dependency() {
+    return policy == null ? null : policy.name();
+  }
+
+  @Override
+  public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+    DependencyPolicy p = policy;
+    if (p == null) {
+      return Mono.deferContextual(view -> attempt(ReactorContext.of(view), request, next, null));
+    }
+    boolean idempotent = HttpOutcome.isIdempotent(request.method().name());
+    HttpOutcome<ClientResponse> outcome =
+        HttpOutcome.of(
+            idempotent,
+            r -> r.statusCode().value(),
+            r -> r.headers().asHttpHeaders().getFirst("Retry-After"),
+            r -> r.releaseBody().subscribe());
+    return Mono.deferContextual(
+            view -> {
+              Context parent = ReactorContext.of(view);
+              java.util.concurrent.CompletionStage<ClientResponse> stage;
+              // The policy reads the request's deadline, and each retry runs in, this context.
+              try (Scope scope = parent.makeCurrent()) {
+                stage = p.callAsyncTimed(timeLeft -> attempt(Context.current(), request, next, timeLeft).toFuture(), outcome, idempotent, scheduler);
+              }
+              // Not cancelled by a cancelled subscriber: a response that still arrives is discarded (released) below.
+              return Mono.fromFuture(stage.toCompletableFuture(), true);
+            })
+        .doOnDiscard(ClientResponse.class, r -> r.releaseBody().subscribe());
+  }
+
+  private Mono<ClientResponse> attempt(Context parent, ClientRequest request, ExchangeFunction next, @Nullable Duration timeLeft) {
+    HttpExchange exchange = exchanges.client(parent, request.method().name(), request.url());
+    Duration timeout = timeLeft != null && timeLeft.compareTo(attemptTimeout) < 0 ? timeLeft : attemptTimeout;
+    ClientRequest traced =
+        ClientRequest.from(request)
+            .headers(
+                headers -> {
+                  exchange.inject(headers, (h, k, v) -> {
+                    if (h != null) {
+                      h.set(k, v);
+                    }
+                  });
+                  if (timeLeft != null) {
+                    // How long this caller will still wait, as the blocking client tells it.
+                    headers.set(Deadlines.HEADER, String.valueOf(Math.max(1, timeLeft.toMillis())));
+                  }
+                })
+            .build();
+    return next.exchange(traced)
+        .timeout(timeout.isZero() ? Duration.ofMillis(1) : timeout)
+        .doOnNext(response -> exchange.status(response.statusCode().value()))
+        .doOnError(exchange::failed)
+        .doFinally(signal -> exchange.end())
+        .contextWrite(context -> context.put(ReactorContext.KEY, exchange.context()));
+  }
+}
