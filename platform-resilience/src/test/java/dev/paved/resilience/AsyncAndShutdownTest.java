@@ -39,6 +39,53 @@ class AsyncAndShutdownTest {
   }
 
   @Test
+  void eachTimedAsyncAttemptIsToldTheTimeLeftUnderTheDeadline() throws Exception {
+    java.util.List<Duration> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    DependencyPolicy p =
+        DependencyPolicy.builder("queue")
+            .deadline(Duration.ofSeconds(2))
+            .backoff(Backoff.create(Duration.ofMillis(20), 1, Duration.ofMillis(20), Duration.ZERO, () -> 1.0)) // no jitter
+            .build();
+    HttpOutcome<Integer> outcome = HttpOutcome.of(true, status -> status, status -> null, status -> {});
+    int status =
+        p.callAsyncTimed(
+                timeLeft -> {
+                  told.add(timeLeft);
+                  return CompletableFuture.completedFuture(told.size() < 3 ? 503 : 200);
+                },
+                outcome,
+                true,
+                scheduler)
+            .toCompletableFuture()
+            .get(5, TimeUnit.SECONDS);
+    assertThat(status).isEqualTo(200);
+    assertThat(told).hasSize(3);
+    assertThat(told.get(0)).isLessThanOrEqualTo(Duration.ofSeconds(2)).isGreaterThan(Duration.ofMillis(1900));
+    assertThat(told.get(2)).as("less time left for a later attempt").isLessThan(told.get(0).minusMillis(30));
+  }
+
+  @Test
+  void theHttpOutcomeRetriesOnlyIdempotentRequestsAndReleasesWhatItRetries() throws Exception {
+    java.util.List<Integer> released = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicInteger attempts = new AtomicInteger();
+    DependencyPolicy p = DependencyPolicy.builder("queue").backoff(Backoff.create(Duration.ofMillis(1), 1, Duration.ofMillis(1), Duration.ZERO)).build();
+    int post =
+        p.callAsync(() -> CompletableFuture.completedFuture(attempts.incrementAndGet() * 0 + 503), HttpOutcome.of(false, s -> s, s -> null, released::add), false, scheduler)
+            .toCompletableFuture()
+            .get(5, TimeUnit.SECONDS);
+    assertThat(post).isEqualTo(503);
+    assertThat(attempts.get()).as("a POST answered 503 is not sent again").isEqualTo(1);
+    assertThat(released).isEmpty();
+    HttpOutcome<Integer> get = HttpOutcome.of(true, s -> s, s -> "0", released::add);
+    assertThat(get.retryable(503)).isTrue();
+    assertThat(get.retryable(500)).as("500 is not retried: the dependency may have acted").isFalse();
+    assertThat(get.isFailure(500)).as("but it counts against the breaker").isTrue();
+    assertThat(get.isFailure(404)).isFalse();
+    assertThat(get.retryAfter(503)).isEqualTo(Duration.ZERO);
+    assertThat(get.cause(429)).isEqualTo("http_429");
+  }
+
+  @Test
   void asyncFailuresThatAreNotTransientAreNotRetried() {
     AtomicInteger attempts = new AtomicInteger();
     DependencyPolicy p = DependencyPolicy.builder("queue").build();
