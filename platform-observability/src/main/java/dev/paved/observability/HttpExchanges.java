@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * is made current on the calling thread.
  */
 public final class HttpExchanges {
-  private final HttpInstrumentation http;
-  private final InFlight inFlight;
+  final HttpInstrumentation http;
+  final InFlight inFlight;
 
   HttpExchanges(HttpInstrumentation http, InFlight inFlight) {
     this.http = http;

@@ -173,10 +173,6 @@ public final class Observability {
     return new HttpExchanges(http, inFlight);
   }
 
-  /** A servlet filter over this observability; see {@link ServletFilter#create}. */
-  ServletFilter servletFilterOf(Routes routes) {
-    return new ServletFilter(http, routes, inFlight);
-  }
 
   /** The routes declared in {@code platform.observability.http.routes}; for the filters. */
   Routes declaredRoutes() {

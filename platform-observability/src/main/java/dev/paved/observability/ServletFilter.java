@@ -60,7 +60,10 @@ public final class ServletFilter implements Filter {
   public static ServletFilter create(Observability observability, Routes routes) {
     java.util.Objects.requireNonNull(observability, "observability");
     java.util.Objects.requireNonNull(routes, "routes");
-    return observability.servletFilterOf(routes);
+    // Not through a method of Observability's: its signatures never name a Servlet type, so
+    // reflecting on it (Spring does) works without jakarta.servlet-api (a WebFlux application).
+    HttpExchanges exchanges = observability.exchanges();
+    return new ServletFilter(exchanges.http, routes, exchanges.inFlight);
   }
 
   /**

@@ -204,7 +204,12 @@ public final class PavedAutoConfiguration {
    */
   @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
-  @ConditionalOnClass(name = {"org.springframework.web.reactive.DispatcherHandler", "io.micrometer.context.ContextRegistry"})
+  @ConditionalOnClass(
+      name = {
+        "org.springframework.web.reactive.DispatcherHandler",
+        "org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer",
+        "io.micrometer.context.ContextRegistry"
+      })
   static final class ReactiveServer {
     @Bean
     public PavedHttpHandlerDecorator pavedHttpHandlerDecorator(Observability observability) {
@@ -250,53 +255,47 @@ public final class PavedAutoConfiguration {
     }
   }
 
-  /** Paved's clients under Spring Boot's {@code WebClient.Builder}s. */
+  /** Paved's {@code WebClient}s: the named dependencies' ({@link PavedWebClients}), and Spring Boot's traced. */
   @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(
-      name = {
-        "org.springframework.web.reactive.function.client.WebClient",
-        "org.springframework.boot.webclient.WebClientCustomizer",
-        "io.micrometer.context.ContextRegistry"
-      })
+  @ConditionalOnClass(name = {"org.springframework.web.reactive.function.client.WebClient", "io.micrometer.context.ContextRegistry"})
   static final class WebClients {
-    /** Waits between a WebClient's retries, so that no request thread is held (a daemon thread). */
-    @Bean(destroyMethod = "shutdownNow")
-    public java.util.concurrent.ScheduledExecutorService pavedWebClientRetryScheduler() {
-      ReactorContext.register();
-      java.util.concurrent.ScheduledThreadPoolExecutor scheduler =
-          new java.util.concurrent.ScheduledThreadPoolExecutor(1, new dev.paved.core.internal.DaemonThreadFactory("paved-webclient-retry"));
-      scheduler.setRemoveOnCancelPolicy(true);
-      return scheduler;
-    }
-
     /**
-     * Every {@code WebClient.Builder} Spring Boot gives sends through Paved's traced filter (a
-     * CLIENT span, {@code http.client.request.duration}, trace context out). No policy: for one,
-     * take {@link PavedWebClients#builder(String)}.
+     * The clients of named dependencies, from Spring Boot's {@code WebClient.Builder} when there is
+     * one ({@code spring-boot-starter-webclient}), else from {@code WebClient.builder()}; they own
+     * the one daemon thread their retries wait on (not a {@code ScheduledExecutorService} bean,
+     * which {@code @Scheduled} would take).
      */
-    @Bean
-    public org.springframework.boot.webclient.WebClientCustomizer pavedWebClientCustomizer(
-        Observability observability, java.util.concurrent.ScheduledExecutorService pavedWebClientRetryScheduler) {
-      PavedExchangeFilter traced =
-          new PavedExchangeFilter(dev.paved.observability.HttpExchanges.of(observability), pavedWebClientRetryScheduler, RestClients.TRACED_TIMEOUT);
-      return builder -> builder.filters(filters -> {
-        filters.removeIf(f -> f instanceof PavedExchangeFilter);
-        filters.add(0, traced);
-      });
-    }
-
-    @Bean
+    @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public PavedWebClients pavedWebClients(
         Resilience resilience,
         Observability observability,
-        java.util.concurrent.ScheduledExecutorService pavedWebClientRetryScheduler,
         ObjectProvider<org.springframework.web.reactive.function.client.WebClient.Builder> builders) {
+      ReactorContext.register();
       return new PavedWebClients(
           resilience,
           dev.paved.observability.HttpExchanges.of(observability),
-          pavedWebClientRetryScheduler,
           builders.getIfAvailable(org.springframework.web.reactive.function.client.WebClient::builder));
+    }
+
+    /** Spring Boot's {@code WebClient.Builder}s ({@code spring-boot-starter-webclient}). */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.webclient.WebClientCustomizer")
+    static final class BootBuilders {
+      /**
+       * Every {@code WebClient.Builder} Spring Boot gives sends through Paved's traced filter (a
+       * CLIENT span, {@code http.client.request.duration}, trace context out). No policy: for one,
+       * take {@link PavedWebClients#builder(String)}.
+       */
+      @Bean
+      public org.springframework.boot.webclient.WebClientCustomizer pavedWebClientCustomizer(Observability observability) {
+        ReactorContext.register();
+        PavedExchangeFilter traced = new PavedExchangeFilter(dev.paved.observability.HttpExchanges.of(observability), RestClients.TRACED_TIMEOUT);
+        return builder -> builder.filters(filters -> {
+          filters.removeIf(f -> f instanceof PavedExchangeFilter);
+          filters.add(0, traced);
+        });
+      }
     }
   }
 

@@ -8,12 +8,15 @@ import dev.paved.resilience.HttpOutcome;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.publisher.Mono;
 
 /**
@@ -29,30 +32,30 @@ import reactor.core.publisher.Mono;
 final class PavedExchangeFilter implements ExchangeFilterFunction {
   private final HttpExchanges exchanges;
   private final @Nullable DependencyPolicy policy;
-  private final ScheduledExecutorService scheduler;
+  private final @Nullable ScheduledExecutorService scheduler;
   private final Duration attemptTimeout;
 
   /** Traced only: one attempt per request, within {@code timeout}. */
-  PavedExchangeFilter(HttpExchanges exchanges, ScheduledExecutorService scheduler, Duration timeout) {
-    this(exchanges, null, scheduler, timeout);
+  PavedExchangeFilter(HttpExchanges exchanges, Duration timeout) {
+    this.exchanges = exchanges;
+    this.policy = null;
+    this.scheduler = null;
+    this.attemptTimeout = timeout;
   }
 
-  PavedExchangeFilter(HttpExchanges exchanges, @Nullable DependencyPolicy policy, ScheduledExecutorService scheduler, Duration attemptTimeout) {
+  /** Under {@code policy}, its retries waiting on {@code scheduler}. */
+  PavedExchangeFilter(HttpExchanges exchanges, DependencyPolicy policy, ScheduledExecutorService scheduler, Duration attemptTimeout) {
     this.exchanges = exchanges;
     this.policy = policy;
     this.scheduler = scheduler;
     this.attemptTimeout = attemptTimeout;
   }
 
-  /** The dependency whose policy applies, or null for the traced-only filter. */
-  @Nullable String dependency() {
-    return policy == null ? null : policy.name();
-  }
-
   @Override
   public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
     DependencyPolicy p = policy;
-    if (p == null) {
+    ScheduledExecutorService retries = scheduler;
+    if (p == null || retries == null) {
       return Mono.deferContextual(view -> attempt(ReactorContext.of(view), request, next, null));
     }
     boolean idempotent = HttpOutcome.isIdempotent(request.method().name());
@@ -65,15 +68,34 @@ final class PavedExchangeFilter implements ExchangeFilterFunction {
     return Mono.deferContextual(
             view -> {
               Context parent = ReactorContext.of(view);
+              // Spring wraps an attempt's I/O failure (a refused connection, a reset) in a
+              // WebClientRequestException, which is no IOException: the policy is given the I/O
+              // failure itself, so that it retries by the blocking client's rules, and the caller
+              // gets Spring's exception back.
+              Map<Throwable, Throwable> unwrapped = new ConcurrentHashMap<>();
               java.util.concurrent.CompletionStage<ClientResponse> stage;
               // The policy reads the request's deadline, and each retry runs in, this context.
               try (Scope scope = parent.makeCurrent()) {
-                stage = p.callAsyncTimed(timeLeft -> attempt(Context.current(), request, next, timeLeft).toFuture(), outcome, idempotent, scheduler);
+                stage =
+                    p.callAsyncTimed(
+                        timeLeft -> attempt(Context.current(), request, next, timeLeft).onErrorMap(e -> ioCause(e, unwrapped)).toFuture(),
+                        outcome,
+                        idempotent,
+                        retries);
               }
               // Not cancelled by a cancelled subscriber: a response that still arrives is discarded (released) below.
-              return Mono.fromFuture(stage.toCompletableFuture(), true);
+              return Mono.fromFuture(stage.toCompletableFuture(), true).onErrorMap(e -> unwrapped.getOrDefault(e, e));
             })
         .doOnDiscard(ClientResponse.class, r -> r.releaseBody().subscribe());
+  }
+
+  /** The I/O failure inside Spring's request exception (remembered, to give Spring's back), else {@code e}. */
+  private static Throwable ioCause(Throwable e, Map<Throwable, Throwable> unwrapped) {
+    if (e instanceof WebClientRequestException && e.getCause() instanceof java.io.IOException io) {
+      unwrapped.put(io, e);
+      return io;
+    }
+    return e;
   }
 
   private Mono<ClientResponse> attempt(Context parent, ClientRequest request, ExchangeFunction next, @Nullable Duration timeLeft) {
@@ -97,7 +119,8 @@ final class PavedExchangeFilter implements ExchangeFilterFunction {
     return next.exchange(traced)
         .timeout(timeout.isZero() ? Duration.ofMillis(1) : timeout)
         .doOnNext(response -> exchange.status(response.statusCode().value()))
-        .doOnError(exchange::failed)
+        // The span names the I/O failure (a refused connection), not Spring's wrapper of it.
+        .doOnError(e -> exchange.failed(e instanceof WebClientRequestException && e.getCause() != null ? e.getCause() : e))
         .doFinally(signal -> exchange.end())
         .contextWrite(context -> context.put(ReactorContext.KEY, exchange.context()));
   }

@@ -17,17 +17,27 @@ import org.springframework.web.reactive.function.client.WebClient;
  * WebClient inventory = webClients.builder("inventory").baseUrl(url).build();
  * }</pre>
  */
-public final class PavedWebClients {
+public final class PavedWebClients implements AutoCloseable {
   private final Resilience resilience;
   private final HttpExchanges exchanges;
+  /** Where the waits between retries run, so that no request thread is held: one daemon thread. */
   private final ScheduledExecutorService scheduler;
   private final WebClient.Builder base;
 
-  PavedWebClients(Resilience resilience, HttpExchanges exchanges, ScheduledExecutorService scheduler, WebClient.Builder base) {
+  PavedWebClients(Resilience resilience, HttpExchanges exchanges, WebClient.Builder base) {
     this.resilience = resilience;
     this.exchanges = exchanges;
-    this.scheduler = scheduler;
+    java.util.concurrent.ScheduledThreadPoolExecutor retries =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(1, new dev.paved.core.internal.DaemonThreadFactory("paved-webclient-retry"));
+    retries.setRemoveOnCancelPolicy(true);
+    this.scheduler = retries;
     this.base = base;
+  }
+
+  /** Stops the retry thread: a retry not yet started is not made (the call ends with its last answer). */
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
   }
 
   /**

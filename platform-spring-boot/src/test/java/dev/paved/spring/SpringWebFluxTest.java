@@ -71,6 +71,9 @@ class SpringWebFluxTest {
     assertThat(app.getBean(PavedHttpHandlerDecorator.class).templates())
         .as("routes from the controllers' mappings, literal before parameter")
         .containsSubsequence("/api/orders/search", "/api/orders/{id}");
+    assertThat(app.getBeanNamesForType(java.util.concurrent.ScheduledExecutorService.class))
+        .as("Paved's retry thread is no ScheduledExecutorService bean (@Scheduled and Boot's scheduler would take it)")
+        .isEmpty();
     assertThat(startLogs).as("start-up logged no warning or error").noneMatch(l -> l.level().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN));
   }
 
@@ -169,6 +172,30 @@ class SpringWebFluxTest {
         HttpResponse<String> open = SpringBootAppTest.get("http://127.0.0.1:" + p + "/api/orders/1");
         assertThat(open.body()).contains("CallNotPermittedException");
         assertThat(failing.hits()).as("an open breaker fails fast, without calling").isEqualTo(hits);
+      } finally {
+        other.close();
+      }
+    }
+  }
+
+  @Test
+  void aRefusedConnectionIsRetriedAndTheCallerGetsSpringsException() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    try (HttpStub unused = HttpStub.start()) {
+      ConfigurableApplicationContext other = run(unused, "orders-reactive-refused", "--orders.inventory-url=http://127.0.0.1:" + closed);
+      try {
+        Platform refused = other.getBean(Platform.class);
+        HttpResponse<String> r = SpringBootAppTest.get("http://127.0.0.1:" + SpringBootAppTest.webPort(other) + "/api/orders/3");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).as("Spring's own exception reaches the handler, as without Paved").contains("WebClientRequestException");
+        TestTelemetry telemetry = TestTelemetry.of(refused);
+        SpanData server = telemetry.awaitSpan(s -> s.getKind() == SpanKind.SERVER && s.getName().equals("GET /api/orders/{id}"), "the SERVER span");
+        List<SpanData> attempts = telemetry.trace(server.getTraceId()).stream().filter(s -> s.getKind() == SpanKind.CLIENT).toList();
+        assertThat(attempts).as("three attempts: a refused connection never left, so it is retried").hasSize(3);
+        assertThat(attempts).allMatch(s -> String.valueOf(s.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("error.type"))).contains("Connect"));
       } finally {
         other.close();
       }

@@ -64,6 +64,48 @@ class ArchitectureTest {
     rule.check(paved);
   }
 
+  /**
+   * A class a service can reach without an optional dependency — every class whose own name does
+   * not say it needs one — never names, in a method or field signature, a type that is or extends
+   * a type of that dependency: reflecting on it (Spring does, on every bean's class) would fail
+   * with {@code NoClassDefFoundError} without the dependency. A Spring WebFlux service, which has
+   * no Servlet API, met it on {@code Observability}.
+   */
+  @Test
+  void signaturesNeverNameAnOptionalDependencysTypesOutsideTheirAdapters() {
+    java.util.Map<String, String> optional = java.util.Map.of("jakarta.servlet", "Servlet", "org.apache.kafka", "Kafka");
+    java.util.List<String> violations = new java.util.ArrayList<>();
+    for (com.tngtech.archunit.core.domain.JavaClass owner : paved) {
+      for (java.util.Map.Entry<String, String> dependency : optional.entrySet()) {
+        if (owner.getName().contains(dependency.getValue())
+            || owner.getPackageName().startsWith("dev.paved.spring")
+            || (dependency.getKey().equals("org.apache.kafka") && owner.getPackageName().startsWith("dev.paved.messaging"))) {
+          // The adapter itself (ServletFilter, KafkaMessaging), Spring's configuration (its own
+          // conditions guard it), or platform-messaging: Kafka's runtime, idle without kafka-clients.
+          continue;
+        }
+        java.util.List<com.tngtech.archunit.core.domain.JavaClass> types = new java.util.ArrayList<>();
+        for (com.tngtech.archunit.core.domain.JavaMethod m : owner.getMethods()) {
+          types.add(m.getRawReturnType());
+          types.addAll(m.getRawParameterTypes());
+        }
+        for (com.tngtech.archunit.core.domain.JavaField f : owner.getFields()) {
+          types.add(f.getRawType());
+        }
+        for (com.tngtech.archunit.core.domain.JavaClass type : types) {
+          boolean names =
+              type.getPackageName().startsWith(dependency.getKey())
+                  || type.getAllRawSuperclasses().stream().anyMatch(c -> c.getPackageName().startsWith(dependency.getKey()))
+                  || type.getAllRawInterfaces().stream().anyMatch(c -> c.getPackageName().startsWith(dependency.getKey()));
+          if (names) {
+            violations.add(owner.getName() + " names " + type.getName() + " (" + dependency.getKey() + ")");
+          }
+        }
+      }
+    }
+    assertThat(violations).as("signatures that need an optional dependency").isEmpty();
+  }
+
   @Test
   void modulesAreFreeOfCycles() {
     slices().matching("dev.paved.(*)..").should().beFreeOfCycles().check(paved);
