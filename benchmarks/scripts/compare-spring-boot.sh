@@ -15,17 +15,26 @@
 # the bytes allocated per request by the whole process (its live threads, read over JMX before and
 # after the measured load: dev.paved.benchmarks.AllocatedBytes) — medians, and Paved's as a ratio.
 #
+# With STACK=webflux, the same on Spring WebFlux: benchmarks/spring-webflux-app (Reactor Netty,
+# the inventory called through Spring Boot's WebClient.Builder; Paved's HttpHandler decorator and
+# WebClient filter vs Boot's WebFlux and WebClient observations, Reactor's automatic context
+# propagation on for both so that both log lines carry the trace).
+#
 # Needs: ./mvnw -q install -DskipTests   (Paved's artifacts and benchmarks/target/benchmarks.jar)
 # wrk (apt-get install wrk), curl, python3. Builds the two application jars itself.
 #
-#   bash benchmarks/scripts/compare-spring-boot.sh [rounds] [seconds] [connections]
+#   [STACK=webflux] bash benchmarks/scripts/compare-spring-boot.sh [rounds] [seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds="${1:-3}"
 seconds="${2:-10}"
 connections="${3:-16}"
 bench=benchmarks/target/benchmarks.jar
-app=benchmarks/spring-boot-app
+case "${STACK:-mvc}" in
+  mvc) app=benchmarks/spring-boot-app; stack="Spring MVC" ;;
+  webflux) app=benchmarks/spring-webflux-app; stack="Spring WebFlux" ;;
+  *) echo "STACK: mvc or webflux" >&2; exit 2 ;;
+esac
 [ -f "$bench" ] || { echo "$bench is missing: ./mvnw -q install -DskipTests" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 ./mvnw -q -f "$app" package -DskipTests -Ppaved
@@ -54,7 +63,7 @@ start() {
         --platform.observability.otlp.endpoint="http://127.0.0.1:$sink" >"$work/$variant.log" 2>&1 &
       ;;
     boot)
-      java "${common[@]}" --management.tracing.sampling.probability=1.0 \
+      java "${common[@]}" --management.tracing.sampling.probability=1.0 --spring.reactor.context-propagation=auto \
         --management.opentelemetry.tracing.export.otlp.endpoint="http://127.0.0.1:$sink/v1/traces" \
         --management.endpoints.web.exposure.include=prometheus >"$work/$variant.log" 2>&1 &
       ;;
@@ -75,7 +84,7 @@ first_answer() {
   echo "never answered" >&2; return 1
 }
 
-echo "measured route: GET /api/orders/{id} with one downstream call; $rounds rounds of ${seconds}s, $connections connections"
+echo "$stack; measured route: GET /api/orders/{id} with one downstream call; $rounds rounds of ${seconds}s, $connections connections"
 echo "variant round start_ms rps p99_ms bytes_per_request" >"$work/results"
 for round in $(seq 1 "$rounds"); do
   for variant in paved boot; do
@@ -99,11 +108,12 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
-python3 - "$work/results" <<'PY'
+python3 - "$work/results" "$stack" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1]).read().splitlines()[1:]]
 med = {v: [statistics.median(float(x[i]) for x in rows if x[0] == v) for i in (2, 3, 4, 5)] for v in ("paved", "boot")}
 names = {"paved": "Spring Boot app on Paved (platform-spring-boot)", "boot": "same app, Spring Boot's own OpenTelemetry wiring"}
+print(); print(sys.argv[2])
 print()
 print("| | start to first answer | requests/s | p99 | allocated per request |")
 print("|---|---|---|---|---|")
