@@ -155,11 +155,35 @@ public final class KafkaBroker implements AutoCloseable {
   public void createTopic(String topic, int partitions) {
     try (org.apache.kafka.clients.admin.Admin admin = admin()) {
       admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, partitions, (short) 1))).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      // Created is not yet writable: wait until every partition has its leader, so that the first
+      // send does not wait on metadata for a partition that is still being elected.
+      long until = System.nanoTime() + TIMEOUT.toNanos();
+      while (!allLed(admin, topic, partitions)) {
+        if (System.nanoTime() > until) {
+          throw new IllegalStateException("topic " + topic + " has partitions without a leader after " + TIMEOUT);
+        }
+        Thread.sleep(20);
+      }
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException("could not create topic " + topic, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topic " + topic, e);
+    }
+  }
+
+  private static boolean allLed(org.apache.kafka.clients.admin.Admin admin, String topic, int partitions)
+      throws InterruptedException, java.util.concurrent.TimeoutException {
+    try {
+      org.apache.kafka.common.KafkaFuture<org.apache.kafka.clients.admin.TopicDescription> described =
+          admin.describeTopics(List.of(topic)).topicNameValues().get(topic);
+      if (described == null) {
+        return false;
+      }
+      org.apache.kafka.clients.admin.TopicDescription d = described.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      return d.partitions().size() == partitions && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+    } catch (java.util.concurrent.ExecutionException notYetKnown) {
+      return false; // UnknownTopicOrPartition until the metadata has it
     }
   }
 
