@@ -42,6 +42,31 @@ class SpringConfigurationTest {
   }
 
   @Test
+  void springsOwnConfigurationPropertiesAreValidatedAtStartWithEveryProblemInOneMessage() {
+    try (HttpStub stub = HttpStub.start()) {
+      assertThatThrownBy(
+              () -> new SpringApplicationBuilder(OrdersApplication.class).run(SpringBootAppTest.args(stub, "orders-shop", "--shop.currency=", "--shop.page-size=0")))
+          .satisfies(
+              e -> assertThat(SpringBootAppTest.rootMessages(e) + causes(e))
+                  .contains("shop.currency")
+                  .contains("must not be blank")
+                  .contains("shop.pageSize")
+                  .contains("must be greater than or equal to 1"));
+    }
+  }
+
+  /** Every cause's text, and a bind validation's field errors (Boot's failure analysis prints them). */
+  private static String causes(Throwable e) {
+    StringBuilder b = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.springframework.boot.context.properties.bind.validation.BindValidationException v) {
+        v.getValidationErrors().forEach(error -> b.append(error).append('\n'));
+      }
+    }
+    return b.toString();
+  }
+
+  @Test
   void anSloNamesAControllersRouteAndIsCheckedAgainstTheControllers() {
     try (HttpStub stub = HttpStub.start();
         ConfigurableApplicationContext app =

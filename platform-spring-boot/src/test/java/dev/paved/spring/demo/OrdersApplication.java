@@ -20,6 +20,7 @@ import org.springframework.web.client.RestClient;
 
 /** A Spring Boot service on Paved, as a newcomer writes one: Spring MVC, a RestClient, a flag. */
 @SpringBootApplication
+@org.springframework.boot.context.properties.EnableConfigurationProperties(ShopProperties.class)
 public class OrdersApplication {
   /** What the {@code ordersStore} health indicator reports; tests turn it off. */
   public static final AtomicBoolean STORE_UP = new AtomicBoolean(true);
