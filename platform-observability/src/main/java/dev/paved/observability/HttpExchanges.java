@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * WebFlux and {@code WebClient} (see {@code platform-spring-boot}), or any reactive stack: the same
  * SERVER and CLIENT spans, {@code http.server.request.duration}, {@code http.server.active_requests},
  * {@code http.client.request.duration}, in-flight count and limits as the JDK and Servlet filters
- * and the traced JDK client, as {@link HttpExchange}s whose context the caller carries. Nothing
+ * and the traced JDK client, as {@link ObservedExchange}s whose context the caller carries. Nothing
  * is made current on the calling thread.
  */
 public final class HttpExchanges {
@@ -33,9 +33,9 @@ public final class HttpExchanges {
    * Begins a server exchange: the caller's context is extracted from the request's headers
    * ({@code carrier} read with {@code getter}) with its deadline, the SERVER span is named after
    * the route template that matches {@code path}, and the request counts as in flight until
-   * {@link HttpExchange#end}.
+   * {@link ObservedExchange#end}.
    */
-  public <C> HttpExchange server(
+  public <C> ObservedExchange server(
       Routes routes,
       String method,
       String scheme,
@@ -45,7 +45,7 @@ public final class HttpExchanges {
       @Nullable String userAgent,
       C carrier,
       TextMapGetter<C> getter) {
-    return new HttpExchange(
+    return new ObservedExchange(
         new ServerRequest(http, inFlight, routes, method, scheme, path, serverPort, clientAddress, userAgent, carrier, getter, false),
         http);
   }
@@ -64,7 +64,7 @@ public final class HttpExchanges {
   }
 
   /** Begins a client exchange (one attempt) under {@code parent}: inject its context, then send. */
-  public HttpExchange client(Context parent, String method, URI uri) {
-    return new HttpExchange(new ClientAttempt(http, parent, method, uri), http);
+  public ObservedExchange client(Context parent, String method, URI uri) {
+    return new ObservedExchange(new ClientAttempt(http, parent, method, uri), http);
   }
 }

@@ -62,7 +62,8 @@ final class JdkHttpServerFilter extends Filter {
               exchange.getRemoteAddress().getAddress().getHostAddress(),
               exchange.getRequestHeaders().getFirst("User-Agent"),
               exchange,
-              HEADERS);
+              HEADERS,
+              true);
     } catch (RuntimeException | LinkageError e) {
       // Paved's instrumentation must never drop a request: counted, logged once, served as is.
       http.instrumentationFailed(e);

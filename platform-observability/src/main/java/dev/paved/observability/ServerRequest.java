@@ -31,25 +31,10 @@ final class ServerRequest implements AutoCloseable {
   private String errorType = "";
   private int status;
 
-  @SuppressWarnings("MustBeClosedChecker") // the scope is closed by close()
-  <C> ServerRequest(
-      HttpInstrumentation http,
-      InFlight inFlight,
-      Routes routes,
-      String rawMethod,
-      String scheme,
-      String path,
-      int serverPort,
-      @Nullable String clientAddress,
-      @Nullable String userAgent,
-      C carrier,
-      TextMapGetter<C> getter) {
-    this(http, inFlight, routes, rawMethod, scheme, path, serverPort, clientAddress, userAgent, carrier, getter, true);
-  }
-
   /**
-   * As above; with {@code bind} false the request's context is not made current on this thread
-   * ({@link HttpExchange}: a reactive server carries it in its own context).
+   * Begins the request. With {@code bind} the request's context is current on this thread until
+   * {@link #close} (the JDK and Servlet filters); without, it is not ({@link ObservedExchange}: a
+   * reactive server carries it in its own context).
    */
   @SuppressWarnings("MustBeClosedChecker") // the scope is closed by close()
   <C> ServerRequest(

@@ -117,7 +117,8 @@ public final class ServletFilter implements Filter {
               request.getRemoteAddr(),
               request.getHeader("User-Agent"),
               request,
-              HEADERS);
+              HEADERS,
+              true);
     } catch (RuntimeException | LinkageError e) {
       // Paved's instrumentation must never drop a request: counted, logged once, served as is.
       http.instrumentationFailed(e);

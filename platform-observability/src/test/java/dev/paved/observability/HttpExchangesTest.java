@@ -6,33 +6,18 @@ import dev.paved.core.Platform;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Exchanges not bound to a thread: begun on one thread, ended on another, nothing left current. */
 class HttpExchangesTest {
-  private static final TextMapGetter<Map<String, String>> MAP =
-      new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Map<String, String> carrier) {
-          return carrier.keySet();
-        }
-
-        @Override
-        public @Nullable String get(@Nullable Map<String, String> carrier, String key) {
-          return carrier == null ? null : carrier.get(key);
-        }
-      };
-
   private Platform platform;
   private HttpExchanges exchanges;
 
@@ -57,9 +42,9 @@ class HttpExchangesTest {
   @Test
   void aServerExchangeContinuesTheCallersTraceWithoutBindingTheThreadAndEndsOnAnother() throws Exception {
     String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-    HttpExchange exchange =
+    ObservedExchange exchange =
         exchanges.server(
-            Routes.of("/api/orders/{id}"), "GET", "http", "/api/orders/7", 8080, "127.0.0.1", "test", Map.of("traceparent", traceparent), MAP);
+            Routes.of("/api/orders/{id}"), "GET", "http", "/api/orders/7", 8080, "127.0.0.1", "test", Map.of("traceparent", traceparent), MapCarrier.GETTER);
     assertThat(Span.current().getSpanContext().isValid()).as("nothing made current on the calling thread").isFalse();
     assertThat(platform.inFlight().current()).as("counted in flight until it ends").isEqualTo(1);
     assertThat(Span.fromContext(exchange.context()).getSpanContext().getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
@@ -82,14 +67,10 @@ class HttpExchangesTest {
 
   @Test
   void aClientExchangeIsAChildOfItsParentAndInjectsItsOwnSpan() {
-    HttpExchange parent = exchanges.server(Routes.of("/a"), "GET", "http", "/a", 80, null, null, Map.<String, String>of(), MAP);
-    HttpExchange client = exchanges.client(parent.context(), "GET", URI.create("http://inventory:8081/stock/7?key=secret"));
+    ObservedExchange parent = exchanges.server(Routes.of("/a"), "GET", "http", "/a", 80, null, null, Map.<String, String>of(), MapCarrier.GETTER);
+    ObservedExchange client = exchanges.client(parent.context(), "GET", URI.create("http://inventory:8081/stock/7?key=secret"));
     Map<String, String> headers = new HashMap<>();
-    client.inject(headers, (c, k, v) -> {
-      if (c != null) {
-        c.put(k, v);
-      }
-    });
+    client.inject(headers, MapCarrier.SETTER);
     client.failed(new java.io.IOException("connection refused"));
     client.end();
     parent.status(200);

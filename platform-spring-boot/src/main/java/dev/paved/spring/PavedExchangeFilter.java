@@ -1,7 +1,7 @@
 package dev.paved.spring;
 
 import dev.paved.observability.Deadlines;
-import dev.paved.observability.HttpExchange;
+import dev.paved.observability.ObservedExchange;
 import dev.paved.observability.HttpExchanges;
 import dev.paved.resilience.DependencyPolicy;
 import dev.paved.resilience.HttpOutcome;
@@ -99,7 +99,7 @@ final class PavedExchangeFilter implements ExchangeFilterFunction {
   }
 
   private Mono<ClientResponse> attempt(Context parent, ClientRequest request, ExchangeFunction next, @Nullable Duration timeLeft) {
-    HttpExchange exchange = exchanges.client(parent, request.method().name(), request.url());
+    ObservedExchange exchange = exchanges.client(parent, request.method().name(), request.url());
     Duration timeout = timeLeft != null && timeLeft.compareTo(attemptTimeout) < 0 ? timeLeft : attemptTimeout;
     ClientRequest traced =
         ClientRequest.from(request)

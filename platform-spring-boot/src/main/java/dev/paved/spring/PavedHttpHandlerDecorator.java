@@ -1,6 +1,6 @@
 package dev.paved.spring;
 
-import dev.paved.observability.HttpExchange;
+import dev.paved.observability.ObservedExchange;
 import dev.paved.observability.HttpExchanges;
 import dev.paved.observability.Observability;
 import dev.paved.observability.Routes;
@@ -72,7 +72,7 @@ public final class PavedHttpHandlerDecorator implements HttpHandlerDecoratorFact
   }
 
   private Mono<Void> handle(HttpHandler handler, ServerHttpRequest request, ServerHttpResponse response) {
-    HttpExchange exchange;
+    ObservedExchange exchange;
     try {
       InetSocketAddress local = request.getLocalAddress();
       InetSocketAddress remote = request.getRemoteAddress();
@@ -107,7 +107,7 @@ public final class PavedHttpHandlerDecorator implements HttpHandlerDecoratorFact
         .contextWrite(context -> context.put(ReactorContext.KEY, exchange.context()).put(EXCHANGE, exchange));
   }
 
-  /** The key of the request's {@link HttpExchange} in Reactor's context. */
+  /** The key of the request's {@link ObservedExchange} in Reactor's context. */
   static final String EXCHANGE = "paved.http.exchange";
 
   /**
@@ -122,7 +122,7 @@ public final class PavedHttpHandlerDecorator implements HttpHandlerDecoratorFact
     public Mono<Void> filter(org.springframework.web.server.ServerWebExchange web, org.springframework.web.server.WebFilterChain chain) {
       return chain.filter(web).onErrorResume(error -> Mono.deferContextual(view -> {
         if (!(error instanceof org.springframework.web.ErrorResponse response && response.getStatusCode().value() < 500)) {
-          view.<HttpExchange>getOrEmpty(EXCHANGE).ifPresent(exchange -> exchange.failed(error));
+          view.<ObservedExchange>getOrEmpty(EXCHANGE).ifPresent(exchange -> exchange.failed(error));
         }
         return Mono.error(error);
       }));
@@ -134,7 +134,7 @@ public final class PavedHttpHandlerDecorator implements HttpHandlerDecoratorFact
     }
   }
 
-  private static void end(HttpExchange exchange, ServerHttpResponse response, SignalType signal) {
+  private static void end(ObservedExchange exchange, ServerHttpResponse response, SignalType signal) {
     if (signal == SignalType.CANCEL) {
       // The connection went away before the response was written: the client's doing, not a server error.
       exchange.failed(new java.io.IOException("connection closed by the client"));

@@ -11,19 +11,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * failure}, and calls {@link #end} once, on whatever thread the exchange ends. A second {@code
  * end} does nothing.
  */
-public final class HttpExchange {
+public final class ObservedExchange {
   private final @org.jspecify.annotations.Nullable ServerRequest server;
   private final @org.jspecify.annotations.Nullable ClientAttempt client;
   private final HttpInstrumentation http;
   private final AtomicBoolean ended = new AtomicBoolean();
 
-  HttpExchange(ServerRequest server, HttpInstrumentation http) {
+  ObservedExchange(ServerRequest server, HttpInstrumentation http) {
     this.server = server;
     this.client = null;
     this.http = http;
   }
 
-  HttpExchange(ClientAttempt client, HttpInstrumentation http) {
+  ObservedExchange(ClientAttempt client, HttpInstrumentation http) {
     this.server = null;
     this.client = client;
     this.http = http;
