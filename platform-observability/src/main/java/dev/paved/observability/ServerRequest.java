@@ -56,7 +56,8 @@ final class ServerRequest implements AutoCloseable {
     this.scheme = scheme;
     int routeIndex = routes.index(path);
     this.route = routeIndex < 0 ? null : routes.template(routeIndex);
-    Context extracted = http.propagators.getTextMapPropagator().extract(Context.current(), carrier, getter);
+    // A reactive server's thread serves many requests: whatever is current there is no request's parent.
+    Context extracted = http.propagators.getTextMapPropagator().extract(bind ? Context.current() : Context.root(), carrier, getter);
     java.time.Duration timeout = Deadlines.fromHeaders(carrier, getter, http.deadlineHeaders, http.deadlineMinimum);
     Context parent = timeout == null ? extracted : Deadlines.withTimeout(extracted, timeout);
     var builder =

@@ -483,6 +483,8 @@ public final class DependencyPolicy {
    * (the request's too), breaker, bulkhead or adaptive limit around each attempt; I/O failures and
    * time-outs retried with backoff on {@code scheduler}, under the budget; no retry once the
    * platform is closing. The returned stage completes with the result or the last failure.
+   * Cancelling it ({@code toCompletableFuture().cancel}) stops further attempts; a result that
+   * still arrives is {@link Outcome#discard discarded}.
    */
   public <T> java.util.concurrent.CompletionStage<T> callAsync(
       java.util.function.Supplier<? extends java.util.concurrent.CompletionStage<T>> call,
@@ -562,6 +564,11 @@ public final class DependencyPolicy {
     }
 
     void attempt() {
+      if (result.isDone()) {
+        // The caller cancelled during the wait: no further attempt.
+        finish("failure", attempts, nanoTime.getAsLong() - start);
+        return;
+      }
       if (nanoTime.getAsLong() >= deadlineAt) {
         fail("deadline_exceeded", new DeadlineExceededException(name, deadline, attempts));
         return;
@@ -611,16 +618,20 @@ public final class DependencyPolicy {
         }
         if (wait == STOP) {
           finish(failed ? "failure" : "success", attempts, nanoTime.getAsLong() - start);
-          result.complete(r);
+          deliver(r);
           return;
         }
         if ((closing != null && closing.getCount() == 0) || scheduler.isShutdown()) {
           // The platform is closing: no new attempt; the caller gets this result.
           finish(failed ? "failure" : "success", attempts, nanoTime.getAsLong() - start);
-          result.complete(r);
+          deliver(r);
           return;
         }
         discard(outcome, r);
+        if (result.isDone()) {
+          finish("failure", attempts, nanoTime.getAsLong() - start); // cancelled by the caller: no retry
+          return;
+        }
         if (!retryLater(wait)) {
           fail("failure", new java.util.concurrent.RejectedExecutionException("the scheduler of dependency '" + name + "' refused the retry"));
         }
@@ -639,6 +650,13 @@ public final class DependencyPolicy {
         fail("deadline_exceeded", callerDeadline(attempts, cause));
       } else if (wait == STOP || !retryLater(wait)) {
         fail("failure", cause);
+      }
+    }
+
+    /** Completes the call with {@code r}; a result the caller no longer takes (cancelled) is released. */
+    private void deliver(T r) {
+      if (!result.complete(r)) {
+        discard(outcome, r);
       }
     }
 

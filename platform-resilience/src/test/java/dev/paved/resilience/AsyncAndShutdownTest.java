@@ -86,6 +86,39 @@ class AsyncAndShutdownTest {
   }
 
   @Test
+  void cancellingTheCallStopsItsRetriesAndReleasesALateResult() throws Exception {
+    java.util.List<Integer> released = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicInteger attempts = new AtomicInteger();
+    CompletableFuture<Integer> second = new CompletableFuture<>();
+    DependencyPolicy p =
+        DependencyPolicy.builder("queue").backoff(Backoff.create(Duration.ofMillis(100), 1, Duration.ofMillis(100), Duration.ZERO, () -> 1.0)).build();
+    CompletableFuture<Integer> call =
+        p.callAsync(
+                () -> attempts.incrementAndGet() == 1 ? CompletableFuture.completedFuture(503) : second,
+                HttpOutcome.of(true, s -> s, s -> null, released::add),
+                true,
+                scheduler)
+            .toCompletableFuture();
+    call.cancel(false); // during the 100 ms wait after the first 503
+    Thread.sleep(300);
+    assertThat(attempts.get()).as("no attempt after the cancel").isEqualTo(1);
+    assertThat(released).as("the retried 503 was released").containsExactly(503);
+
+    AtomicInteger again = new AtomicInteger();
+    CompletableFuture<Integer> late = new CompletableFuture<>();
+    CompletableFuture<Integer> inFlight =
+        p.callAsync(() -> {
+              again.incrementAndGet();
+              return late;
+            }, HttpOutcome.of(true, s -> s, s -> null, released::add), true, scheduler)
+            .toCompletableFuture();
+    inFlight.cancel(false); // while the attempt is in progress
+    late.complete(200);
+    assertThat(released).as("an answer nobody takes any more is released").containsExactly(503, 200);
+    assertThat(again.get()).isEqualTo(1);
+  }
+
+  @Test
   void asyncFailuresThatAreNotTransientAreNotRetried() {
     AtomicInteger attempts = new AtomicInteger();
     DependencyPolicy p = DependencyPolicy.builder("queue").build();

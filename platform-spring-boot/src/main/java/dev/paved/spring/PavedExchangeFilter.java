@@ -78,15 +78,20 @@ final class PavedExchangeFilter implements ExchangeFilterFunction {
               try (Scope scope = parent.makeCurrent()) {
                 stage =
                     p.callAsyncTimed(
-                        timeLeft -> attempt(Context.current(), request, next, timeLeft).onErrorMap(e -> ioCause(e, unwrapped)).toFuture(),
+                        timeLeft ->
+                            attempt(Context.current(), request, next, timeLeft)
+                                .onErrorMap(e -> ioCause(e, unwrapped))
+                                // The caller's Reactor context (security, the filters after this one) for every attempt.
+                                .contextWrite(context -> context.putAll(view))
+                                .toFuture(),
                         outcome,
                         idempotent,
                         retries);
               }
-              // Not cancelled by a cancelled subscriber: a response that still arrives is discarded (released) below.
-              return Mono.fromFuture(stage.toCompletableFuture(), true).onErrorMap(e -> unwrapped.getOrDefault(e, e));
-            })
-        .doOnDiscard(ClientResponse.class, r -> r.releaseBody().subscribe());
+              // A cancelled subscriber cancels the call: no further attempt, and an answer that
+              // still arrives is released by the policy (HttpOutcome's release).
+              return Mono.fromFuture(stage.toCompletableFuture()).onErrorMap(e -> unwrapped.getOrDefault(e, e));
+            });
   }
 
   /** The I/O failure inside Spring's request exception (remembered, to give Spring's back), else {@code e}. */

@@ -100,30 +100,38 @@ public final class PavedHttpHandlerDecorator implements HttpHandlerDecoratorFact
       exchange.end();
       return response.setComplete();
     }
-    return handler
-        .handle(request, response)
-        .doOnError(exchange::failed)
-        .doFinally(signal -> end(exchange, response, signal))
-        .contextWrite(context -> context.put(ReactorContext.KEY, exchange.context()).put(EXCHANGE, exchange));
+    Failure failure = new Failure();
+    // Deferred: a handler that throws instead of returning an error still ends the exchange.
+    return Mono.defer(() -> handler.handle(request, response))
+        .doOnError(failure::set)
+        .doFinally(signal -> end(exchange, failure.error, response, signal))
+        .contextWrite(context -> context.put(ReactorContext.KEY, exchange.context()).put(FAILURE, failure));
   }
 
-  /** The key of the request's {@link ObservedExchange} in Reactor's context. */
-  static final String EXCHANGE = "paved.http.exchange";
+  /** The key of the request's {@link Failure} in Reactor's context. */
+  static final String FAILURE = "paved.http.failure";
+
+  /** The exception a request's handler failed with, if any; judged when the status is known. */
+  static final class Failure {
+    volatile @Nullable Throwable error;
+
+    void set(Throwable t) {
+      error = t;
+    }
+  }
 
   /**
-   * Records on the request's exchange the exception a handler failed with, before Spring's
-   * exception handlers turn it into a response (they run inside the decorated handler, so the
-   * decorator sees only the status): the SERVER span records it and {@code error.type} names its
-   * class, for a 5xx. An {@link org.springframework.web.ErrorResponse} below 500 (a 404, a 400
-   * binding error) is the client's, not a server error.
+   * Keeps the exception a handler failed with, before Spring's exception handlers turn it into a
+   * response (they run inside the decorated handler, so the decorator sees only the status): when
+   * the status the client got is a 5xx, the SERVER span records it and {@code error.type} names
+   * its class; an exception mapped to a 4xx (a 404, a 400 binding error, a
+   * {@code @ResponseStatus}) is the client's, not a server error.
    */
   static final class Errors implements org.springframework.web.server.WebFilter, org.springframework.core.Ordered {
     @Override
     public Mono<Void> filter(org.springframework.web.server.ServerWebExchange web, org.springframework.web.server.WebFilterChain chain) {
       return chain.filter(web).onErrorResume(error -> Mono.deferContextual(view -> {
-        if (!(error instanceof org.springframework.web.ErrorResponse response && response.getStatusCode().value() < 500)) {
-          view.<ObservedExchange>getOrEmpty(EXCHANGE).ifPresent(exchange -> exchange.failed(error));
-        }
+        view.<Failure>getOrEmpty(FAILURE).ifPresent(failure -> failure.set(error));
         return Mono.error(error);
       }));
     }
@@ -134,20 +142,35 @@ public final class PavedHttpHandlerDecorator implements HttpHandlerDecoratorFact
     }
   }
 
-  private static void end(ObservedExchange exchange, ServerHttpResponse response, SignalType signal) {
-    if (signal == SignalType.CANCEL) {
-      // The connection went away before the response was written: the client's doing, not a server error.
-      exchange.failed(new java.io.IOException("connection closed by the client"));
-    }
+  private static void end(ObservedExchange exchange, @Nullable Throwable error, ServerHttpResponse response, SignalType signal) {
+    boolean clientGone = signal == SignalType.CANCEL || (error != null && isClientAbort(error));
     HttpStatusCode status = response.getStatusCode();
-    if (signal == SignalType.ON_ERROR && !response.isCommitted()) {
-      exchange.status(500); // what the server adapter sends for an error nothing handled
-    } else if (status != null) {
-      exchange.status(status.value());
-    } else if (signal == SignalType.ON_COMPLETE) {
-      exchange.status(200); // a response completed without a status is a 200 (Spring's default)
+    int code;
+    if (clientGone) {
+      // The connection went away: the client's doing, not a server error. A status counts only
+      // if it was sent (Reactor Netty reports 200 for a response never written).
+      exchange.failed(new java.io.IOException("connection closed by the client"));
+      code = response.isCommitted() && status != null ? status.value() : 0;
+    } else if (signal == SignalType.ON_ERROR && !response.isCommitted()) {
+      code = 500; // what the server adapter sends for an error nothing handled
+    } else {
+      code = status != null ? status.value() : 200; // no status set: Spring's default, 200
+    }
+    if (!clientGone && error != null && (code >= 500 || code <= 0)) {
+      exchange.failed(error);
+    }
+    if (code > 0) {
+      exchange.status(code);
     }
     exchange.end();
+  }
+
+  /**
+   * Reactor Netty's "the connection closed while writing" (named, so that no Netty class is
+   * needed); a broken pipe or a reset as an {@code IOException} is judged by the exchange itself.
+   */
+  private static boolean isClientAbort(Throwable error) {
+    return error.getClass().getName().equals("reactor.netty.channel.AbortedException");
   }
 
   /** The size of the request's header section: names, values and separators. */

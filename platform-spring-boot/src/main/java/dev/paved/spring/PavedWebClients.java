@@ -34,10 +34,14 @@ public final class PavedWebClients implements AutoCloseable {
     this.base = base;
   }
 
-  /** Stops the retry thread: a retry not yet started is not made (the call ends with its last answer). */
+  /**
+   * Stops the retry thread once the retries already waiting have run: no new retry is scheduled
+   * (a call that would retry ends with its last answer), and none waiting is dropped — a dropped
+   * one would leave its caller waiting for ever.
+   */
   @Override
   public void close() {
-    scheduler.shutdownNow();
+    scheduler.shutdown();
   }
 
   /**

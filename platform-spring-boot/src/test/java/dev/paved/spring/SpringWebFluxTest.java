@@ -122,6 +122,13 @@ class SpringWebFluxTest {
     assertThat(service("/api/nowhere").statusCode()).isEqualTo(404);
     SpanData unmatched = TestTelemetry.of(platform).awaitSpan(s -> s.getKind() == SpanKind.SERVER && "/api/nowhere".equals(s.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("url.path"))), "the 404's span");
     assertThat(unmatched.getAttributes().asMap().toString()).contains("http.response.status_code=404").doesNotContain("error.type");
+    assertThat(service("/api/orders/9/invoice").statusCode()).isEqualTo(404);
+    SpanData mapped = TestTelemetry.of(platform).awaitSpan(s -> s.getKind() == SpanKind.SERVER && s.getName().equals("GET /api/orders/{id}/invoice"), "the mapped 404's span");
+    assertThat(mapped.getAttributes().asMap().toString())
+        .as("an exception Spring answers with a 4xx is no server error")
+        .contains("http.response.status_code=404")
+        .doesNotContain("error.type");
+    assertThat(mapped.getStatus().getStatusCode()).isNotEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
   }
 
   @Test

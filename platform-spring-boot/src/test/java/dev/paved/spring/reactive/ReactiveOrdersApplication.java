@@ -78,6 +78,21 @@ public class ReactiveOrdersApplication {
       return Mono.error(new IllegalStateException("the order store is on fire"));
     }
 
+    /** An exception Spring maps to a 404: the client's, not a server error. */
+    @GetMapping("/api/orders/{id}/invoice")
+    Mono<String> invoice(@PathVariable("id") String id) {
+      return Mono.error(new NoInvoice(id));
+    }
+
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NOT_FOUND)
+    static final class NoInvoice extends RuntimeException {
+      private static final long serialVersionUID = 1L;
+
+      NoInvoice(String id) {
+        super("no invoice for order " + id);
+      }
+    }
+
     @GetMapping("/api/slow")
     Mono<String> slow() {
       return Mono.delay(Duration.ofMillis(400)).map(x -> "done");
