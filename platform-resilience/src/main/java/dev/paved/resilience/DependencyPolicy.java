@@ -565,7 +565,7 @@ public final class DependencyPolicy {
 
     void attempt() {
       if (result.isDone()) {
-        // The caller cancelled during the wait: no further attempt.
+        // The caller cancelled (during the wait, or before it began): no further attempt.
         finish("failure", attempts, nanoTime.getAsLong() - start);
         return;
       }
@@ -628,10 +628,6 @@ public final class DependencyPolicy {
           return;
         }
         discard(outcome, r);
-        if (result.isDone()) {
-          finish("failure", attempts, nanoTime.getAsLong() - start); // cancelled by the caller: no retry
-          return;
-        }
         if (!retryLater(wait)) {
           fail("failure", new java.util.concurrent.RejectedExecutionException("the scheduler of dependency '" + name + "' refused the retry"));
         }

@@ -38,11 +38,6 @@ public final class HttpOutcome<R> implements DependencyPolicy.Outcome<R> {
         idempotent, Objects.requireNonNull(status, "status"), Objects.requireNonNull(retryAfter, "retryAfter"), Objects.requireNonNull(release, "release"));
   }
 
-  /** Whether a request with {@code method} may be retried without the dependency's help (RFC 9110 §9.2.2). */
-  public static boolean isIdempotent(String method) {
-    return RetryClassifier.isIdempotent(method);
-  }
-
   @Override
   public boolean retryable(R r) {
     return idempotent && RetryClassifier.isRetryableStatus(status.applyAsInt(r));

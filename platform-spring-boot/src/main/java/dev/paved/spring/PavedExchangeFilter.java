@@ -5,6 +5,7 @@ import dev.paved.observability.ObservedExchange;
 import dev.paved.observability.HttpExchanges;
 import dev.paved.resilience.DependencyPolicy;
 import dev.paved.resilience.HttpOutcome;
+import dev.paved.resilience.RetryClassifier;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
@@ -58,7 +59,7 @@ final class PavedExchangeFilter implements ExchangeFilterFunction {
     if (p == null || retries == null) {
       return Mono.deferContextual(view -> attempt(ReactorContext.of(view), request, next, null));
     }
-    boolean idempotent = HttpOutcome.isIdempotent(request.method().name());
+    boolean idempotent = RetryClassifier.isIdempotent(request.method().name());
     HttpOutcome<ClientResponse> outcome =
         HttpOutcome.of(
             idempotent,
