@@ -3,8 +3,10 @@
 # floor (the bare server), in interleaved rounds: JDK 17 plain and with an application CDS archive
 # (-XX:ArchiveClassesAtExit, then -XX:SharedArchiveFile), JDK 25 plain and with an AOT cache
 # (JEP 483/514: -XX:AOTCacheOutput, then -XX:AOTCache). Each archive comes from one training run of
-# the same jar up to its first answer. Needs the example's jar and benchmarks.jar (see
-# docs/benchmarks.md); JDK paths can be set with J17 and J25.
+# the same jar up to its first answer; the last column uses the archive the example's own build
+# wrote (the service parent's paved:cds, a training run up to ready), started in the jar's directory
+# as docs/build.md says. Needs the example's jar and benchmarks.jar (see docs/benchmarks.md); JDK
+# paths can be set with J17 and J25.
 #   bash benchmarks/scripts/startup-cds.sh 3
 set -u
 cd "$(dirname "$0")/../.."
@@ -38,5 +40,6 @@ for r in $(seq 1 $ROUNDS); do
   b=$(t200 $J17 -XX:SharedArchiveFile="$work/http-api.jsa" -jar $JAR)
   c=$(t200 $J25 -jar $JAR)
   d=$(t200 $J25 -XX:AOTCache="$work/http-api.aot" -jar $JAR)
-  echo "round $r: floor $f | JDK17 $a | JDK17+AppCDS $b | JDK25 $c | JDK25+AOT cache $d (ms)"
+  e=$(cd "$(dirname $JAR)" && t200 $J17 -XX:SharedArchiveFile=http-api.jsa -jar http-api.jar)
+  echo "round $r: floor $f | JDK17 $a | JDK17+AppCDS $b | JDK25 $c | JDK25+AOT cache $d | JDK17+parent's archive $e (ms)"
 done

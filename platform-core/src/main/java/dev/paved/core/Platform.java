@@ -118,11 +118,24 @@ public final class Platform implements AutoCloseable {
    * @return the running platform (closed by the JVM shutdown hook, or by the caller)
    */
   public static Platform run(Builder builder, ServiceStart service) {
-    return run(builder, service, System::exit);
+    return run(builder, service, System::exit, Boolean.getBoolean(TRAINING_RUN));
   }
+
+  /**
+   * The system property that makes {@link #run} a <em>training run</em>: the platform and the
+   * service start as always (configuration fully validated, every module and the service's own
+   * start-up run), and once ready the process shuts down gracefully and exits 0. For a class-data
+   * sharing archive ({@code -XX:ArchiveClassesAtExit}, written by the JVM at exit): the service
+   * parent's {@code paved:cds} goal runs one, as Spring Boot's {@code spring.context.exit=onRefresh}.
+   */
+  public static final String TRAINING_RUN = "paved.training-run";
 
   /** {@link #run(Builder, ServiceStart)} with the exit as a parameter, for tests. */
   static Platform run(Builder builder, ServiceStart service, java.util.function.IntConsumer exit) {
+    return run(builder, service, exit, false);
+  }
+
+  static Platform run(Builder builder, ServiceStart service, java.util.function.IntConsumer exit, boolean trainingRun) {
     Objects.requireNonNull(builder, "builder");
     Objects.requireNonNull(service, "service");
     exitOnVirtualMachineError();
@@ -148,6 +161,11 @@ public final class Platform implements AutoCloseable {
     platform.health.serviceStarted();
     LOG.info("Service {} started; ready", platform.descriptor.name());
     warnUnread(platform.config);
+    if (trainingRun) {
+      LOG.info("Training run ({}=true): the service started; shutting down", TRAINING_RUN);
+      platform.close();
+      exit.accept(0);
+    }
     return platform;
   }
 

@@ -51,6 +51,18 @@ class PlatformRunTest {
 
   @org.junit.jupiter.api.extension.RegisterExtension final LogCapture logs = new LogCapture();
 
+  /** A training run (for a class-data sharing archive) starts everything, then shuts down and exits 0. */
+  @Test
+  void aTrainingRunStartsTheServiceThenShutsDownAndExitsZero() {
+    AtomicInteger exit = new AtomicInteger(-1);
+    AtomicReference<HealthStatus> during = new AtomicReference<>();
+    Platform p = Platform.run(TestPlatforms.isolated(), platform -> during.set(platform.health().liveness().status()), exit::set, true);
+    assertThat(during).hasValue(HealthStatus.UP);
+    assertThat(exit).hasValue(0);
+    assertThat(p.isClosed()).isTrue();
+    assertThat(logs.messages()).anyMatch(m -> m.startsWith("Training run (paved.training-run=true)"));
+  }
+
   /**
    * Regression (issue 15): a value present in platform.yaml that nothing read was silently
    * ignored; now one WARN names it (key and file position, never the value).

@@ -148,6 +148,39 @@ class ServiceBuildsIT {
     assertThat(example.resolve("target/platform/slo.rules.yml")).exists();
   }
 
+  /**
+   * The example sets {@code paved.cds}: its build ended with a training run and wrote an AppCDS
+   * archive. {@code -Xshare:on} makes the JVM refuse to start when it cannot map the archive, so a
+   * start here proves the archive fits this JVM and this jar; the class-loading log shows Paved's
+   * and the service's classes come from it (issue #22).
+   */
+  @Test
+  void theExampleStartsFromTheClassDataSharingArchiveItsBuildWrote() throws Exception {
+    Path target = Path.of(System.getProperty("examples.dir", "../../examples")).resolve("http-api/target");
+    assertThat(target.resolve("http-api.jsa")).exists();
+    assertThat(Files.readString(target.resolve("http-api-cds-training.log"))).contains("Training run (paved.training-run=true): the service started; shutting down");
+    ProcessBuilder run =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xshare:on",
+                "-XX:SharedArchiveFile=http-api.jsa",
+                "-Xlog:class+load=info",
+                "-Dpaved.training-run=true",
+                "-jar",
+                "http-api.jar")
+            .directory(target.toFile())
+            .redirectErrorStream(true);
+    run.environment().putAll(Map.of("HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "0", "PLATFORM_SHUTDOWN_DRAIN", "0s"));
+    Process process = run.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output)
+        .contains("dev.paved.core.Platform source: shared objects file (top)")
+        .contains("dev.paved.examples.httpapi.OrdersApi source: shared objects file (top)")
+        .contains("Training run (paved.training-run=true)");
+  }
+
   @Test
   void aServiceWithoutAMainClassIsStoppedSayingWhatToSet() throws IOException {
     String log = Files.readString(TARGET.resolve("it-maven-3.9/no-main-class/build.log"));
