@@ -34,7 +34,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.paved.benchmarks.ConsumerThroughput [records] [rounds] [handler-io-micros]</pre>
  *
  * With {@code handler-io-micros} above 0 the handler also waits that long per record (parked, as
- * for a database write), on both sides.
+ * for a database write), on both sides. Besides the bare hand-written loop, the same loop with a
+ * hand-wired span and timer per record ({@link HandWired}). {@code -Dpaved.only=1} runs Paved's
+ * runtime alone, round after round (for a profiler; {@code -Dpaved.ratio=0}: no trace sampled).
  */
 public final class ConsumerThroughput {
   private ConsumerThroughput() {}
@@ -61,37 +63,44 @@ public final class ConsumerThroughput {
       }
       if (System.getProperty("paved.only") != null) { // for a profiler: Paved's runtime alone, round after round
         for (int round = 1; round <= rounds; round++) {
-          System.out.printf("Paved alone, round %d: %,.0f records/s%n", round, paved(broker.bootstrapServers(), "alone-" + round, records, "1.0", 1));
+          System.out.printf("Paved alone, round %d: %,.0f records/s%n", round, paved(broker.bootstrapServers(), "alone-" + round, records, System.getProperty("paved.ratio", "1.0"), 1));
         }
         return;
       }
       // A warm-up round of each, not counted: the JIT and the broker's page cache.
       handWritten(broker.bootstrapServers(), "warm-hand", records);
+      handWired(broker.bootstrapServers(), "warm-wired", records);
       paved(broker.bootstrapServers(), "warm-paved", records, "1.0", 1);
       List<Double> paved = new ArrayList<>();
       List<Double> unsampled = new ArrayList<>();
       List<Double> two = new ArrayList<>();
       List<Double> hand = new ArrayList<>();
+      List<Double> wired = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {
         double h = handWritten(broker.bootstrapServers(), "hand-" + round, records);
+        double w = handWired(broker.bootstrapServers(), "wired-" + round, records);
         double p = paved(broker.bootstrapServers(), "paved-" + round, records, "1.0", 1);
         double u = paved(broker.bootstrapServers(), "unsampled-" + round, records, "0", 1);
         double t = paved(broker.bootstrapServers(), "two-" + round, records, "1.0", 2);
         hand.add(h);
+        wired.add(w);
         paved.add(p);
         unsampled.add(u);
         two.add(t);
         System.out.printf(
-            "round %d: hand-written %,.0f records/s; Paved %,.0f (%.2fx); no trace sampled %,.0f (%.2fx); concurrency 2 %,.0f (%.2fx)%n",
-            round, h, p, p / h, u, u / h, t, t / h);
+            "round %d: hand-written %,.0f records/s; hand-written + hand-wired span and timer %,.0f (%.2fx); Paved %,.0f (%.2fx; %.2fx the hand-wired);"
+                + " no trace sampled %,.0f (%.2fx); concurrency 2 %,.0f (%.2fx)%n",
+            round, h, w, w / h, p, p / h, p / w, u, u / h, t, t / h);
       }
       double mh = median(hand);
+      double mw = median(wired);
       double mp = median(paved);
       double mu = median(unsampled);
       double mt = median(two);
       System.out.printf(
-          "median of %d rounds, %,d records: hand-written %,.0f records/s; Paved %,.0f (%.2fx); no trace sampled %,.0f (%.2fx); concurrency 2 %,.0f (%.2fx)%n",
-          rounds, records, mh, mp, mp / mh, mu, mu / mh, mt, mt / mh);
+          "median of %d rounds, %,d records: hand-written %,.0f records/s; hand-wired %,.0f (%.2fx); Paved %,.0f (%.2fx; %.2fx the hand-wired); no trace sampled %,.0f (%.2fx);"
+              + " concurrency 2 %,.0f (%.2fx)%n",
+          rounds, records, mh, mw, mw / mh, mp, mp / mh, mp / mw, mu, mu / mh, mt, mt / mh);
     }
   }
 
@@ -111,7 +120,75 @@ public final class ConsumerThroughput {
     }
   }
 
+  /**
+   * The same span and timer per record as Paved's, wired by hand on the same OpenTelemetry SDK and
+   * Micrometer registry (a platform with the observability module only, every trace sampled, into
+   * the same in-process buffer): what the hand-written loop costs with the telemetry a team would
+   * add to it (the "hand-wired baseline" of the other benchmarks).
+   */
+  private record HandWired(io.opentelemetry.api.trace.Tracer tracer, io.opentelemetry.context.propagation.TextMapPropagator propagator, io.micrometer.core.instrument.Timer timer) {
+    void process(ConsumerRecord<String, String> r, String group, AtomicLong sink) {
+      io.opentelemetry.context.Context parent = propagator.extract(io.opentelemetry.context.Context.root(), r.headers(), GETTER);
+      io.opentelemetry.api.trace.Span span =
+          tracer.spanBuilder("process " + r.topic())
+              .setSpanKind(io.opentelemetry.api.trace.SpanKind.CONSUMER)
+              .setParent(parent)
+              .setAttribute("messaging.system", "kafka")
+              .setAttribute("messaging.destination.name", r.topic())
+              .setAttribute("messaging.operation.type", "process")
+              .setAttribute("messaging.operation.name", "process")
+              .setAttribute("messaging.destination.partition.id", r.partition())
+              .setAttribute("messaging.kafka.offset", r.offset())
+              .setAttribute("messaging.consumer.group.name", group)
+              .startSpan();
+      long start = System.nanoTime();
+      try (io.opentelemetry.context.Scope s = span.makeCurrent()) {
+        sink.addAndGet(work(r));
+      } finally {
+        timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        span.end();
+      }
+    }
+  }
+
+  private static final io.opentelemetry.context.propagation.TextMapGetter<org.apache.kafka.common.header.Headers> GETTER =
+      new io.opentelemetry.context.propagation.TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(org.apache.kafka.common.header.Headers carrier) {
+          List<String> keys = new ArrayList<>();
+          carrier.forEach(h -> keys.add(h.key()));
+          return keys;
+        }
+
+        @Override
+        public @org.jspecify.annotations.Nullable String get(org.apache.kafka.common.header.@org.jspecify.annotations.Nullable Headers carrier, String key) {
+          org.apache.kafka.common.header.Header h = carrier == null ? null : carrier.lastHeader(key);
+          return h == null || h.value() == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+      };
+
+  private static double handWired(String servers, String group, int records) {
+    try (Platform platform =
+        dev.paved.test.TestPlatforms.builder()
+            .serviceName("bench")
+            .module(new dev.paved.observability.ObservabilityModule())
+            .property("platform.observability.metrics.jvm", "false")
+            .start()) {
+      dev.paved.observability.Observability obs = dev.paved.observability.Observability.of(platform);
+      HandWired wired =
+          new HandWired(
+              obs.tracer(),
+              obs.propagators().getTextMapPropagator(),
+              io.micrometer.core.instrument.Timer.builder("bench.process.duration").tag("messaging.destination.name", "bench").register(obs.meterRegistry()));
+      return handWritten(servers, group, records, wired);
+    }
+  }
+
   private static double handWritten(String servers, String group, int records) {
+    return handWritten(servers, group, records, null);
+  }
+
+  private static double handWritten(String servers, String group, int records, @org.jspecify.annotations.Nullable HandWired wired) {
     Properties p = new Properties();
     p.put("bootstrap.servers", servers);
     p.put("group.id", group);
@@ -132,7 +209,11 @@ public final class ConsumerThroughput {
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new java.util.HashMap<>();
         for (ConsumerRecord<String, String> r : batch) {
-          sink.addAndGet(work(r));
+          if (wired != null) {
+            wired.process(r, group, sink);
+          } else {
+            sink.addAndGet(work(r));
+          }
           offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
           seen++;
         }

@@ -858,7 +858,28 @@ public final class Platform implements AutoCloseable {
     private record Loaded(
         List<PlatformModule> ordered, List<ConfigKey<?>> keys, ConfigLoader.Inputs inputs, ConfigLoader.Result loaded, ServiceDescriptor descriptor) {}
 
+    private static void prepare(List<PlatformModule> ordered) {
+      new dev.paved.core.internal.DaemonThreadFactory("paved-prepare")
+          .newThread(
+              () -> {
+                for (PlatformModule m : ordered) {
+                  try {
+                    m.prepare();
+                  } catch (RuntimeException | LinkageError e) {
+                    // Its start() meets the same failure and reports it.
+                    LOG.debug("Paved module '{}': prepare failed ({}); its start does the work", m.name(), e.toString());
+                  }
+                }
+              })
+          .start();
+    }
+
     private Loaded load() {
+      return load(false);
+    }
+
+    /** With {@code prepare}, the modules' {@link PlatformModule#prepare} begin on a background thread once they are found. */
+    private Loaded load(boolean prepare) {
       ClassLoader cl = classLoader;
       if (cl == null) {
         ClassLoader context = Thread.currentThread().getContextClassLoader();
@@ -879,6 +900,9 @@ public final class Platform implements AutoCloseable {
         }
       }
       List<PlatformModule> ordered = ModuleOrder.sort(all);
+      if (prepare) {
+        prepare(ordered);
+      }
 
       List<ConfigKey<?>> keys = new ArrayList<>(CoreSettings.keys());
       for (PlatformModule m : ordered) {
@@ -926,7 +950,7 @@ public final class Platform implements AutoCloseable {
 
     public Platform start() {
       long begin = System.nanoTime();
-      Loaded l = load();
+      Loaded l = load(true);
       List<PlatformModule> ordered = l.ordered();
       List<ConfigKey<?>> keys = l.keys();
       ConfigLoader.Inputs inputs = l.inputs();

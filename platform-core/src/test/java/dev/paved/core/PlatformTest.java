@@ -117,6 +117,77 @@ class PlatformTest {
         .hasMessageContaining("Two Paved modules are named 'a'");
   }
 
+  /**
+   * prepare() runs on the platform's background thread while the modules before it start, so
+   * start-up overlaps them (issue #22); a prepare that throws does not fail start-up — the module's
+   * start does the work and reports its own failure.
+   */
+  @Test
+  void modulesPrepareOnABackgroundThreadWhileEarlierModulesStartAndAFailedPrepareIsIgnored() throws Exception {
+    CountDownLatch firstStarting = new CountDownLatch(1);
+    CountDownLatch prepared = new CountDownLatch(1);
+    List<String> prepareThreads = Collections.synchronizedList(new ArrayList<>());
+    PlatformModule slowFirst =
+        new PlatformModule() {
+          @Override
+          public String name() {
+            return "a-first";
+          }
+
+          @Override
+          public void start(ModuleContext context) throws InterruptedException {
+            firstStarting.countDown();
+            // The second module's prepare completes while this one is still starting.
+            assertThat(prepared.await(10, TimeUnit.SECONDS)).isTrue();
+          }
+        };
+    PlatformModule second =
+        new PlatformModule() {
+          @Override
+          public String name() {
+            return "b-second";
+          }
+
+          @Override
+          public Set<String> dependsOn() {
+            return Set.of("a-first");
+          }
+
+          @Override
+          public void prepare() {
+            prepareThreads.add(Thread.currentThread().getName());
+            prepared.countDown();
+          }
+
+          @Override
+          public void start(ModuleContext context) {
+            events.add("start b-second");
+          }
+        };
+    PlatformModule failingPrepare =
+        new PlatformModule() {
+          @Override
+          public String name() {
+            return "c-failing-prepare";
+          }
+
+          @Override
+          public void prepare() {
+            throw new IllegalStateException("engine not there");
+          }
+
+          @Override
+          public void start(ModuleContext context) {
+            events.add("start c-failing-prepare");
+          }
+        };
+    try (Platform p = TestPlatforms.isolated().module(slowFirst).module(second).module(failingPrepare).start()) {
+      assertThat(firstStarting.getCount()).isZero();
+      assertThat(prepareThreads).singleElement().asString().startsWith("paved-prepare");
+      assertThat(events).contains("start b-second", "start c-failing-prepare");
+    }
+  }
+
   @Test
   void moduleThatFailsToStartStopsThoseAlreadyStarted() {
     PlatformModule broken =

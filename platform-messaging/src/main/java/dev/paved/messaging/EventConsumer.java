@@ -75,6 +75,7 @@ public final class EventConsumer<K, V> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventConsumer.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration COMMIT_GIVE_UP = Duration.ofSeconds(30);
   private static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("paved.retry.attempt");
   private static final AttributeKey<Long> DELAY = AttributeKey.longKey("paved.retry.delay_ms");
   private static final AttributeKey<String> CAUSE = AttributeKey.stringKey("paved.retry.cause");
@@ -163,6 +164,10 @@ public final class EventConsumer<K, V> implements AutoCloseable {
   private final Thread pollThread;
   private final Map<TopicPartition, PartitionWork> works = new ConcurrentHashMap<>();
   private final Set<TopicPartition> paused = new HashSet<>();
+  /** An asynchronous commit was sent and has not completed (poll thread only: its callback runs inside poll). */
+  private boolean commitInFlight;
+  /** When it was sent: one that has not completed after {@link #COMMIT_GIVE_UP} is not waited for any longer. */
+  private long commitSentAt;
   /** Revoked partitions whose record in progress outlived the revoke timeout (poll thread only). */
   private final Map<TopicPartition, PartitionWork> lingering = new HashMap<>();
   private final Counter deadLetters;
@@ -401,9 +406,13 @@ public final class EventConsumer<K, V> implements AutoCloseable {
 
   private void commitFinished() {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    // One asynchronous commit at a time: the next one carries every offset finished meanwhile.
+    // (Committing after every poll regardless queued over a thousand commits at the coordinator
+    // under load, which then made the shutdown's synchronous commit time out.)
+    boolean commit = !commitInFlight || System.nanoTime() - commitSentAt > COMMIT_GIVE_UP.toNanos();
     for (PartitionWork w : works.values()) {
       long p = w.processed;
-      if (p > w.requested) {
+      if (commit && p > w.requested) {
         offsets.put(w.partition, new OffsetAndMetadata(p));
         w.requested = p;
       }
@@ -427,15 +436,33 @@ public final class EventConsumer<K, V> implements AutoCloseable {
     if (offsets.isEmpty()) {
       return;
     }
+    commitInFlight = true;
+    commitSentAt = System.nanoTime();
+    try {
+      sendCommit(offsets);
+    } catch (RuntimeException e) {
+      commitInFlight = false;
+      sendAgain(offsets.keySet());
+      throw e;
+    }
+  }
+
+  /** The next commit carries these partitions' offsets again. */
+  private void sendAgain(Collection<TopicPartition> partitions) {
+    for (TopicPartition tp : partitions) {
+      PartitionWork w = works.get(tp);
+      if (w != null) {
+        w.requested = w.committed;
+      }
+    }
+  }
+
+  private void sendCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
     consumer.commitAsync(offsets, (done, error) -> {
+      commitInFlight = false;
       if (error != null) {
         warnings.warn("Kafka consumer '" + settings.name() + "': a commit failed (it is sent again): " + error, null);
-        for (TopicPartition tp : offsets.keySet()) {
-          PartitionWork w = works.get(tp);
-          if (w != null) {
-            w.requested = w.committed;
-          }
-        }
+        sendAgain(offsets.keySet());
         return;
       }
       done.forEach((tp, o) -> {

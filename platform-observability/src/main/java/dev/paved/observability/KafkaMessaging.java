@@ -9,7 +9,6 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -113,20 +112,20 @@ public final class KafkaMessaging {
    */
   public <K, V> void process(ConsumerRecord<K, V> record, @Nullable String group, RecordHandler<K, V> handler) throws Exception {
     Context parent = messaging.propagators.getTextMapPropagator().extract(Context.root(), record.headers(), GETTER);
-    Map<AttributeKey<?>, Object> attributes = new java.util.HashMap<>(4);
-    attributes.put(PARTITION, (long) record.partition());
-    attributes.put(OFFSET, record.offset());
-    if (group != null) {
-      attributes.put(GROUP, group);
-    }
-    if (record.serializedValueSize() >= 0) {
-      attributes.put(BODY_SIZE, (long) record.serializedValueSize());
-    }
     messaging.process(
         SYSTEM,
         record.topic(),
         parent,
-        attributes,
+        span -> {
+          span.setAttribute(PARTITION, record.partition());
+          span.setAttribute(OFFSET, record.offset());
+          if (group != null) {
+            span.setAttribute(GROUP, group);
+          }
+          if (record.serializedValueSize() >= 0) {
+            span.setAttribute(BODY_SIZE, record.serializedValueSize());
+          }
+        },
         () -> {
           handler.handle(record);
           return null;

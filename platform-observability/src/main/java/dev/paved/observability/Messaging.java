@@ -4,6 +4,7 @@ import dev.paved.core.InFlight;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -30,7 +31,11 @@ public final class Messaging {
   static final AttributeKey<String> OPERATION_TYPE = AttributeKey.stringKey("messaging.operation.type");
   static final AttributeKey<String> OPERATION_NAME = AttributeKey.stringKey("messaging.operation.name");
 
+  /** Span names are made once per destination, for this many destinations (a pattern subscription can name many). */
+  private static final int MAX_NAMED_DESTINATIONS = 1024;
+
   final ContextPropagators propagators;
+  private final Map<String, String> processSpanNames = new java.util.concurrent.ConcurrentHashMap<>();
   final Tracer tracer;
   private final RedMeters processDuration;
   private final RedMeters clientDuration;
@@ -96,22 +101,35 @@ public final class Messaging {
 
   /** Processes a message in a CONSUMER span whose parent is the context in {@code headers}. */
   public <T> T process(String system, String destination, Map<String, String> headers, Callable<T> handler) throws Exception {
-    return process(system, destination, extract(headers), Map.of(), handler);
+    return process(system, destination, extract(headers), b -> {}, handler);
   }
 
+  /** The span name of processing from {@code destination}, {@code process <destination>}, made once per destination. */
+  private String processSpanName(String destination) {
+    String name = processSpanNames.get(destination);
+    if (name == null) {
+      name = "process " + destination;
+      if (processSpanNames.size() < MAX_NAMED_DESTINATIONS) {
+        processSpanNames.put(destination, name);
+      }
+    }
+    return name;
+  }
+
+  /** {@code extra} adds the broker's own attributes to the span before it starts (no map per message). */
   <T> T process(
-      String system, String destination, Context parent, Map<AttributeKey<?>, Object> extra, Callable<T> handler)
+      String system, String destination, Context parent, java.util.function.Consumer<SpanBuilder> extra, Callable<T> handler)
       throws Exception {
-    var builder =
+    SpanBuilder builder =
         tracer
-            .spanBuilder("process " + destination)
+            .spanBuilder(processSpanName(destination))
             .setSpanKind(SpanKind.CONSUMER)
             .setParent(parent)
             .setAttribute(SYSTEM, system)
             .setAttribute(DESTINATION, destination)
             .setAttribute(OPERATION_TYPE, "process")
             .setAttribute(OPERATION_NAME, "process");
-    extra.forEach((k, v) -> setAttribute(builder, k, v));
+    extra.accept(builder);
     Span span = builder.startSpan();
     long start = System.nanoTime();
     String errorType = "";
@@ -137,11 +155,6 @@ public final class Messaging {
         span.end();
       }
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static void setAttribute(io.opentelemetry.api.trace.SpanBuilder builder, AttributeKey<?> key, Object value) {
-    builder.setAttribute((AttributeKey<Object>) key, value);
   }
 
   Span startProducer(String system, String destination) {

@@ -36,6 +36,20 @@ public final class ResilienceModule implements PlatformModule {
 
   private volatile @org.jspecify.annotations.Nullable Resilience resilience;
 
+  /**
+   * Initializes the JDK's default TLS context — every {@code HttpClient} this module builds for a
+   * dependency does it first, on the service's start (~0.1 s: the security providers and the
+   * trusted certificates) — while the modules before this one start.
+   */
+  @Override
+  public void prepare() {
+    try {
+      javax.net.ssl.SSLContext.getDefault();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      // The client meets it again when it is built, and says so there.
+    }
+  }
+
   @Override
   public void start(ModuleContext context) {
     // dependsOn("observability"): the platform starts this module only after it, so it is there.

@@ -62,6 +62,20 @@ public final class FlagsModule implements PlatformModule {
     return FlagsSettings.keys();
   }
 
+  /**
+   * Initializes the Unleash client's WebAssembly engine (its static set-up loads and instantiates
+   * the compiled module, the larger part of this module's start) while the modules before this one
+   * start. The JVM runs a class's initialization once: a start that comes first waits for it.
+   */
+  @Override
+  public void prepare() {
+    try {
+      Class.forName("io.getunleash.engine.WasmInterface", true, FlagsModule.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      // Another engine version: start() initializes what it has.
+    }
+  }
+
   @Override
   public void start(ModuleContext context) throws Exception {
     PlatformConfig config = context.config();

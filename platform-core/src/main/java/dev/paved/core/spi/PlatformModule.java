@@ -42,6 +42,16 @@ public interface PlatformModule {
     return List.of();
   }
 
+  /**
+   * Work {@link #start} begins with that needs neither the configuration nor another module — an
+   * engine or a library to initialize (class loading, static set-up) — run by the platform on a
+   * background thread as soon as the modules are found, while the modules before this one start:
+   * start-up is shorter by what runs in parallel. {@code start} must not rely on it having run or
+   * finished (it waits for what it needs, or does it itself); a failure here is ignored, and {@code
+   * start} meets it again and reports it. Never called by build tools that only describe the service.
+   */
+  default void prepare() {}
+
   /** Starts the module. Throwing fails start-up, so do it only for what the service declared as required. */
   void start(ModuleContext context) throws Exception;
 
