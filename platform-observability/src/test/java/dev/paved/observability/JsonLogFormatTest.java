@@ -159,6 +159,60 @@ class JsonLogFormatTest {
         .hasMessage("secret: 3 characters (expected: at least 4)");
   }
 
+  /**
+   * The configurator builds the configuration in code (issue #22: parsing the XML took a third of
+   * Logback's start); a service's own logback.xml includes the XML. The two are the same: the same
+   * appender chain, filters and levels, and byte for byte the same line for the same event.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theConfigurationInCodeIsTheXmlOne() throws Exception {
+    LoggerContext inCode = new LoggerContext();
+    PavedLogbackConfigurator.configureInCode(inCode);
+    try {
+      for (LoggerContext c : java.util.List.of(context, inCode)) {
+        Logger root = c.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        assertThat(root.getLevel()).isEqualTo(Level.INFO);
+        assertThat(c.getLogger("io.opentelemetry.exporter").getLevel()).isEqualTo(Level.OFF);
+        assertThat(c.getTurboFilterList()).singleElement().isInstanceOf(dev.paved.observability.internal.ClientTriggeredLogThrottle.class);
+        assertThat(c.getCopyOfListenerList()).singleElement().isInstanceOf(ch.qos.logback.classic.jul.LevelChangePropagator.class);
+        Appender<ILoggingEvent> json = Objects.requireNonNull(root.getAppender("PAVED_JSON"));
+        Appender<ILoggingEvent> async = Objects.requireNonNull(((AppenderAttachable<ILoggingEvent>) json).getAppender("PAVED_ASYNC"));
+        Appender<ILoggingEvent> stdout = Objects.requireNonNull(((AppenderAttachable<ILoggingEvent>) async).getAppender("PAVED_STDOUT"));
+        assertThat(json).isInstanceOf(io.opentelemetry.instrumentation.logback.mdc.v1_0.OpenTelemetryAppender.class);
+        assertThat(async).isInstanceOf(dev.paved.observability.internal.CountingAsyncAppender.class);
+        assertThat(stdout).isInstanceOf(ch.qos.logback.core.ConsoleAppender.class);
+        assertThat(java.util.List.of(json, async, stdout)).allMatch(Appender::isStarted);
+      }
+      Logger root = inCode.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+      Appender<ILoggingEvent> stdout =
+          Objects.requireNonNull(
+              ((AppenderAttachable<ILoggingEvent>) Objects.requireNonNull(((AppenderAttachable<ILoggingEvent>) Objects.requireNonNull(root.getAppender("PAVED_JSON"))).getAppender("PAVED_ASYNC")))
+                  .getAppender("PAVED_STDOUT"));
+      Encoder<ILoggingEvent> codeEncoder = ((OutputStreamAppender<ILoggingEvent>) stdout).getEncoder();
+      String secret = "s3cr3t-equivalence-" + System.nanoTime();
+      REDACTION.register(secret);
+      try {
+        String evil = "a\r\nb\u2028c\u2029d\u001b[31m\"}{";
+        java.util.List<LoggingEvent> events =
+            java.util.List.of(
+                new LoggingEvent(Logger.class.getName(), logger, Level.INFO, "order {} placed", null, new Object[] {kv("order.id", 42)}),
+                new LoggingEvent(Logger.class.getName(), logger, Level.WARN, evil + " {}", null, new Object[] {evil}),
+                new LoggingEvent(Logger.class.getName(), logger, Level.ERROR, "token " + secret, new IllegalStateException("deep " + secret, new RuntimeException("cause")), null));
+        for (LoggingEvent e : events) {
+          e.setMDCPropertyMap(Map.of("request.id", "r-1", "auth", "Bearer " + secret));
+          String viaXml = new String(encoder.encode(e), StandardCharsets.UTF_8);
+          String viaCode = new String(codeEncoder.encode(e), StandardCharsets.UTF_8);
+          assertThat(viaCode).isEqualTo(viaXml).doesNotContain(secret);
+        }
+      } finally {
+        REDACTION.unregister(secret);
+      }
+    } finally {
+      inCode.stop();
+    }
+  }
+
   @Test
   void serviceFieldsAppearOnceThePlatformHasStarted() throws Exception {
     dev.paved.observability.internal.LogFields.set(Map.of("service.name", "orders", "service.version", "1.0.0", "deployment.environment", "staging"));
