@@ -103,7 +103,7 @@ public final class CdsMojo extends AbstractMojo {
       }
       int eq = pair.indexOf('=');
       if (eq <= 0) {
-        throw new MojoFailureException("paved:cds: paved.cds.environment: '" + pair + "' is not NAME=value (expected: NAME=value pairs separated by commas, e.g. HTTP_PORT=0,DB_URL=jdbc:h2:mem:x)");
+        throw new MojoFailureException("paved:cds: paved.cds.environment: '" + pair + "' is not NAME=value (expected: NAME=value pairs separated by commas or white space, e.g. HTTP_PORT=0,DB_URL=jdbc:h2:mem:x)");
       }
       builder.environment().put(pair.substring(0, eq), pair.substring(eq + 1));
     }
@@ -114,6 +114,7 @@ public final class CdsMojo extends AbstractMojo {
       Process process = builder.start();
       if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        deleteQuietly(out.toPath());
         throw new MojoFailureException(
             "paved:cds: the training run did not exit within " + timeoutSeconds + " s (paved.cds.timeout): a training run exits once the service is ready"
                 + " (Platform.run with -D" + dev.paved.core.Platform.TRAINING_RUN + "=true); does its start-up wait for something? Its output: " + log + tail(log));
@@ -127,7 +128,10 @@ public final class CdsMojo extends AbstractMojo {
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     if (code != 0) {
-      throw new MojoFailureException("paved:cds: the training run exited with " + code + " (its output: " + log + ")" + tail(log));
+      deleteQuietly(out.toPath()); // written at exit all the same: an archive of a start that failed
+      throw new MojoFailureException(
+          "paved:cds: the training run exited with " + code + ": the service did not start on the build machine; give it what it needs with"
+              + " paved.cds.environment (NAME=value pairs). Its output: " + log + fatal(log) + tail(log));
     }
     if (!out.isFile()) {
       throw new MojoFailureException(
@@ -135,14 +139,38 @@ public final class CdsMojo extends AbstractMojo {
               + log + tail(log));
     }
     getLog().info(String.format(
-        "Paved: class-data sharing archive %s (%.1f MB) from a training run of %d ms; start with: java -XX:SharedArchiveFile=%s -jar %s (only with the JVM %s and this jar)",
-        out.getName(), out.length() / 1e6, millis, out.getName(), jarFile.getName(), launcher));
+        "Paved: class-data sharing archive %s (%.1f MB) from a training run of %d ms; start in %s with: java -XX:SharedArchiveFile=%s -jar %s (only with the JVM %s and this jar;"
+            + " -Xlog:cds says why the JVM does not use it)",
+        out.getName(), out.length() / 1e6, millis, jarFile.getParent(), out.getName(), jarFile.getName(), launcher));
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // Left as it is; the next build replaces it.
+    }
+  }
+
+  /** The platform's fatal event (why start-up failed), which the last lines — shutdown phases, the JDK's CDS warnings — do not show. */
+  private static String fatal(Path log) {
+    try {
+      StringBuilder b = new StringBuilder();
+      for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+        if (line.contains("\"event.kind\":\"fatal\"")) {
+          b.append("\nWhy: ").append(line.length() > 4000 ? line.substring(0, 4000) + "…" : line);
+        }
+      }
+      return b.toString();
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   private static String tail(Path log) {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return "\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+      return "\nIts last lines:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
     } catch (IOException e) {
       return "";
     }

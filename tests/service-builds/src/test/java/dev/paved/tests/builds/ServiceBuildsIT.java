@@ -181,6 +181,19 @@ class ServiceBuildsIT {
         .contains("Training run (paved.training-run=true)");
   }
 
+  /** A training run whose service cannot start stops the build with the platform's own reason, and leaves no archive. */
+  @Test
+  void aTrainingRunThatCannotStartTheServiceFailsTheBuildSayingWhy() throws IOException {
+    Path project = TARGET.resolve("it-maven-3.9/cds-training-fails");
+    String log = Files.readString(project.resolve("build.log"));
+    assertThat(log)
+        .contains("paved:cds: the training run exited with 2: the service did not start on the build machine; give it what it needs with paved.cds.environment")
+        .contains("Why: ")
+        .contains("the orders database is not reachable");
+    assertThat(project.resolve("target/cds-training-fails.jar")).exists();
+    assertThat(project.resolve("target/cds-training-fails.jsa")).doesNotExist();
+  }
+
   @Test
   void aServiceWithoutAMainClassIsStoppedSayingWhatToSet() throws IOException {
     String log = Files.readString(TARGET.resolve("it-maven-3.9/no-main-class/build.log"));
