@@ -35,6 +35,8 @@ public final class ConfigKey<T> {
       Pattern.compile("(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib)?", Pattern.CASE_INSENSITIVE);
   private static final Pattern KEY_NAME = Pattern.compile("[a-z0-9*]+([.-][a-z0-9*]+)*");
 
+  private static final java.util.regex.Pattern LIST_INDEX = java.util.regex.Pattern.compile("\\[\\d+]");
+
   private final String name;
   private final String expected;
   private final Function<String, T> parser;
@@ -296,8 +298,9 @@ public final class ConfigKey<T> {
 
   /** Whether {@code key} (with any {@code [i]} list suffix removed) is this key. */
   public boolean matches(String key) {
-    String k = key.replaceAll("\\[\\d+]", "");
-    if (!isPattern()) {
+    // Called for every value against every key at start-up: no regex unless the key has an index.
+    String k = key.indexOf('[') < 0 ? key : LIST_INDEX.matcher(key).replaceAll("");
+    if (name.indexOf('*') < 0) {
       return k.equals(name);
     }
     if (isPrefix()) {

@@ -58,6 +58,8 @@ public final class PlatformConfig {
    */
   private static final Pattern REFERENCE_SUFFIX = Pattern.compile(".*-(file|dir|path|mount|mounts|url)");
 
+  private static final Pattern TRAILING_INDEX = Pattern.compile("\\[\\d+]$");
+
   /**
    * Whether the value of {@code key} may be a secret, and so is never printed.
    *
@@ -75,7 +77,7 @@ public final class PlatformConfig {
     if (!k.startsWith("platform.")) {
       return SECRET_WORDS.matcher(k).find();
     }
-    String last = k.replaceAll("\\[\\d+]$", "");
+    String last = k.indexOf('[') < 0 ? k : TRAILING_INDEX.matcher(k).replaceAll("");
     last = last.substring(last.lastIndexOf('.') + 1);
     return SECRET_WORDS.matcher(last).find() && !REFERENCE_SUFFIX.matcher(last).matches();
   }

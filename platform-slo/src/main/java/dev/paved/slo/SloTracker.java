@@ -48,12 +48,12 @@ final class SloTracker implements ServerRequestListener, MessageProcessListener 
     this.slots = slo.window().days() * 24 * 60;
     Duration t = slo.threshold();
     this.thresholdNanos = t == null ? Long.MAX_VALUE : t.toNanos();
+    // A slot never written holds minute 0 with no events: read as live it adds nothing, so the
+    // arrays need no initialization (filling 43,200 slots a 30-day window took ~10 ms of start-up
+    // per objective, interpreted).
     this.minuteOf = new AtomicLongArray(slots);
     this.total = new AtomicLongArray(slots);
     this.bad = new AtomicLongArray(slots);
-    for (int i = 0; i < slots; i++) {
-      minuteOf.set(i, -1);
-    }
     tick();
   }
 
