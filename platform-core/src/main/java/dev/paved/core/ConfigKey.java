@@ -35,7 +35,7 @@ public final class ConfigKey<T> {
       Pattern.compile("(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib)?", Pattern.CASE_INSENSITIVE);
   private static final Pattern KEY_NAME = Pattern.compile("[a-z0-9*]+([.-][a-z0-9*]+)*");
 
-  private static final java.util.regex.Pattern LIST_INDEX = java.util.regex.Pattern.compile("\\[\\d+]");
+  private static final Pattern LIST_INDEX = Pattern.compile("\\[\\d+]");
 
   private final String name;
   private final String expected;
