@@ -1,4 +1,5 @@
-# Shared by the whole-service comparisons (compare-services.sh, compare-spring-boot.sh): sourced.
+# Shared by the whole-service comparisons (compare-services.sh, compare-spring-boot.sh) and the
+# start-up ones (startup-cds.sh, startup-ab.sh): sourced.
 
 # A free TCP port on loopback.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -16,4 +17,20 @@ wrk_rps() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }
 # wrk_p99 <wrk --latency output>: the 99th percentile in milliseconds.
 wrk_p99() {
   echo "$1" | awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v=v/1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v=v*1000}; print v}'
+}
+
+# t200 <log file> <command...>: runs the command in the background until GET
+# http://127.0.0.1:18080/api/orders answers 200 (polled every 10 ms), then stops it with SIGTERM;
+# prints the milliseconds from launch to that answer.
+t200() {
+  local log="$1"; shift
+  local start; start=$(date +%s%N)
+  "$@" >"$log" 2>&1 &
+  local pid=$! n=0
+  until curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:18080/api/orders" 2>/dev/null | grep -q 200; do
+    sleep 0.01; n=$((n+1)); if [ $n -gt 3000 ]; then echo "timeout"; kill -9 $pid; return; fi
+  done
+  local end; end=$(date +%s%N)
+  kill -TERM $pid; wait $pid 2>/dev/null
+  echo $(( (end - start) / 1000000 ))
 }

@@ -19,27 +19,18 @@ export SHUTDOWN_DRAIN=0s PLATFORM_SHUTDOWN_DRAIN=0s HTTP_PORT=18080 PLATFORM_ADM
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo '{"orders":[]}' > "$work/body.json"
-t200() {
-  local start=$(date +%s%N)
-  "$@" > "$work/run.log" 2>&1 &
-  local pid=$! n=0
-  until curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:18080/api/orders" 2>/dev/null | grep -q 200; do
-    sleep 0.01; n=$((n+1)); if [ $n -gt 3000 ]; then echo "timeout"; kill -9 $pid; return; fi
-  done
-  local end=$(date +%s%N)
-  kill -TERM $pid; wait $pid 2>/dev/null
-  echo $(( (end - start) / 1000000 ))
-}
+# shellcheck source=common.sh
+. benchmarks/scripts/common.sh
 rm -f "$work/http-api.jsa" "$work/http-api.aot"
-t200 $J17 -XX:ArchiveClassesAtExit="$work/http-api.jsa" -jar $JAR >/dev/null
-t200 $J25 -XX:AOTCacheOutput="$work/http-api.aot" -jar $JAR >/dev/null
+t200 "$work/run.log" $J17 -XX:ArchiveClassesAtExit="$work/http-api.jsa" -jar $JAR >/dev/null
+t200 "$work/run.log" $J25 -XX:AOTCacheOutput="$work/http-api.aot" -jar $JAR >/dev/null
 sleep 10; ls -la "$work/http-api.jsa" "$work/http-api.aot"
 for r in $(seq 1 $ROUNDS); do
-  f=$(t200 $J17 -Dsun.net.httpserver.nodelay=true -cp $BENCH dev.paved.benchmarks.BareService 18080 "$work/body.json")
-  a=$(t200 $J17 -jar $JAR)
-  b=$(t200 $J17 -XX:SharedArchiveFile="$work/http-api.jsa" -jar $JAR)
-  c=$(t200 $J25 -jar $JAR)
-  d=$(t200 $J25 -XX:AOTCache="$work/http-api.aot" -jar $JAR)
-  e=$(cd "$(dirname $JAR)" && t200 $J17 -XX:SharedArchiveFile=http-api.jsa -jar http-api.jar)
+  f=$(t200 "$work/run.log" $J17 -Dsun.net.httpserver.nodelay=true -cp $BENCH dev.paved.benchmarks.BareService 18080 "$work/body.json")
+  a=$(t200 "$work/run.log" $J17 -jar $JAR)
+  b=$(t200 "$work/run.log" $J17 -XX:SharedArchiveFile="$work/http-api.jsa" -jar $JAR)
+  c=$(t200 "$work/run.log" $J25 -jar $JAR)
+  d=$(t200 "$work/run.log" $J25 -XX:AOTCache="$work/http-api.aot" -jar $JAR)
+  e=$(cd "$(dirname $JAR)" && t200 "$work/run.log" $J17 -XX:SharedArchiveFile=http-api.jsa -jar http-api.jar)
   echo "round $r: floor $f | JDK17 $a | JDK17+AppCDS $b | JDK25 $c | JDK25+AOT cache $d | JDK17+parent's archive $e (ms)"
 done
