@@ -37,6 +37,7 @@ public final class ConfigModule implements PlatformModule {
   private @Nullable Binder binder;
   private enum PrepareState { IDLE, PREPARING, READY, TAKEN }
 
+  private static final java.time.Duration PREPARE_WAIT = java.time.Duration.ofSeconds(30);
   private final Object prepareLock = new Object();
   private PrepareState prepareState = PrepareState.IDLE;
   private @Nullable Binder preparedBinder;
@@ -109,9 +110,11 @@ public final class ConfigModule implements PlatformModule {
   private Binder takeBinder() {
     synchronized (prepareLock) {
       boolean interrupted = false;
-      while (prepareState == PrepareState.PREPARING) {
+      // Bounded: a prepare stuck (in a library's static set-up, say) never holds start-up up.
+      long deadline = System.nanoTime() + PREPARE_WAIT.toNanos();
+      while (prepareState == PrepareState.PREPARING && System.nanoTime() < deadline) {
         try {
-          prepareLock.wait();
+          prepareLock.wait(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         } catch (InterruptedException e) {
           interrupted = true;
         }
@@ -231,7 +234,7 @@ public final class ConfigModule implements PlatformModule {
       b.close();
     }
     synchronized (prepareLock) {
-      Binder unused = preparedBinder; // prepared for a start that failed before this module
+      Binder unused = preparedBinder; // prepared, never taken (a stop without a start)
       if (unused != null) {
         unused.close();
       }

@@ -865,9 +865,13 @@ public final class Platform implements AutoCloseable {
                 for (PlatformModule m : ordered) {
                   try {
                     m.prepare();
-                  } catch (RuntimeException | LinkageError e) {
+                  } catch (RuntimeException e) {
                     // Its start() meets the same failure and reports it.
                     LOG.debug("Paved module '{}': prepare failed ({}); its start does the work", m.name(), e.toString());
+                  } catch (LinkageError e) {
+                    // A class whose initialization failed is not initialized again: the module's
+                    // start sees only "Could not initialize class …". The cause is here.
+                    LOG.warn("Paved module '{}': a class failed to initialize while preparing; its start will fail with the same class", m.name(), e);
                   }
                 }
               })

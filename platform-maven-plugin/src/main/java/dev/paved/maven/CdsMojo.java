@@ -58,8 +58,8 @@ public final class CdsMojo extends AbstractMojo {
   private int timeoutSeconds;
 
   /**
-   * Environment variables of the training run, {@code NAME=value} separated by commas or white
-   * space, over the build's own and the defaults {@code PLATFORM_ADMIN_PORT=0} and {@code
+   * Environment variables of the training run, {@code NAME=value} separated by white space (a
+   * value may hold commas, as Paved's lists do), over the build's own and the defaults {@code PLATFORM_ADMIN_PORT=0} and {@code
    * PLATFORM_SHUTDOWN_DRAIN=0s} — the service's own port set to 0, say, or where a dependency it
    * needs at start-up is.
    */
@@ -97,13 +97,18 @@ public final class CdsMojo extends AbstractMojo {
     ProcessBuilder builder = new ProcessBuilder(command).directory(jarFile.getParentFile()).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("PLATFORM_ADMIN_PORT", "0");
     builder.environment().put("PLATFORM_SHUTDOWN_DRAIN", "0s");
-    for (String pair : environment.trim().split("[,\\s]+")) {
+    String[] pairs = environment.trim().split("\\s+");
+    for (int i = 0; i < pairs.length; i++) {
+      String pair = pairs[i];
       if (pair.isEmpty()) {
         continue;
       }
       int eq = pair.indexOf('=');
       if (eq <= 0) {
-        throw new MojoFailureException("paved:cds: paved.cds.environment: '" + pair + "' is not NAME=value (expected: NAME=value pairs separated by commas or white space, e.g. HTTP_PORT=0,DB_URL=jdbc:h2:mem:x)");
+        // Not echoed: the entry may be part of a secret.
+        throw new MojoFailureException(
+            "paved:cds: paved.cds.environment: entry " + (i + 1) + " is not NAME=value (expected: NAME=value pairs separated by white space,"
+                + " e.g. HTTP_PORT=0 KAFKA_BOOTSTRAP_SERVERS=a:9092,b:9092)");
       }
       builder.environment().put(pair.substring(0, eq), pair.substring(eq + 1));
     }
@@ -111,20 +116,36 @@ public final class CdsMojo extends AbstractMojo {
     int code;
     try {
       Files.deleteIfExists(out.toPath());
-      Process process = builder.start();
+    } catch (IOException e) {
+      throw new MojoExecutionException("paved:cds: cannot replace " + out + ": " + e.getMessage(), e);
+    }
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new MojoExecutionException("paved:cds: cannot run " + launcher + ": " + e.getMessage(), e);
+    }
+    try {
       if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        deleteQuietly(out.toPath());
         throw new MojoFailureException(
             "paved:cds: the training run did not exit within " + timeoutSeconds + " s (paved.cds.timeout): a training run exits once the service is ready"
                 + " (Platform.run with -D" + dev.paved.core.Platform.TRAINING_RUN + "=true); does its start-up wait for something? Its output: " + log + tail(log));
       }
       code = process.exitValue();
-    } catch (IOException e) {
-      throw new MojoExecutionException("paved:cds: cannot run " + launcher + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MojoExecutionException("paved:cds: interrupted", e);
+    } finally {
+      if (process.isAlive()) {
+        // Timed out or interrupted: the training JVM goes, and with it any archive it would write.
+        process.destroyForcibly();
+        try {
+          process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        deleteQuietly(out.toPath());
+      }
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     if (code != 0) {

@@ -168,6 +168,8 @@ public final class EventConsumer<K, V> implements AutoCloseable {
   private boolean commitInFlight;
   /** When it was sent: one that has not completed after {@link #COMMIT_GIVE_UP} is not waited for any longer. */
   private long commitSentAt;
+  /** Which commit was sent last (poll thread only). */
+  private long commitSequence;
   /** Revoked partitions whose record in progress outlived the revoke timeout (poll thread only). */
   private final Map<TopicPartition, PartitionWork> lingering = new HashMap<>();
   private final Counter deadLetters;
@@ -438,8 +440,9 @@ public final class EventConsumer<K, V> implements AutoCloseable {
     }
     commitInFlight = true;
     commitSentAt = System.nanoTime();
+    long sequence = ++commitSequence;
     try {
-      sendCommit(offsets);
+      sendCommit(offsets, sequence);
     } catch (RuntimeException e) {
       commitInFlight = false;
       sendAgain(offsets.keySet());
@@ -457,9 +460,11 @@ public final class EventConsumer<K, V> implements AutoCloseable {
     }
   }
 
-  private void sendCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+  private void sendCommit(Map<TopicPartition, OffsetAndMetadata> offsets, long sequence) {
     consumer.commitAsync(offsets, (done, error) -> {
-      commitInFlight = false;
+      if (sequence == commitSequence) {
+        commitInFlight = false; // the late answer of a commit given up on leaves the newer one in flight
+      }
       if (error != null) {
         warnings.warn("Kafka consumer '" + settings.name() + "': a commit failed (it is sent again): " + error, null);
         sendAgain(offsets.keySet());

@@ -175,6 +175,9 @@ class JsonLogFormatTest {
         assertThat(root.getLevel()).isEqualTo(Level.INFO);
         assertThat(c.getLogger("io.opentelemetry.exporter").getLevel()).isEqualTo(Level.OFF);
         assertThat(c.getTurboFilterList()).singleElement().isInstanceOf(dev.paved.observability.internal.ClientTriggeredLogThrottle.class);
+        assertThat(((dev.paved.observability.internal.ClientTriggeredLogThrottle) c.getTurboFilterList().get(0)).loggers())
+            .isEqualTo(((dev.paved.observability.internal.ClientTriggeredLogThrottle) context.getTurboFilterList().get(0)).loggers())
+            .hasSize(4);
         assertThat(c.getCopyOfListenerList()).singleElement().isInstanceOf(ch.qos.logback.classic.jul.LevelChangePropagator.class);
         Appender<ILoggingEvent> json = Objects.requireNonNull(root.getAppender("PAVED_JSON"));
         Appender<ILoggingEvent> async = Objects.requireNonNull(((AppenderAttachable<ILoggingEvent>) json).getAppender("PAVED_ASYNC"));

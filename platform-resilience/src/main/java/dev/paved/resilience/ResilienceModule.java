@@ -37,9 +37,10 @@ public final class ResilienceModule implements PlatformModule {
   private volatile @org.jspecify.annotations.Nullable Resilience resilience;
 
   /**
-   * Initializes the JDK's default TLS context — every {@code HttpClient} this module builds for a
-   * dependency does it first, on the service's start (~0.1 s: the security providers and the
-   * trusted certificates) — while the modules before this one start.
+   * Initializes the JDK's default TLS context — the first {@code HttpClient} built for a dependency
+   * ({@code Resilience.httpClient}, most often in the service's own start) does it first (~0.1 s:
+   * the security providers and the trusted certificates) — while the modules before this one
+   * start. Done also for a service that builds no client: one background task, not on the path.
    */
   @Override
   public void prepare() {

@@ -48,7 +48,10 @@ public interface PlatformModule {
    * background thread as soon as the modules are found, while the modules before this one start:
    * start-up is shorter by what runs in parallel. {@code start} must not rely on it having run or
    * finished (it waits for what it needs, or does it itself); a failure here is ignored, and {@code
-   * start} meets it again and reports it. Never called by build tools that only describe the service.
+   * start} meets it again and reports it — except a class whose initialization failed, which the
+   * JVM does not initialize again: the platform logs that error (a WARN with its stack trace) where
+   * it happened, since {@code start} then sees only {@code NoClassDefFoundError: Could not
+   * initialize class}. Never called by build tools that only describe the service.
    */
   default void prepare() {}
 

@@ -43,6 +43,11 @@ public final class ClientTriggeredLogThrottle extends TurboFilter {
     lastLogged.add(new AtomicLong(Long.MIN_VALUE));
   }
 
+  /** The logger names and prefixes it throttles, in the order given. */
+  public List<String> loggers() {
+    return List.copyOf(prefixes);
+  }
+
   /** Events denied since start, by every instance. */
   public static long suppressed() {
     return SUPPRESSED.sum();

@@ -49,6 +49,7 @@ public final class PavedLogbackConfigurator extends ContextAwareBase implements 
       configureInCode(context);
       return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     } catch (RuntimeException | LinkageError e) {
+      context.reset(); // nothing half-configured (a started appender thread) is left to the next configurator
       addError("Paved could not apply its logging configuration", e);
       return ExecutionStatus.INVOKE_NEXT_IF_ANY;
     }

@@ -169,11 +169,16 @@ class ServiceBuildsIT {
                 "-jar",
                 "http-api.jar")
             .directory(target.toFile())
-            .redirectErrorStream(true);
+            .redirectErrorStream(true)
+            .redirectOutput(TARGET.resolve("example-from-archive.log").toFile());
     run.environment().putAll(Map.of("HTTP_PORT", "0", "PLATFORM_ADMIN_PORT", "0", "PLATFORM_SHUTDOWN_DRAIN", "0s"));
     Process process = run.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    boolean exited = process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+    if (!exited) {
+      process.destroyForcibly();
+    }
+    String output = Files.readString(TARGET.resolve("example-from-archive.log"));
+    assertThat(exited).as(output).isTrue();
     assertThat(process.exitValue()).as(output).isZero();
     assertThat(output)
         .contains("dev.paved.core.Platform source: shared objects file (top)")
