@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -138,12 +139,7 @@ public final class CdsMojo extends AbstractMojo {
     } finally {
       if (process.isAlive()) {
         // Timed out or interrupted: the training JVM goes, and with it any archive it would write.
-        process.destroyForcibly();
-        try {
-          process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        dev.paved.core.internal.ChildProcesses.kill(process, Duration.ofSeconds(10));
         deleteQuietly(out.toPath());
       }
     }

@@ -300,14 +300,7 @@ public final class ServiceProcess implements AutoCloseable {
   /** Kills it if it still runs. */
   @Override
   public void close() {
-    if (process.isAlive()) {
-      process.destroyForcibly();
-      try {
-        process.waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    dev.paved.core.internal.ChildProcesses.kill(process, java.time.Duration.ofSeconds(10));
   }
 
   /**
