@@ -164,12 +164,14 @@ public final class EventConsumer<K, V> implements AutoCloseable {
   private final Thread pollThread;
   private final Map<TopicPartition, PartitionWork> works = new ConcurrentHashMap<>();
   private final Set<TopicPartition> paused = new HashSet<>();
-  /** An asynchronous commit was sent and has not completed (poll thread only: its callback runs inside poll). */
-  private boolean commitInFlight;
-  /** When it was sent: one that has not completed after {@link #COMMIT_GIVE_UP} is not waited for any longer. */
+  /**
+   * The asynchronous commits sent and the last one answered (poll thread only: the callback runs
+   * inside poll): one is in flight while they differ.
+   */
+  private long commitsSent;
+  private long commitAnswered;
+  /** When the last was sent: one not answered after {@link #COMMIT_GIVE_UP} is not waited for any longer. */
   private long commitSentAt;
-  /** Which commit was sent last (poll thread only). */
-  private long commitSequence;
   /** Revoked partitions whose record in progress outlived the revoke timeout (poll thread only). */
   private final Map<TopicPartition, PartitionWork> lingering = new HashMap<>();
   private final Counter deadLetters;
@@ -411,7 +413,7 @@ public final class EventConsumer<K, V> implements AutoCloseable {
     // One asynchronous commit at a time: the next one carries every offset finished meanwhile.
     // (Committing after every poll regardless queued over a thousand commits at the coordinator
     // under load, which then made the shutdown's synchronous commit time out.)
-    boolean commit = !commitInFlight || System.nanoTime() - commitSentAt > COMMIT_GIVE_UP.toNanos();
+    boolean commit = commitAnswered == commitsSent || System.nanoTime() - commitSentAt > COMMIT_GIVE_UP.toNanos();
     for (PartitionWork w : works.values()) {
       long p = w.processed;
       if (commit && p > w.requested) {
@@ -438,13 +440,12 @@ public final class EventConsumer<K, V> implements AutoCloseable {
     if (offsets.isEmpty()) {
       return;
     }
-    commitInFlight = true;
     commitSentAt = System.nanoTime();
-    long sequence = ++commitSequence;
+    long sequence = ++commitsSent;
     try {
       sendCommit(offsets, sequence);
     } catch (RuntimeException e) {
-      commitInFlight = false;
+      commitAnswered = sequence;
       sendAgain(offsets.keySet());
       throw e;
     }
@@ -462,9 +463,7 @@ public final class EventConsumer<K, V> implements AutoCloseable {
 
   private void sendCommit(Map<TopicPartition, OffsetAndMetadata> offsets, long sequence) {
     consumer.commitAsync(offsets, (done, error) -> {
-      if (sequence == commitSequence) {
-        commitInFlight = false; // the late answer of a commit given up on leaves the newer one in flight
-      }
+      commitAnswered = Math.max(commitAnswered, sequence); // a late answer to one given up on leaves the newer in flight
       if (error != null) {
         warnings.warn("Kafka consumer '" + settings.name() + "': a commit failed (it is sent again): " + error, null);
         sendAgain(offsets.keySet());

@@ -7,17 +7,15 @@ import java.util.concurrent.TimeUnit;
 public final class ChildProcesses {
   private ChildProcesses() {}
 
-  /** Kills {@code process} if it still runs and waits up to {@code wait} for it to go; true when it is gone. */
-  public static boolean kill(Process process, Duration wait) {
+  /** Kills {@code process} if it still runs and waits up to {@code wait} for it to go. */
+  public static void kill(Process process, Duration wait) {
     if (process.isAlive()) {
       process.destroyForcibly();
       try {
-        return process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
+        process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return false;
       }
     }
-    return true;
   }
 }
