@@ -31,10 +31,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * consumer group over the same records. Paved's runs are fully instrumented (a CONSUMER span per
  * record, sampled, into the in-process buffer; metrics; the messaging SLO hook).
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar dev.paved.benchmarks.ConsumerThroughput [records] [rounds] [handler-io-micros]</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.paved.benchmarks.ConsumerThroughput [records] [rounds] [handler-io-micros] [handler-cpu-micros]</pre>
  *
  * With {@code handler-io-micros} above 0 the handler also waits that long per record (parked, as
- * for a database write), on both sides. Besides the bare hand-written loop, the same loop with a
+ * for a database write), on both sides; with {@code handler-cpu-micros} above 0 it also keeps the
+ * CPU busy that long per record (as a handler that transforms or computes does). Besides the bare hand-written loop, the same loop with a
  * hand-wired span and timer per record ({@link HandWired}). {@code -Dpaved.only=1} runs Paved's
  * runtime alone, round after round (for a profiler; {@code -Dpaved.ratio=0}: no trace sampled).
  */
@@ -45,6 +46,7 @@ public final class ConsumerThroughput {
     int records = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     ioNanos = args.length > 2 ? TimeUnit.MICROSECONDS.toNanos(Long.parseLong(args[2])) : 0;
+    cpuNanos = args.length > 3 ? TimeUnit.MICROSECONDS.toNanos(Long.parseLong(args[3])) : 0;
     try (KafkaBroker broker = KafkaBroker.start()) {
       Properties ap = new Properties();
       ap.put("bootstrap.servers", broker.bootstrapServers());
@@ -107,11 +109,18 @@ public final class ConsumerThroughput {
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private static long ioNanos;
+  private static long cpuNanos;
 
-  /** The same handler work on both sides: parse the event, as examples/event-consumer does (and wait for "I/O"). */
+  /** The same handler work on both sides: parse the event, as examples/event-consumer does (and wait for "I/O", or compute). */
   private static long work(ConsumerRecord<String, String> r) {
     if (ioNanos > 0) {
       java.util.concurrent.locks.LockSupport.parkNanos(ioNanos);
+    }
+    if (cpuNanos > 0) {
+      long until = System.nanoTime() + cpuNanos;
+      while (System.nanoTime() < until) {
+        Thread.onSpinWait(); // busy, as computing is: the thread keeps its core
+      }
     }
     try {
       return JSON.readTree(r.value()).path("orderId").asText().length();

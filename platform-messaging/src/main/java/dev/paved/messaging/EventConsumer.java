@@ -172,6 +172,8 @@ public final class EventConsumer<K, V> implements AutoCloseable {
   private long commitAnswered;
   /** When the last was sent: one not answered after {@link #COMMIT_GIVE_UP} is not waited for any longer. */
   private long commitSentAt;
+  /** The most asynchronous commits ever in flight at once (tests: the rule above says one). */
+  private volatile long mostCommitsInFlight;
   /** Revoked partitions whose record in progress outlived the revoke timeout (poll thread only). */
   private final Map<TopicPartition, PartitionWork> lingering = new HashMap<>();
   private final Counter deadLetters;
@@ -260,6 +262,11 @@ public final class EventConsumer<K, V> implements AutoCloseable {
 
   void start() {
     pollThread.start();
+  }
+
+  /** The most asynchronous commits that were ever in flight at once, and how many were sent (tests). */
+  long[] commitsInFlight() {
+    return new long[] {mostCommitsInFlight, commitsSent};
   }
 
   HealthResult health() {
@@ -442,6 +449,7 @@ public final class EventConsumer<K, V> implements AutoCloseable {
     }
     commitSentAt = System.nanoTime();
     long sequence = ++commitsSent;
+    mostCommitsInFlight = Math.max(mostCommitsInFlight, commitsSent - commitAnswered);
     try {
       sendCommit(offsets, sequence);
     } catch (RuntimeException e) {

@@ -476,6 +476,41 @@ class EventConsumerTest {
     }
   }
 
+  /**
+   * A fast handler under a flood of records: at most one asynchronous commit is in flight at a
+   * time (committing after every poll regardless queued over a thousand at the coordinator at a
+   * million records, and the shutdown's commit then timed out), yet commits go on during the
+   * flood, and at the end everything handled is committed with no commit failing.
+   */
+  @Test
+  void aFloodOfRecordsKeepsOneCommitInFlightAndCommitsEverything() throws Exception {
+    int records = 200_000;
+    createTopic("flood", 4);
+    try (KafkaProducer<String, String> producer = producer()) {
+      for (int i = 0; i < records; i++) {
+        producer.send(new ProducerRecord<>("flood", null, "id-" + i));
+      }
+      producer.flush();
+    }
+    AtomicInteger handled = new AtomicInteger();
+    try (LogCapture logs = LogCapture.of(EventConsumer.class).start()) {
+      Platform platform = platform();
+      EventConsumer<String, String> consumer =
+          Events.of(platform)
+              .consumer("flood-consumer", new StringDeserializer(), new StringDeserializer())
+              .topics("flood")
+              .handler(r -> handled.incrementAndGet())
+              .start();
+      Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> handled.get() >= records);
+      platform.close();
+      long[] inFlight = consumer.commitsInFlight();
+      assertThat(inFlight[0]).as("most commits in flight at once").isEqualTo(1);
+      assertThat(inFlight[1]).as("commits sent during the flood").isGreaterThan(10);
+      assertThat(committed("flood-consumer").values().stream().mapToLong(Long::longValue).sum()).isEqualTo(records);
+      assertThat(logs.lines()).extracting(LogCapture.Line::message).noneMatch(m -> m.contains("commit") && m.contains("fail"));
+    }
+  }
+
   @Test
   void noBrokersConfiguredIsAConfigurationErrorNamingTheKey() {
     try (Platform platform =
