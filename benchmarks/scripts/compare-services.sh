@@ -8,8 +8,9 @@
 # All three answer GET /api/orders with the same bytes (captured from the example) on the JDK
 # server with TCP_NODELAY on (on the command line: the agent loads the server's classes before main
 # could set it) and eight worker threads. The load is wrk (Debian's), on the same
-# machine. Printed: start to first answer, requests/s, p99, RSS after the load — medians over the
-# rounds, and each as a ratio to the floor.
+# machine. Printed: start to first answer, requests/s, p99, RSS after the load, and the heap in use
+# after a full GC that follows it (jcmd GC.run, then GC.heap_info) — medians over the rounds, and
+# each as a ratio to the floor.
 #
 # Needs: the example's jar and the benchmarks jar
 #   ./mvnw -q install -DskipTests && ./mvnw -q -f examples/http-api package -DskipTests
@@ -88,7 +89,7 @@ echo "measured route: GET /api/orders, $(wc -c <"$work/body.json") bytes; $round
 # With the class-data sharing archive the example's build writes (paved.cds), a fourth variant.
 variants="paved agent bare"
 [ -f "${example%.jar}.jsa" ] && variants="paved paved-cds agent bare"
-echo "variant round start_ms rps p99_ms rss_mb" >"$work/results"
+echo "variant round start_ms rps p99_ms rss_mb heap_mb" >"$work/results"
 for round in $(seq 1 "$rounds"); do
   for variant in $variants; do
     port="$(free_port)"
@@ -100,8 +101,10 @@ for round in $(seq 1 "$rounds"); do
     rps="$(wrk_rps "$out")"
     p99="$(wrk_p99 "$out")"
     rss="$(awk '/VmRSS/ {print int($2/1024)}' /proc/"$pid"/status)"
-    echo "$variant $round $ms $rps $p99 $rss" >>"$work/results"
-    echo "round $round $variant: start ${ms} ms, ${rps} req/s, p99 ${p99} ms, RSS ${rss} MB"
+    jcmd "$pid" GC.run >/dev/null
+    heap="$(jcmd "$pid" GC.heap_info | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub("K,?", "", v); print int(v / 1024); exit}}')"
+    echo "$variant $round $ms $rps $p99 $rss $heap" >>"$work/results"
+    echo "round $round $variant: start ${ms} ms, ${rps} req/s, p99 ${p99} ms, RSS ${rss} MB, heap after full GC ${heap} MB"
     kill -TERM "$pid"; wait "$pid" || true
   done
 done
@@ -113,18 +116,18 @@ variants = [v for v in ("paved", "paved-cds", "agent", "bare") if any(x[0] == v 
 med = {}
 for v in variants:
     r = [x for x in rows if x[0] == v]
-    med[v] = [statistics.median(float(x[i]) for x in r) for i in (2, 3, 4, 5)]
+    med[v] = [statistics.median(float(x[i]) for x in r) for i in (2, 3, 4, 5, 6)]
 names = {"paved": "example on Paved", "paved-cds": "example on Paved, from its CDS archive", "agent": "bare server + OpenTelemetry agent", "bare": "bare server (floor)"}
 print()
-print("| | start to first answer | requests/s | p99 | RSS after load |")
-print("|---|---|---|---|---|")
+print("| | start to first answer | requests/s | p99 | RSS after load | heap after full GC |")
+print("|---|---|---|---|---|---|")
 for v in variants:
-    s, rps, p99, rss = med[v]
-    print(f"| {names[v]} | {s/1000:.2f} s | {rps:,.0f} | {p99:.2f} ms | {rss:.0f} MB |")
+    s, rps, p99, rss, heap = med[v]
+    print(f"| {names[v]} | {s/1000:.2f} s | {rps:,.0f} | {p99:.2f} ms | {rss:.0f} MB | {heap:.0f} MB |")
 b = med["bare"]
 print()
 print("ratios to the floor (medians): " + "; ".join(
-    f"{v}: start {med[v][0]/b[0]:.2f}x, throughput {med[v][1]/b[1]:.2f}x, p99 {med[v][2]/b[2]:.2f}x, RSS {med[v][3]/b[3]:.2f}x" for v in variants if v != "bare"))
+    f"{v}: start {med[v][0]/b[0]:.2f}x, throughput {med[v][1]/b[1]:.2f}x, p99 {med[v][2]/b[2]:.2f}x, RSS {med[v][3]/b[3]:.2f}x (+{med[v][3]-b[3]:.0f} MB)" for v in variants if v != "bare"))
 print(f"Paved vs the agent: start {med['paved'][0]/med['agent'][0]:.2f}x, throughput {med['paved'][1]/med['agent'][1]:.2f}x, p99 {med['paved'][2]/med['agent'][2]:.2f}x")
 EOF
 kill -TERM "$(jobs -p)" 2>/dev/null || true
