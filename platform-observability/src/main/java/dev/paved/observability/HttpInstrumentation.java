@@ -136,6 +136,25 @@ final class HttpInstrumentation {
     return METHODS.size() - 1;
   }
 
+  /** The in-flight gauges of {@code http} and {@code https} by method index: no key string per request. */
+  private final java.util.concurrent.atomic.AtomicReferenceArray<AtomicInteger> activeByIndex =
+      new java.util.concurrent.atomic.AtomicReferenceArray<>(2 * METHODS.size());
+
+  /** {@link #active(String, String)} for {@code METHODS.get(methodIndex)}, read from an array for the usual schemes. */
+  AtomicInteger active(int methodIndex, String scheme) {
+    int schemeIndex = "http".equals(scheme) ? 0 : "https".equals(scheme) ? 1 : -1;
+    if (schemeIndex < 0) {
+      return active(METHODS.get(methodIndex), scheme);
+    }
+    int i = schemeIndex * METHODS.size() + methodIndex;
+    AtomicInteger counter = activeByIndex.get(i);
+    if (counter == null) {
+      counter = active(METHODS.get(methodIndex), scheme); // the same gauge as by name: registered once
+      activeByIndex.set(i, counter);
+    }
+    return counter;
+  }
+
   /** The in-flight gauge for one method and scheme (bounded by the known methods). */
   AtomicInteger active(String method, String scheme) {
     return active.computeIfAbsent(

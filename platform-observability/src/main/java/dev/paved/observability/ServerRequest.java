@@ -82,7 +82,7 @@ final class ServerRequest implements AutoCloseable {
       builder.setAttribute(HttpInstrumentation.USER_AGENT, http.bounded(userAgent));
     }
     this.span = builder.startSpan();
-    this.active = http.active(method, scheme);
+    this.active = http.active(methodIndex, scheme);
     active.incrementAndGet();
     this.ticket = inFlight.begin();
     // The extracted context (baggage, deadline) becomes current with the span, not just the span.
