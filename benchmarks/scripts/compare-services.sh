@@ -5,7 +5,8 @@
 #   agent  — the bare server (dev.paved.benchmarks.BareService) with the OpenTelemetry Java agent,
 #            exporting traces over OTLP/HTTP to the same sink, metrics on its Prometheus port;
 #   bare   — the bare server alone: the floor.
-# All three answer GET /api/orders with the same bytes (captured from the example) on the JDK
+# All three answer GET /api/orders with the same bytes (captured from the example, and written by
+# Jackson per request on every side, as the example writes its page) on the JDK
 # server with TCP_NODELAY on (on the command line: the agent loads the server's classes before main
 # could set it) and eight worker threads. The load is wrk (Debian's), on the same
 # machine. Printed: start to first answer, requests/s, p99, RSS after the load, and the heap in use
