@@ -11,6 +11,12 @@ start_sink() {
   sink="$(grep -o 'sink on port [0-9]*' "$2/sink.log" | grep -o '[0-9]*$')"
 }
 
+# wrk_requests <wrk output>: the requests it completed.
+wrk_requests() { echo "$1" | awk '/requests in/ {print $1}'; }
+
+# sink_spans: the spans the sink has received so far.
+sink_spans() { curl -s "http://127.0.0.1:$sink/spans"; }
+
 # wrk_rps <wrk output>: requests per second.
 wrk_rps() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }
 

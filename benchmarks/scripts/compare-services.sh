@@ -11,7 +11,11 @@
 # could set it) and eight worker threads. The load is wrk (Debian's), on the same
 # machine. Printed: start to first answer, requests/s, p99, RSS after the load, and the heap in use
 # after a full GC that follows it (jcmd GC.run, then GC.heap_info) — medians over the rounds, and
-# each as a ratio to the floor.
+# each as a ratio to the floor — and the share of the requests whose span reached the sink
+# (spans received / requests served, counted by the sink): the SDK's batch span processor drops
+# spans when its queue is full (Paved counts them in paved_traces_dropped_total). BSP_QUEUE and
+# BSP_BATCH (environment) set its queue and batch size for Paved and the agent alike (the
+# OpenTelemetry defaults otherwise: 2048 and 512).
 #
 # Needs: the example's jar and the benchmarks jar
 #   ./mvnw -q install -DskipTests && ./mvnw -q -f examples/http-api package -DskipTests
@@ -38,6 +42,13 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 . benchmarks/scripts/common.sh
 
 start_sink "$bench" "$work"
+paved_bsp=(); agent_bsp=()
+if [ -n "${BSP_QUEUE:-}" ]; then
+  paved_bsp+=("-Dplatform.observability.otel.bsp.max.queue.size=$BSP_QUEUE"); agent_bsp+=("-Dotel.bsp.max.queue.size=$BSP_QUEUE")
+fi
+if [ -n "${BSP_BATCH:-}" ]; then
+  paved_bsp+=("-Dplatform.observability.otel.bsp.max.export.batch.size=$BSP_BATCH"); agent_bsp+=("-Dotel.bsp.max.export.batch.size=$BSP_BATCH")
+fi
 
 # start <variant> <port>: launches it in the background; sets pid.
 start() {
@@ -46,16 +57,16 @@ start() {
     paved)
       env -u PLATFORM_CONFIG HTTP_PORT="$port" PLATFORM_ADMIN_PORT="$(free_port)" SHUTDOWN_DRAIN=0s \
         PLATFORM_OBSERVABILITY_OTLP_ENDPOINT="http://127.0.0.1:$sink" \
-        java -jar "$example" >"$work/$variant.log" 2>&1 &
+        java "${paved_bsp[@]}" -jar "$example" >"$work/$variant.log" 2>&1 &
       ;;
     paved-cds)
       # Started as docs/build.md says: in the jar's directory, from the archive its build wrote.
       (cd "$(dirname "$example")" && exec env -u PLATFORM_CONFIG HTTP_PORT="$port" PLATFORM_ADMIN_PORT="$(free_port)" SHUTDOWN_DRAIN=0s \
         PLATFORM_OBSERVABILITY_OTLP_ENDPOINT="http://127.0.0.1:$sink" \
-        java -XX:SharedArchiveFile="$(basename "$example" .jar).jsa" -jar "$(basename "$example")") >"$work/$variant.log" 2>&1 &
+        java "${paved_bsp[@]}" -XX:SharedArchiveFile="$(basename "$example" .jar).jsa" -jar "$(basename "$example")") >"$work/$variant.log" 2>&1 &
       ;;
     agent)
-      java -Dsun.net.httpserver.nodelay=true -javaagent:"$agent" -Dotel.service.name=bare -Dotel.traces.sampler=always_on \
+      java "${agent_bsp[@]}" -Dsun.net.httpserver.nodelay=true -javaagent:"$agent" -Dotel.service.name=bare -Dotel.traces.sampler=always_on \
         -Dotel.exporter.otlp.protocol=http/protobuf -Dotel.exporter.otlp.endpoint="http://127.0.0.1:$sink" \
         -Dotel.metrics.exporter=prometheus -Dotel.exporter.prometheus.port="$(free_port)" -Dotel.logs.exporter=none \
         -cp "$bench" dev.paved.benchmarks.BareService "$port" "$work/body.json" >"$work/$variant.log" 2>&1 &
@@ -90,23 +101,26 @@ echo "measured route: GET /api/orders, $(wc -c <"$work/body.json") bytes; $round
 # With the class-data sharing archive the example's build writes (paved.cds), a fourth variant.
 variants="paved agent bare"
 [ -f "${example%.jar}.jsa" ] && variants="paved paved-cds agent bare"
-echo "variant round start_ms rps p99_ms rss_mb heap_mb" >"$work/results"
+echo "variant round start_ms rps p99_ms rss_mb heap_mb exported" >"$work/results"
 for round in $(seq 1 "$rounds"); do
   for variant in $variants; do
     port="$(free_port)"
+    spans_before="$(sink_spans)"
     t0="$(date +%s%N)"
     start "$variant" "$port"
     ms="$(first_answer "$port" "$t0")"
-    wrk -t 2 -c "$connections" -d 3s "http://127.0.0.1:$port/api/orders" >/dev/null   # warm-up
+    warm="$(wrk -t 2 -c "$connections" -d 3s "http://127.0.0.1:$port/api/orders")"   # warm-up
     out="$(wrk -t 2 -c "$connections" -d "${seconds}s" --latency "http://127.0.0.1:$port/api/orders")"
     rps="$(wrk_rps "$out")"
     p99="$(wrk_p99 "$out")"
     rss="$(awk '/VmRSS/ {print int($2/1024)}' /proc/"$pid"/status)"
     jcmd "$pid" GC.run >/dev/null
     heap="$(jcmd "$pid" GC.heap_info | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub("K,?", "", v); print int(v / 1024); exit}}')"
-    echo "$variant $round $ms $rps $p99 $rss $heap" >>"$work/results"
-    echo "round $round $variant: start ${ms} ms, ${rps} req/s, p99 ${p99} ms, RSS ${rss} MB, heap after full GC ${heap} MB"
-    kill -TERM "$pid"; wait "$pid" || true
+    kill -TERM "$pid"; wait "$pid" || true   # the exporters flush at exit
+    served=$(( $(wrk_requests "$warm") + $(wrk_requests "$out") + 1 ))   # and the first answer
+    exported="$(python3 -c "print(f'{($(sink_spans) - $spans_before) / $served:.3f}')")"
+    echo "$variant $round $ms $rps $p99 $rss $heap $exported" >>"$work/results"
+    echo "round $round $variant: start ${ms} ms, ${rps} req/s, p99 ${p99} ms, RSS ${rss} MB, heap after full GC ${heap} MB, spans exported per request ${exported}"
   done
 done
 
@@ -117,14 +131,14 @@ variants = [v for v in ("paved", "paved-cds", "agent", "bare") if any(x[0] == v 
 med = {}
 for v in variants:
     r = [x for x in rows if x[0] == v]
-    med[v] = [statistics.median(float(x[i]) for x in r) for i in (2, 3, 4, 5, 6)]
+    med[v] = [statistics.median(float(x[i]) for x in r) for i in (2, 3, 4, 5, 6, 7)]
 names = {"paved": "example on Paved", "paved-cds": "example on Paved, from its CDS archive", "agent": "bare server + OpenTelemetry agent", "bare": "bare server (floor)"}
 print()
-print("| | start to first answer | requests/s | p99 | RSS after load | heap after full GC |")
-print("|---|---|---|---|---|---|")
+print("| | start to first answer | requests/s | p99 | RSS after load | heap after full GC | spans exported per request |")
+print("|---|---|---|---|---|---|---|")
 for v in variants:
-    s, rps, p99, rss, heap = med[v]
-    print(f"| {names[v]} | {s/1000:.2f} s | {rps:,.0f} | {p99:.2f} ms | {rss:.0f} MB | {heap:.0f} MB |")
+    s, rps, p99, rss, heap, exported = med[v]
+    print(f"| {names[v]} | {s/1000:.2f} s | {rps:,.0f} | {p99:.2f} ms | {rss:.0f} MB | {heap:.0f} MB | {exported:.2f} |")
 b = med["bare"]
 print()
 print("ratios to the floor (medians): " + "; ".join(
