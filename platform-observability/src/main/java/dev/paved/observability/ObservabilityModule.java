@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ObservabilityModule implements PlatformModule {
   private static final Logger LOG = LoggerFactory.getLogger(ObservabilityModule.class);
+  /** The span queue and export batch Paved gives the SDK unless {@code platform.observability.otel.bsp.*} or OTEL_BSP_* say otherwise. */
+  static final int BSP_QUEUE = 8192;
+  static final int BSP_BATCH = 2048;
 
   private @Nullable OpenTelemetrySdk sdk;
   private @Nullable PrometheusMeterRegistry registry;
@@ -117,6 +120,11 @@ public final class ObservabilityModule implements PlatformModule {
       defaults.put("otel.traces.exporter", "none");
     }
     defaults.put("otel.exporter.otlp.timeout", String.valueOf(config.get(ObservabilitySettings.OTLP_TIMEOUT).toMillis()));
+    // Four times OpenTelemetry's queue (2048) and batch (512): at 20,000 requests a second on two
+    // cores those dropped 9-18% of the spans; these drop none there, at the same throughput
+    // (docs/benchmarks.md). Bounded all the same: the rest is dropped and counted.
+    defaults.put("otel.bsp.max.queue.size", String.valueOf(BSP_QUEUE));
+    defaults.put("otel.bsp.max.export.batch.size", String.valueOf(BSP_BATCH));
     config.entries().forEach((key, value) -> {
       if (key.startsWith(ObservabilitySettings.OTEL_PREFIX)) {
         defaults.put("otel." + key.substring(ObservabilitySettings.OTEL_PREFIX.length()), value.value());

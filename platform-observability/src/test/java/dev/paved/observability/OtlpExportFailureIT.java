@@ -154,6 +154,31 @@ class OtlpExportFailureIT {
     assertThat(closeMs).as("close() with a hanging collector").isLessThan(8_000);
   }
 
+  /**
+   * Paved's own queue and batch (8192 and 2048, not OpenTelemetry's 2048 and 512: under 20,000
+   * requests a second on two cores those dropped 9-18% of spans): with the collector hanging (no
+   * batch finishes in the test), of 20,000 spans the queue keeps 8192 and one batch is in flight; the
+   * rest is dropped and counted.
+   */
+  @Test
+  void pavedsDefaultQueueHolds8192SpansAndABatchOf2048() {
+    mode = Mode.HANG;
+    Platform p =
+        TestPlatforms.isolated()
+            .property("platform.observability.otlp.endpoint", endpoint())
+            .property("platform.observability.otlp.timeout", "10s")
+            .property("platform.observability.shutdown-timeout", "1s")
+            .start();
+    try {
+      endSpans(Observability.of(p), 20_000);
+      SdkTelemetry telemetry = java.util.Objects.requireNonNull(moduleTelemetry(p));
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> telemetry.droppedSpans() >= 20_000 - 8_192 - 2_048);
+      assertThat(telemetry.droppedSpans()).as("dropped: beyond the queue and the batch in flight").isBetween(20_000L - 8_192 - 2_048, 20_000L - 8_192);
+    } finally {
+      p.close();
+    }
+  }
+
   @Test
   void exportResumesAfter503And429() {
     mode = Mode.UNAVAILABLE;
