@@ -15,7 +15,7 @@ start_sink() {
 wrk_requests() { echo "$1" | awk '/requests in/ {print $1}'; }
 
 # sink_spans: the spans the sink has received so far.
-sink_spans() { curl -s "http://127.0.0.1:$sink/spans"; }
+sink_spans() { curl -sf "http://127.0.0.1:$sink/spans" || true; }
 
 # wrk_rps <wrk output>: requests per second.
 wrk_rps() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }

@@ -14,12 +14,12 @@
 # each as a ratio to the floor — and the share of the requests whose span reached the sink
 # (spans received / requests served, counted by the sink): the SDK's batch span processor drops
 # spans when its queue is full (Paved counts them in paved_traces_dropped_total). BSP_QUEUE and
-# BSP_BATCH (environment) set its queue and batch size for Paved and the agent alike (the
-# OpenTelemetry defaults otherwise: 2048 and 512).
+# BSP_BATCH (environment) set its queue and batch size for Paved and the agent alike (otherwise
+# each its own default: Paved 8192 and 2048, the agent OpenTelemetry's 2048 and 512).
 #
 # Needs: the example's jar and the benchmarks jar
 #   ./mvnw -q install -DskipTests && ./mvnw -q -f examples/http-api package -DskipTests
-# wrk (apt-get install wrk), curl, python3. Fetches the agent from Maven Central once.
+# wrk (apt-get install wrk), curl, python3, the JDK's jcmd. Fetches the agent from Maven Central once.
 #
 #   bash benchmarks/scripts/compare-services.sh [rounds] [seconds] [connections]
 set -euo pipefail
@@ -33,6 +33,7 @@ bench=benchmarks/target/benchmarks.jar
 agent="benchmarks/target/agent/opentelemetry-javaagent-$agent_version.jar"
 for f in "$example" "$bench"; do [ -f "$f" ] || { echo "$f is missing: build it first (see the header)" >&2; exit 1; }; done
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+command -v jcmd >/dev/null || { echo "jcmd is missing: run with a JDK's bin on the PATH" >&2; exit 1; }
 if [ ! -f "$agent" ]; then
   ./mvnw -q dependency:copy -Dartifact="io.opentelemetry.javaagent:opentelemetry-javaagent:$agent_version" -DoutputDirectory=benchmarks/target/agent
 fi
@@ -114,11 +115,14 @@ for round in $(seq 1 "$rounds"); do
     rps="$(wrk_rps "$out")"
     p99="$(wrk_p99 "$out")"
     rss="$(awk '/VmRSS/ {print int($2/1024)}' /proc/"$pid"/status)"
-    jcmd "$pid" GC.run >/dev/null
-    heap="$(jcmd "$pid" GC.heap_info | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub("K,?", "", v); print int(v / 1024); exit}}')"
+    jcmd "$pid" GC.run >/dev/null || true
+    heap="$( (jcmd "$pid" GC.heap_info || true) | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub("K,?", "", v); print int(v / 1024); exit}}')"
+    heap="${heap:-nan}"   # not attached: shown as nan, the other figures stand
     kill -TERM "$pid"; wait "$pid" || true   # the exporters flush at exit
-    served=$(( $(wrk_requests "$warm") + $(wrk_requests "$out") + 1 ))   # and the first answer
-    exported="$(python3 -c "print(f'{($(sink_spans) - $spans_before) / $served:.3f}')")"
+    warm_n="$(wrk_requests "$warm")"; out_n="$(wrk_requests "$out")"; spans_after="$(sink_spans)"
+    : "${warm_n:?wrk printed no request count}" "${out_n:?wrk printed no request count}" "${spans_before:?the sink did not answer}" "${spans_after:?the sink did not answer}"
+    served=$(( warm_n + out_n + 1 ))   # and the first answer
+    exported="$(python3 -c "print(f'{($spans_after - $spans_before) / $served:.3f}')")"
     echo "$variant $round $ms $rps $p99 $rss $heap $exported" >>"$work/results"
     echo "round $round $variant: start ${ms} ms, ${rps} req/s, p99 ${p99} ms, RSS ${rss} MB, heap after full GC ${heap} MB, spans exported per request ${exported}"
   done

@@ -264,7 +264,7 @@ public final class EventConsumer<K, V> implements AutoCloseable {
     pollThread.start();
   }
 
-  /** The most asynchronous commits that were ever in flight at once, and how many were sent (tests). */
+  /** The most asynchronous commits that were ever in flight at once, and how many were sent (tests: read after {@link #close}). */
   long[] commitsInFlight() {
     return new long[] {mostCommitsInFlight, commitsSent};
   }

@@ -293,6 +293,7 @@ public final class ObservabilityModule implements PlatformModule {
     return AutoConfiguredOpenTelemetrySdk.builder()
         .disableShutdownHook()
         .addPropertiesSupplier(() -> defaults)
+        .addPropertiesCustomizer(ObservabilityModule::batchWithinQueue)
         .addResourceCustomizer((resource, props) -> resource.merge(withoutInstanceIdIfPresent(paved, resource)))
         .addPropagatorCustomizer(ObservabilityModule::currentTraceContext)
         .addTracerProviderCustomizer((builder, props) -> recent == null ? builder : builder.addSpanProcessor(recent))
@@ -308,12 +309,23 @@ public final class ObservabilityModule implements PlatformModule {
         .getOpenTelemetrySdk();
   }
 
+  /**
+   * A queue set smaller than Paved's batch (only {@code otel.bsp.max.queue.size: 1024}, say) takes
+   * the batch down with it, instead of the SDK's warning that the batch exceeds the queue.
+   */
+  static Map<String, String> batchWithinQueue(io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties config) {
+    int queue = config.getInt("otel.bsp.max.queue.size", BSP_QUEUE);
+    int batch = config.getInt("otel.bsp.max.export.batch.size", BSP_BATCH);
+    return queue > 0 && batch > queue ? Map.of("otel.bsp.max.export.batch.size", String.valueOf(queue)) : Map.of();
+  }
+
   /** The fallback SDK: Paved's settings only, so that a bad OTEL_* variable cannot break it again. */
   private static OpenTelemetrySdk buildSdkIgnoringEnvironment(
       Map<String, String> properties, Resource paved, dev.paved.observability.internal.RecentSpans recent, SdkTelemetry sdkTelemetry) {
     return AutoConfiguredOpenTelemetrySdk.builder()
         .disableShutdownHook()
         .addPropertiesCustomizer(config -> properties)
+        .addPropertiesCustomizer(ObservabilityModule::batchWithinQueue)
         .addResourceCustomizer((resource, props) -> resource.merge(withoutInstanceIdIfPresent(paved, resource)))
         .addPropagatorCustomizer(ObservabilityModule::currentTraceContext)
         .addTracerProviderCustomizer((builder, props) -> builder.addSpanProcessor(recent))

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Keeps the README and docs/ true: their Java compiles and the reference lists every key. */
+/** Keeps the README and docs/ true: their Java compiles, the reference lists every key, their links resolve. */
 class DocumentationTest {
   private static final Path ROOT = Path.of("..", "..").toAbsolutePath().normalize();
   private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
@@ -164,5 +164,63 @@ class DocumentationTest {
     assertThat(readme).contains("```bash\n./mvnw verify\n```");
     assertThat(ci).contains("./mvnw --batch-mode --no-transfer-progress verify");
     assertThat(readme).contains("java -jar examples/http-api/target/http-api.jar");
+  }
+
+  private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s#]*)(?:#([^)\\s]+))?\\)");
+  private static final Pattern HEADING = Pattern.compile("(?m)^#{1,6} (.+)$");
+  private static final Pattern FENCE = Pattern.compile("```.*?```", Pattern.DOTALL);
+
+  /** GitHub's anchor for a heading: its text (a link's text, not its target), lower case, punctuation dropped, spaces to hyphens. */
+  static String anchorOf(String heading) {
+    String text = heading.replaceAll("\\[([^\\]]*)\\]\\([^)]*\\)", "$1").replace("`", "").trim().toLowerCase(java.util.Locale.ROOT);
+    return text.replaceAll("[^\\p{L}\\p{N}_\\- ]", "").replace(' ', '-');
+  }
+
+  private static java.util.Set<String> anchors(Path page) throws IOException {
+    java.util.Set<String> anchors = new java.util.HashSet<>();
+    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+    Matcher m = HEADING.matcher(FENCE.matcher(Files.readString(page, StandardCharsets.UTF_8)).replaceAll(""));
+    while (m.find()) {
+      String a = anchorOf(m.group(1));
+      int n = seen.merge(a, 1, Integer::sum);
+      anchors.add(n == 1 ? a : a + "-" + (n - 1)); // GitHub numbers repeated headings
+    }
+    return anchors;
+  }
+
+  /** Every relative link of the README, docs/ and the examples' READMEs reaches a file, and its #anchor a heading there. */
+  @Test
+  void everyRelativeLinkReachesItsFileAndHeading() throws IOException {
+    List<Path> pages = new ArrayList<>();
+    pages.add(ROOT.resolve("README.md"));
+    try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
+      docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+    }
+    try (Stream<Path> examples = Files.list(ROOT.resolve("examples"))) {
+      examples.map(e -> e.resolve("README.md")).filter(Files::isRegularFile).sorted().forEach(pages::add);
+    }
+    List<String> broken = new ArrayList<>();
+    int anchored = 0;
+    for (Path page : pages) {
+      Matcher m = LINK.matcher(FENCE.matcher(Files.readString(page, StandardCharsets.UTF_8)).replaceAll(""));
+      while (m.find()) {
+        String target = m.group(1);
+        String anchor = m.group(2);
+        if (target.contains(":")) {
+          continue; // https:, mailto: — not ours to check here
+        }
+        Path file = target.isEmpty() ? page : page.getParent().resolve(target).normalize();
+        if (!Files.exists(file)) {
+          broken.add(ROOT.relativize(page) + ": " + m.group() + " (no such file)");
+        } else if (anchor != null && file.toString().endsWith(".md")) {
+          anchored++;
+          if (!anchors(file).contains(anchor)) {
+            broken.add(ROOT.relativize(page) + ": " + m.group() + " (no such heading in " + ROOT.relativize(file) + ")");
+          }
+        }
+      }
+    }
+    assertThat(anchored).as("links with an anchor checked").isGreaterThan(20);
+    assertThat(broken).isEmpty();
   }
 }
