@@ -162,27 +162,35 @@ class OtlpExportFailureIT {
    */
   @Test
   void pavedsDefaultQueueHolds8192SpansAndABatchOf2048() {
-    mode = Mode.HANG;
-    Platform p =
-        TestPlatforms.isolated()
-            .property("platform.observability.otlp.endpoint", endpoint())
-            .property("platform.observability.otlp.timeout", "10s")
-            .property("platform.observability.shutdown-timeout", "1s")
-            .start();
+    Platform p = hangingWithPavedsQueue(TestPlatforms.isolated());
     try {
       endSpans(Observability.of(p), 20_000);
       SdkTelemetry telemetry = java.util.Objects.requireNonNull(moduleTelemetry(p));
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> telemetry.droppedSpans() >= 20_000 - 8_192 - 2_048);
       assertThat(telemetry.droppedSpans()).as("dropped: beyond the queue and the batch in flight").isBetween(20_000L - 8_192 - 2_048, 20_000L - 8_192);
     } finally {
-      // The hanging export fails now, in this test: its one warning is not left for the next test's log.
-      release.countDown();
-      CountingSpanExporter exporter = moduleExporter(p);
-      if (exporter != null) {
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> exporter.failed() > 0);
-      }
-      p.close();
+      releaseAndClose(p);
     }
+  }
+
+  /** A collector that hangs, an export timeout longer than the test: no batch finishes meanwhile. */
+  private Platform hangingWithPavedsQueue(Platform.Builder builder) {
+    mode = Mode.HANG;
+    return builder
+        .property("platform.observability.otlp.endpoint", endpoint())
+        .property("platform.observability.otlp.timeout", "10s")
+        .property("platform.observability.shutdown-timeout", "1s")
+        .start();
+  }
+
+  /** The hanging export fails now, in this test: its one warning is not left for the next test's log. */
+  private void releaseAndClose(Platform p) {
+    release.countDown();
+    CountingSpanExporter exporter = moduleExporter(p);
+    if (exporter != null) {
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> exporter.failed() > 0);
+    }
+    p.close();
   }
 
   /** A queue set below Paved's batch of 2048 takes the batch with it: no SDK warning that the batch exceeds the queue. */
@@ -204,14 +212,7 @@ class OtlpExportFailureIT {
           public void close() {}
         };
     sdkLog.addHandler(handler);
-    mode = Mode.HANG;
-    Platform p =
-        TestPlatforms.isolated()
-            .property("platform.observability.otlp.endpoint", endpoint())
-            .property("platform.observability.otlp.timeout", "10s")
-            .property("platform.observability.shutdown-timeout", "1s")
-            .property("platform.observability.otel.bsp.max.queue.size", "1024")
-            .start();
+    Platform p = hangingWithPavedsQueue(TestPlatforms.isolated().property("platform.observability.otel.bsp.max.queue.size", "1024"));
     try {
       endSpans(Observability.of(p), 5_000);
       SdkTelemetry telemetry = java.util.Objects.requireNonNull(moduleTelemetry(p));
@@ -221,12 +222,7 @@ class OtlpExportFailureIT {
       assertThat(warnings).isEmpty();
     } finally {
       sdkLog.removeHandler(handler);
-      release.countDown();
-      CountingSpanExporter exporter = moduleExporter(p);
-      if (exporter != null) {
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> exporter.failed() > 0);
-      }
-      p.close();
+      releaseAndClose(p);
     }
   }
 
