@@ -264,9 +264,14 @@ public final class EventConsumer<K, V> implements AutoCloseable {
     pollThread.start();
   }
 
-  /** The most asynchronous commits that were ever in flight at once, and how many were sent (tests: read after {@link #close}). */
-  long[] commitsInFlight() {
-    return new long[] {mostCommitsInFlight, commitsSent};
+  /** The most asynchronous commits that were ever in flight at once (tests: read after {@link #close}). */
+  long mostCommitsInFlight() {
+    return mostCommitsInFlight;
+  }
+
+  /** The asynchronous commits sent (tests: read after {@link #close}). */
+  long commitsSent() {
+    return commitsSent;
   }
 
   HealthResult health() {
